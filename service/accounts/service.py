@@ -1,0 +1,194 @@
+"""Use cases of accounts: sign in with throttling, create and list users, change one's password."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from service import clock
+from service.accounts.passwords import hash_password, needs_rehash, verify_against_dummy, verify_password
+from service.audit import service as audit
+from service.config import current_settings
+from service.errors import InvalidInputError, NotFoundError, TooManyAttemptsError
+from service.extensions import db
+from service.models import Centre, LoginAttempt, Role, User, UserRole
+from service.models.tenancy import ALL_CENTRES, bind_centre
+from service.permissions import require_role
+
+USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{2,79}$")
+
+
+class InvalidCredentialsError(InvalidInputError):
+    """Unknown username, wrong password or disabled account: the message never says which."""
+
+
+def authenticate(*, username: str, password: str, address: str) -> User:
+    """Check a sign-in, record the attempt, and return the user; refuse while throttled."""
+    username = username.strip().lower()
+    now = clock.now()
+    _refuse_if_throttled(username=username, address=address)
+    user = db.session.scalars(
+        select(User).where(User.username == username).execution_options(**{ALL_CENTRES: True})
+    ).one_or_none()
+    if user is None:
+        verify_against_dummy(password)
+    valid = user is not None and user.active and verify_password(user.password_hash, password)
+    db.session.add(LoginAttempt(username=username, address=address, at=now, succeeded=valid))
+    if user is None or not valid:
+        audit.record(
+            action="connexion.refusée",
+            subject_type="utilisateur",
+            subject_id=username,
+            centre_id=user.centre_id if user else None,
+            details={"adresse": address},
+        )
+        db.session.commit()
+        raise InvalidCredentialsError("Identifiant ou mot de passe incorrect.")
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = now
+    audit.record(action="connexion", subject_type="utilisateur", subject_id=user.id, actor=user)
+    db.session.commit()
+    return user
+
+
+def _refuse_if_throttled(*, username: str, address: str) -> None:
+    settings = current_settings()
+    lockout = timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
+    window_start = clock.now() - lockout
+    last_success = db.session.scalar(
+        select(func.max(LoginAttempt.at)).where(
+            LoginAttempt.username == username, LoginAttempt.succeeded.is_(True)
+        )
+    )
+    since = max(window_start, last_success) if last_success else window_start
+    checks = (
+        (LoginAttempt.username == username, since, settings.LOGIN_MAX_FAILURES),
+        (LoginAttempt.address == address, window_start, settings.LOGIN_MAX_FAILURES_PER_ADDRESS),
+    )
+    for criterion, start, limit in checks:
+        count, oldest = db.session.execute(
+            select(func.count(), func.min(LoginAttempt.at)).where(
+                criterion, LoginAttempt.succeeded.is_(False), LoginAttempt.at >= start
+            )
+        ).one()
+        if count >= limit:
+            minutes = max(1, math.ceil((oldest + lockout - clock.now()).total_seconds() / 60))
+            raise TooManyAttemptsError(
+                f"Trop de tentatives de connexion échouées. Réessayez dans {minutes} minute(s)."
+            )
+
+
+def load_user(user_id: str) -> User | None:
+    """Return the active user behind a session and scope the database session to their centre."""
+    if not user_id.isdigit():
+        return None
+    user = db.session.get(User, int(user_id), execution_options={ALL_CENTRES: True})
+    if user is None or not user.active:
+        return None
+    bind_centre(db.session(), user.centre_id)
+    return user
+
+
+def create_user(
+    *,
+    centre_code: str,
+    username: str,
+    full_name: str,
+    password: str,
+    roles: Iterable[Role],
+    email: str = "",
+    title: str = "",
+    actor: User | None = None,
+) -> User:
+    """Create a user of a centre with their roles; the actor, when there is one, must be an admin."""
+    if actor is not None:
+        require_role(actor, Role.ADMIN)
+    username = username.strip().lower()
+    roles = sorted(set(roles))
+    centre = db.session.scalars(select(Centre).where(Centre.code == centre_code)).one_or_none()
+    if centre is None or (actor is not None and actor.centre_id != centre.id):
+        raise NotFoundError(f"Centre inconnu : « {centre_code} ».")
+    _check_new_user(username=username, full_name=full_name, password=password, roles=roles)
+    user = User(
+        centre_id=centre.id,
+        username=username,
+        full_name=full_name.strip(),
+        email=email.strip(),
+        title=title.strip(),
+        password_hash=hash_password(password),
+        created_at=clock.now(),
+        role_rows=[UserRole(role=role) for role in roles],
+    )
+    db.session.add(user)
+    db.session.flush()
+    audit.record(
+        action="utilisateur.création",
+        subject_type="utilisateur",
+        subject_id=user.id,
+        actor=actor,
+        centre_id=centre.id,
+        details={"identifiant": username, "rôles": [role.value for role in roles]},
+    )
+    db.session.commit()
+    return user
+
+
+def _check_new_user(*, username: str, full_name: str, password: str, roles: Sequence[Role]) -> None:
+    if not USERNAME_PATTERN.match(username):
+        raise InvalidInputError(
+            "L'identifiant doit compter 3 à 80 caractères : lettres minuscules, chiffres, point, tiret."
+        )
+    if not full_name.strip():
+        raise InvalidInputError("Le nom complet est obligatoire.")
+    if not roles:
+        raise InvalidInputError("Un utilisateur doit avoir au moins un rôle.")
+    check_password_strength(password)
+    taken = db.session.scalar(
+        select(func.count())
+        .select_from(User)
+        .where(User.username == username)
+        .execution_options(**{ALL_CENTRES: True})
+    )
+    if taken:
+        raise InvalidInputError(f"L'identifiant « {username} » est déjà utilisé.")
+
+
+def check_password_strength(password: str) -> None:
+    minimum = current_settings().PASSWORD_MIN_LENGTH
+    if len(password) < minimum:
+        raise InvalidInputError(f"Le mot de passe doit compter au moins {minimum} caractères.")
+
+
+def list_users(*, actor: User) -> Sequence[User]:
+    """Return the users of the actor's centre, for admins and heads of service."""
+    require_role(actor, Role.ADMIN, Role.RESPONSABLE)
+    query = select(User).where(User.centre_id == actor.centre_id).order_by(User.full_name)
+    return db.session.scalars(query).all()
+
+
+def list_all_users(*, centre_code: str | None = None) -> Sequence[tuple[str, User]]:
+    """Return (centre code, user) for every user of the installation; for the operator's CLI only."""
+    query = (
+        select(Centre.code, User)
+        .join(Centre, Centre.id == User.centre_id)
+        .order_by(Centre.code, User.username)
+        .execution_options(**{ALL_CENTRES: True})
+    )
+    if centre_code:
+        query = query.where(Centre.code == centre_code)
+    return [(code, user) for code, user in db.session.execute(query).all()]
+
+
+def change_password(*, user: User, current_password: str, new_password: str) -> None:
+    """Replace the user's password after checking the current one."""
+    if not verify_password(user.password_hash, current_password):
+        raise InvalidInputError("Le mot de passe actuel est incorrect.")
+    check_password_strength(new_password)
+    user.password_hash = hash_password(new_password)
+    audit.record(action="mot_de_passe.changement", subject_type="utilisateur", subject_id=user.id, actor=user)
+    db.session.commit()

@@ -1,0 +1,61 @@
+"""The application factory: settings, extensions, blueprints, in that order; nothing happens at import."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
+
+from flask import Flask
+
+from service import clock, database, web
+from service.config import Settings, load_settings, resolve_instance_path
+from service.extensions import csrf, db, login_manager, migrate
+from service.models import tenancy
+from service.paths import MIGRATIONS_DIR, TEMPLATES_DIR
+
+
+def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
+    """Build the Flask application; overrides take precedence over every other source of settings."""
+    overrides = dict(overrides or {})
+    instance_path = resolve_instance_path(overrides.pop("INSTANCE_PATH", None))
+    settings = load_settings(instance_path, overrides=overrides)
+
+    app = Flask(
+        "service",
+        instance_path=str(instance_path),
+        template_folder=str(TEMPLATES_DIR),
+    )
+    instance_path.mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(_flask_config(settings))
+    app.extensions["entraide.settings"] = settings
+    clock.install(app)
+
+    tenancy.install()
+    db.init_app(app)
+    with app.app_context():
+        database.tune_engine(db.engine)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    web.init_app(app)
+    return app
+
+
+def _flask_config(settings: Settings) -> dict[str, Any]:
+    return {
+        "TESTING": settings.TESTING,
+        "SECRET_KEY": settings.SECRET_KEY,
+        "SQLALCHEMY_DATABASE_URI": settings.DATABASE_URL,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SESSION_COOKIE_NAME": "entraide_session",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": settings.production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": settings.production,
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=settings.SESSION_LIFETIME_HOURS),
+        "WTF_CSRF_TIME_LIMIT": settings.SESSION_LIFETIME_HOURS * 3600,
+        "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+    }

@@ -1,0 +1,1 @@
+"""The audit trail: one helper to append, one query to read a centre's events."""

@@ -1,0 +1,188 @@
+"""Settings: defaults, then the instance folder's entraide.toml, then ENTRAIDE_* environment variables."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import secrets
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import current_app
+
+from service.errors import ConfigError
+from service.paths import PROJECT_ROOT
+
+ENV_PREFIX = "ENTRAIDE_"
+# Variables read by the test suite and the tooling, never by the application.
+_FOREIGN_ENV_PREFIXES = ("ENTRAIDE_TEST_",)
+SETTINGS_FILE = "entraide.toml"
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    """Every setting of the service, typed; names match ENTRAIDE_<NAME> and the keys of entraide.toml."""
+
+    ENV: str = "development"
+    TESTING: bool = False
+    SECRET_KEY: str = ""
+    DATABASE_URL: str = ""
+    TIMEZONE: str = "Europe/Paris"
+    # Accounts
+    SESSION_LIFETIME_HOURS: int = 10
+    LOGIN_MAX_FAILURES: int = 5
+    LOGIN_MAX_FAILURES_PER_ADDRESS: int = 30
+    LOGIN_LOCKOUT_MINUTES: int = 15
+    PASSWORD_MIN_LENGTH: int = 12
+    PASSWORD_HASH_TIME_COST: int = 3
+    PASSWORD_HASH_MEMORY_KIB: int = 65536
+    # Mail (delivered by the scheduler through the outbox; empty host keeps mail in the outbox)
+    SMTP_HOST: str = ""
+    SMTP_PORT: int = 587
+    SMTP_STARTTLS: bool = True
+    SMTP_USERNAME: str = ""
+    SMTP_PASSWORD: str = ""
+    MAIL_SENDER: str = "Entraide <ne-pas-repondre@entraide.invalid>"
+
+    @property
+    def production(self) -> bool:
+        return self.ENV == "production"
+
+
+_FIELDS = {field.name: field for field in dataclasses.fields(Settings)}
+_TRUE = {"1", "true", "yes", "oui", "on"}
+_FALSE = {"0", "false", "no", "non", "off", ""}
+
+
+def load_settings(
+    instance_path: Path,
+    environ: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Settings:
+    """Build and validate the settings, or raise ConfigError with one clear French sentence."""
+    environ = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    values.update(_read_file(instance_path / SETTINGS_FILE))
+    values.update(_read_environ(environ))
+    values.update(_check_names(dict(overrides or {}), "paramètre"))
+    typed = {name: _coerce(name, value) for name, value in values.items()}
+    settings = Settings(**typed)
+    return _validate(settings, instance_path)
+
+
+def resolve_instance_path(explicit: str | Path | None = None) -> Path:
+    """The instance folder: explicit, else ENTRAIDE_INSTANCE_PATH, else instance/ in the checkout."""
+    return Path(
+        explicit or os.environ.get(ENV_PREFIX + "INSTANCE_PATH") or PROJECT_ROOT / "instance"
+    ).resolve()
+
+
+def current_settings() -> Settings:
+    """Return the settings of the running application."""
+    settings: Settings = current_app.extensions["entraide.settings"]
+    return settings
+
+
+def _read_file(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path} illisible : {exc}") from exc
+    return _check_names({key.upper(): value for key, value in data.items()}, f"clé de {path.name}")
+
+
+def _read_environ(environ: Mapping[str, str]) -> dict[str, Any]:
+    values = {
+        key.removeprefix(ENV_PREFIX): value
+        for key, value in environ.items()
+        if key.startswith(ENV_PREFIX) and not key.startswith(_FOREIGN_ENV_PREFIXES)
+    }
+    values.pop("INSTANCE_PATH", None)  # read by create_app before the settings
+    return _check_names(values, "variable " + ENV_PREFIX)
+
+
+def _check_names(values: dict[str, Any], what: str) -> dict[str, Any]:
+    unknown = sorted(set(values) - set(_FIELDS))
+    if unknown:
+        raise ConfigError(f"{what} inconnu(e) : {', '.join(unknown)}")
+    return values
+
+
+def _coerce(name: str, value: Any) -> Any:
+    kind = _FIELDS[name].type
+    if kind == "bool":
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in _TRUE | _FALSE:
+            return text in _TRUE
+        raise ConfigError(f"{ENV_PREFIX}{name} doit valoir true ou false, pas « {value} »")
+    if kind == "int":
+        try:
+            return int(value)
+        except (TypeError, ValueError) as exc:
+            raise ConfigError(f"{ENV_PREFIX}{name} doit être un nombre entier, pas « {value} »") from exc
+    return str(value)
+
+
+def _validate(settings: Settings, instance_path: Path) -> Settings:
+    if settings.ENV not in {"development", "production"}:
+        raise ConfigError(f"{ENV_PREFIX}ENV doit valoir development ou production, pas « {settings.ENV} »")
+    changes: dict[str, Any] = {
+        "DATABASE_URL": normalise_database_url(settings.DATABASE_URL, instance_path),
+    }
+    if not settings.SECRET_KEY:
+        if settings.production:
+            raise ConfigError(f"{ENV_PREFIX}SECRET_KEY est obligatoire en production")
+        changes["SECRET_KEY"] = _development_secret_key(instance_path)
+    elif settings.production and len(settings.SECRET_KEY) < 32:
+        raise ConfigError(f"{ENV_PREFIX}SECRET_KEY doit compter au moins 32 caractères en production")
+    for name in (
+        "SESSION_LIFETIME_HOURS",
+        "LOGIN_MAX_FAILURES",
+        "LOGIN_LOCKOUT_MINUTES",
+        "PASSWORD_MIN_LENGTH",
+    ):
+        if getattr(settings, name) < 1:
+            raise ConfigError(f"{ENV_PREFIX}{name} doit être positif")
+    if not 0 < settings.SMTP_PORT < 65536:
+        raise ConfigError(f"{ENV_PREFIX}SMTP_PORT doit être un port valide (1 à 65535)")
+    try:
+        from zoneinfo import ZoneInfo
+
+        ZoneInfo(settings.TIMEZONE)
+    except (KeyError, ValueError) as exc:
+        raise ConfigError(f"{ENV_PREFIX}TIMEZONE inconnu : « {settings.TIMEZONE} »") from exc
+    return dataclasses.replace(settings, **changes)
+
+
+def normalise_database_url(url: str, instance_path: Path) -> str:
+    """Return a SQLAlchemy URL for SQLite or PostgreSQL (psycopg 3), or raise ConfigError."""
+    if not url:
+        return f"sqlite:///{instance_path / 'entraide.db'}"
+    scheme = urlsplit(url).scheme
+    if scheme == "sqlite":
+        return url
+    if scheme in {"postgres", "postgresql", "postgresql+psycopg"}:
+        return "postgresql+psycopg" + url[len(scheme) :]
+    raise ConfigError(
+        f"{ENV_PREFIX}DATABASE_URL : schéma « {scheme or url} » non pris en charge "
+        "(sqlite:/// ou postgresql://)"
+    )
+
+
+def _development_secret_key(instance_path: Path) -> str:
+    """Keep one random key per development instance, so sessions survive a restart."""
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text(encoding="utf-8").strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    key_file.write_text(key, encoding="utf-8")
+    key_file.chmod(0o600)
+    return key

@@ -1,0 +1,1 @@
+"""Organisation: the centres hosted by the installation, their communes and quartiers."""

@@ -1,0 +1,16 @@
+"""The HTML interface: blueprints that parse input, call one use case, and render."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from service.web import account, admin, auth, errors, formatting, home, navigation, security
+
+
+def init_app(app: Flask) -> None:
+    security.init_app(app)
+    errors.init_app(app)
+    formatting.init_app(app)
+    navigation.init_app(app)
+    for blueprint in (auth.bp, home.bp, account.bp, admin.bp):
+        app.register_blueprint(blueprint)

@@ -1,0 +1,45 @@
+"""The main navigation: each entry names the roles that see it (None: every signed-in user)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, request
+from flask_login import current_user
+
+from service.models import Role
+from service.organisation import service as organisation
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    label: str
+    endpoint: str
+    roles: frozenset[Role] | None = None
+
+
+NAVIGATION: tuple[NavEntry, ...] = (
+    NavEntry("Tableau de bord", "home.dashboard"),
+    NavEntry("Utilisateurs", "admin.users", frozenset({Role.ADMIN, Role.RESPONSABLE})),
+    NavEntry("Journal d'audit", "admin.audit_log", frozenset({Role.ADMIN, Role.RESPONSABLE})),
+    NavEntry("Mon compte", "account.show"),
+)
+
+
+def entries_for(roles: frozenset[Role]) -> list[NavEntry]:
+    return [entry for entry in NAVIGATION if entry.roles is None or not entry.roles.isdisjoint(roles)]
+
+
+def init_app(app: Flask) -> None:
+    app.context_processor(_navigation_context)
+
+
+def _navigation_context() -> dict[str, Any]:
+    if not current_user.is_authenticated:
+        return {"navigation": [], "current_endpoint": request.endpoint, "centre": None}
+    return {
+        "navigation": entries_for(current_user.roles),
+        "current_endpoint": request.endpoint,
+        "centre": organisation.get_centre(current_user.centre_id),
+    }

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from service import clock, database, web
+from service import clock, commands, database, web
 from service.config import Settings, load_settings, resolve_instance_path
 from service.extensions import csrf, db, login_manager, migrate
 from service.models import tenancy
@@ -39,6 +39,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
     web.init_app(app)
+    commands.init_app(app)
     return app
 
 

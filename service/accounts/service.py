@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 
 from service import clock
 from service.accounts.passwords import hash_password, needs_rehash, verify_against_dummy, verify_password
@@ -60,20 +60,24 @@ def _refuse_if_throttled(*, username: str, address: str) -> None:
     settings = current_settings()
     lockout = timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
     window_start = clock.now() - lockout
-    last_success = db.session.scalar(
-        select(func.max(LoginAttempt.at)).where(
+    # A success forgives the failures before it (by insertion order: the clock may stand still in tests).
+    last_success_id = db.session.scalar(
+        select(func.max(LoginAttempt.id)).where(
             LoginAttempt.username == username, LoginAttempt.succeeded.is_(True)
         )
     )
-    since = max(window_start, last_success) if last_success else window_start
     checks = (
-        (LoginAttempt.username == username, since, settings.LOGIN_MAX_FAILURES),
-        (LoginAttempt.address == address, window_start, settings.LOGIN_MAX_FAILURES_PER_ADDRESS),
+        (
+            LoginAttempt.username == username,
+            LoginAttempt.id > (last_success_id or 0),
+            settings.LOGIN_MAX_FAILURES,
+        ),
+        (LoginAttempt.address == address, true(), settings.LOGIN_MAX_FAILURES_PER_ADDRESS),
     )
-    for criterion, start, limit in checks:
+    for criterion, after_success, limit in checks:
         count, oldest = db.session.execute(
             select(func.count(), func.min(LoginAttempt.at)).where(
-                criterion, LoginAttempt.succeeded.is_(False), LoginAttempt.at >= start
+                criterion, after_success, LoginAttempt.succeeded.is_(False), LoginAttempt.at >= window_start
             )
         ).one()
         if count >= limit:

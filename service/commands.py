@@ -1,0 +1,89 @@
+"""Commands the application adds to `entraide`: users and demo data."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from service.accounts import service as accounts
+from service.demo import DEMO_PASSWORD, seed_if_empty
+from service.errors import EntraideError
+from service.models import Role
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(users)
+    app.cli.add_command(demo)
+
+
+@click.group(cls=AppGroup)
+def users() -> None:
+    """Comptes utilisateurs."""
+
+
+@users.command("create")
+@click.option("--centre", "centre_code", required=True, help="Code du centre (ex. ccas-saint-aubin).")
+@click.option("--username", required=True, help="Identifiant de connexion.")
+@click.option("--full-name", required=True, help="Prénom et nom.")
+@click.option("--title", default="", help="Fonction, imprimée sous la signature.")
+@click.option("--email", default="")
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    required=True,
+    type=click.Choice([role.value for role in Role]),
+    help="Rôle (répétable).",
+)
+@click.password_option("--password", help="Mot de passe (demandé s'il est absent).")
+def create_user_command(
+    centre_code: str,
+    username: str,
+    full_name: str,
+    title: str,
+    email: str,
+    roles: tuple[str, ...],
+    password: str,
+) -> None:
+    """Créer un utilisateur."""
+    try:
+        user = accounts.create_user(
+            centre_code=centre_code,
+            username=username,
+            full_name=full_name,
+            title=title,
+            email=email,
+            password=password,
+            roles=[Role(role) for role in roles],
+        )
+    except EntraideError as error:
+        raise click.ClickException(error.message) from error
+    click.echo(f"Utilisateur « {user.username} » créé ({', '.join(sorted(roles))}).")
+
+
+@users.command("list")
+@click.option("--centre", "centre_code", default=None, help="Limiter à un centre.")
+def list_users_command(centre_code: str | None) -> None:
+    """Lister les utilisateurs."""
+    rows = accounts.list_all_users(centre_code=centre_code)
+    if not rows:
+        click.echo("Aucun utilisateur.")
+    for code, user in rows:
+        state = "" if user.active else " (désactivé)"
+        roles = ", ".join(sorted(role.value for role in user.roles))
+        click.echo(f"{code}\t{user.username}\t{user.full_name}\t{roles}{state}")
+
+
+@click.group(cls=AppGroup)
+def demo() -> None:
+    """Données de démonstration."""
+
+
+@demo.command("seed")
+def seed_command() -> None:
+    """Créer le centre et les comptes de démonstration si la base est vide."""
+    if seed_if_empty():
+        click.echo(f"Données de démonstration créées (mot de passe commun : {DEMO_PASSWORD}).")
+    else:
+        click.echo("La base contient déjà un centre : rien n'a été ajouté.")

@@ -1,0 +1,135 @@
+"""Fixtures: the application from its factory, one rolled-back transaction per test, a movable clock."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import flask_migrate
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy.orm import scoped_session, sessionmaker
+from werkzeug.test import TestResponse
+
+from service import clock, create_app
+from service.accounts import service as accounts
+from service.extensions import db
+from service.models import Centre, CentreKind, Role, User
+from service.organisation import service as organisation
+from tests.databases import main_test_database
+
+PASSWORD = "mot-de-passe-de-test"
+START = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # a Monday, 09:00 in Paris
+# Cheap argon2 parameters: the hashing itself is argon2-cffi's business, not ours.
+FAST_HASHING = {"PASSWORD_HASH_TIME_COST": 1, "PASSWORD_HASH_MEMORY_KIB": 64}
+
+
+def build_app(database_url: str, instance_path: Path, **overrides: Any) -> Flask:
+    settings: dict[str, Any] = {
+        "TESTING": True,
+        "SECRET_KEY": "clé-de-test",
+        "DATABASE_URL": database_url,
+        "INSTANCE_PATH": instance_path,
+        **FAST_HASHING,
+    }
+    settings.update(overrides)
+    return create_app(settings)
+
+
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The suite's database, built by the migrations (never by create_all)."""
+    tmp_dir = tmp_path_factory.mktemp("database")
+    url = main_test_database(tmp_dir)
+    app = build_app(url, tmp_dir / "instance")
+    with app.app_context():
+        flask_migrate.upgrade()
+        db.engine.dispose()
+    return url
+
+
+@pytest.fixture
+def app(migrated_database: str, tmp_path: Path) -> Iterator[Flask]:
+    """An application whose every commit lands in a savepoint of one transaction rolled back at the end."""
+    application = build_app(migrated_database, tmp_path / "instance")
+    clock.install(application, clock.TravellingClock(START))
+    with application.app_context():
+        connection = db.engine.connect()
+        outer = connection.begin()
+        shared_session = db.session
+        factory = sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
+        db.session = scoped_session(factory, scopefunc=shared_session.registry.scopefunc)  # type: ignore[attr-defined]
+        try:
+            yield application
+        finally:
+            db.session.remove()
+            db.session = shared_session
+            outer.rollback()
+            connection.close()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def travel(app: Flask) -> clock.TravellingClock:
+    """The application's clock, to move time forward."""
+    travelling: clock.TravellingClock = app.extensions["entraide.clock"]
+    return travelling
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def centre(app: Flask) -> Centre:
+    return make_centre("ccas-test", "CCAS de Test-sur-Mer")
+
+
+@pytest.fixture
+def make_user(centre: Centre) -> Callable[..., User]:
+    def _make(username: str, *roles: Role, centre_code: str = centre.code, **fields: Any) -> User:
+        return accounts.create_user(
+            centre_code=centre_code,
+            username=username,
+            full_name=fields.pop("full_name", username.title()),
+            password=fields.pop("password", PASSWORD),
+            roles=roles or (Role.INSTRUCTEUR,),
+            **fields,
+        )
+
+    return _make
+
+
+def make_centre(code: str, name: str, *, quartiers: tuple[str, ...] = ("Centre",)) -> Centre:
+    return organisation.create_centre(
+        code=code,
+        name=name,
+        kind=CentreKind.CCAS,
+        communes={("99999", name.removeprefix("CCAS de ")): list(quartiers)},
+    )
+
+
+_CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+
+def csrf_token(client: FlaskClient, path: str) -> str:
+    """Read the CSRF token a page embeds in its form, as a browser would."""
+    match = _CSRF.search(client.get(path).get_data(as_text=True))
+    assert match, f"no CSRF token on {path}"
+    return match.group(1) or match.group(2)
+
+
+def login(client: FlaskClient, username: str, password: str = PASSWORD) -> TestResponse:
+    token = csrf_token(client, "/connexion")
+    return client.post("/connexion", data={"username": username, "password": password, "csrf_token": token})
+
+
+def text_of(response: TestResponse) -> str:
+    """The page as a reader sees its text: HTML entities decoded."""
+    return html.unescape(response.get_data(as_text=True))

@@ -1,0 +1,84 @@
+"""Each role sees its own navigation; protected pages refuse the others, in the use case and the view."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from flask.testing import FlaskClient
+
+from service.accounts import service as accounts
+from service.errors import PermissionDeniedError
+from service.models import Role, User
+from service.web.navigation import entries_for
+from tests.conftest import login, text_of
+
+
+def test_instructeur_cannot_open_the_users_page(client: FlaskClient, make_user: Callable[..., User]) -> None:
+    make_user("julien", Role.INSTRUCTEUR)
+    login(client, "julien")
+    response = client.get("/administration/utilisateurs")
+    assert response.status_code == 403
+    assert "Cette action est réservée aux rôles" in text_of(response)
+
+
+def test_admin_sees_the_users_of_the_centre(client: FlaskClient, make_user: Callable[..., User]) -> None:
+    make_user("lea", Role.ADMIN, full_name="Léa Fontaine")
+    make_user("julien", Role.INSTRUCTEUR, full_name="Julien Marchand")
+    login(client, "lea")
+    page = text_of(client.get("/administration/utilisateurs"))
+    assert "Julien Marchand" in page
+    assert "Travailleur·se social·e / instructeur·rice" in page
+
+
+def test_use_case_refuses_whatever_the_view(make_user: Callable[..., User]) -> None:
+    elu = make_user("aicha", Role.ELU)
+    with pytest.raises(PermissionDeniedError):
+        accounts.list_users(actor=elu)
+    with pytest.raises(PermissionDeniedError):
+        accounts.create_user(
+            centre_code="ccas-test",
+            username="intrus",
+            full_name="Intrus",
+            password="mot-de-passe-long",
+            roles=[Role.ADMIN],
+            actor=elu,
+        )
+
+
+def test_navigation_follows_the_roles(client: FlaskClient, make_user: Callable[..., User]) -> None:
+    make_user("julien", Role.INSTRUCTEUR)
+    make_user("claire", Role.RESPONSABLE)
+    login(client, "julien")
+    page = text_of(client.get("/tableau-de-bord"))
+    assert 'aria-label="Navigation principale"' in page
+    assert "Mon compte" in page
+    assert "Utilisateurs" not in page
+
+    client.post("/deconnexion", data={"csrf_token": _token(page)})
+    login(client, "claire")
+    page = text_of(client.get("/tableau-de-bord"))
+    assert "Utilisateurs" in page
+    assert "Journal d'audit" in page
+
+
+def test_every_role_gets_the_common_entries() -> None:
+    for role in Role:
+        labels = [entry.label for entry in entries_for(frozenset({role}))]
+        assert labels[0] == "Tableau de bord"
+        assert "Mon compte" in labels
+
+
+def test_a_user_may_hold_several_roles(client: FlaskClient, make_user: Callable[..., User]) -> None:
+    make_user("paul", Role.REGISSEUR, Role.ADMIN)
+    login(client, "paul")
+    page = text_of(client.get("/tableau-de-bord"))
+    assert "Régisseur / comptabilité" in page
+    assert "Administrateur·rice" in page
+    assert client.get("/administration/utilisateurs").status_code == 200
+
+
+def _token(page: str) -> str:
+    marker = 'name="csrf_token" value="'
+    start = page.index(marker) + len(marker)
+    return page[start : page.index('"', start)]

@@ -1,0 +1,78 @@
+# The two commands of a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+PORT ?= 5000
+VENV := .venv
+BIN := $(VENV)/bin
+STAMPS := $(VENV)/.stamps
+VENDOR := service/static/vendor
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: run test test-sqlite test-postgresql lint bench setup setup-dev assets browser clean
+
+## run: set everything up, migrate, seed the demo data, serve on http://127.0.0.1:$(PORT)
+run: setup
+	$(BIN)/entraide db upgrade
+	$(BIN)/entraide demo seed
+	$(BIN)/entraide run --host 127.0.0.1 --port $(PORT)
+
+## test: set up with the dev tools, then pytest on SQLite, and on PostgreSQL when ENTRAIDE_TEST_DATABASE_URL is set
+test: setup-dev browser
+	$(MAKE) --no-print-directory test-sqlite
+	@if [ -n "$$ENTRAIDE_TEST_DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgresql; \
+	else echo "ENTRAIDE_TEST_DATABASE_URL is not set: PostgreSQL run skipped."; fi
+
+test-sqlite:
+	@echo "== pytest on SQLite"
+	env -u ENTRAIDE_TEST_DATABASE_URL $(BIN)/pytest
+
+test-postgresql:
+	@echo "== pytest on PostgreSQL"
+	$(BIN)/pytest
+
+## lint: ruff (check and format) and mypy
+lint: setup-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+## bench: benchmarks, printing RATIO lines against a baseline measured in the same run
+bench: setup-dev
+	@set -e; for script in bench/bench_*.py; do $(BIN)/python $$script; done
+
+setup: $(STAMPS)/app assets
+setup-dev: $(STAMPS)/dev assets
+
+$(STAMPS)/venv:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "Python 3.11 or newer is needed (PYTHON=$(PYTHON))."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	@mkdir -p $(STAMPS) && touch $@
+
+$(STAMPS)/app: $(STAMPS)/venv pyproject.toml
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(STAMPS)/dev: $(STAMPS)/app pyproject.toml
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@
+
+## assets: front-end libraries from npm (package-lock.json), copied into service/static/vendor
+assets: $(VENDOR)/.installed
+
+$(VENDOR)/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/bpmn-js
+	cp -r node_modules/bpmn-js/dist/assets node_modules/bpmn-js/dist/bpmn-navigated-viewer.production.min.js $(VENDOR)/bpmn-js/
+	@touch $@
+
+## browser: Debian's chromium for the browser tests (Playwright cannot download its own here)
+browser:
+	@if [ ! -x $(CHROMIUM) ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else echo "Install Debian's chromium (sudo apt-get install chromium) for the browser tests."; exit 1; fi; \
+	fi
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) instance .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,36 @@
+"""A real HTTP server on loopback, in a thread, over its own freshly migrated database."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import flask_migrate
+from werkzeug.serving import make_server
+
+from service.demo import seed_if_empty
+from service.extensions import db
+from tests.conftest import build_app
+from tests.databases import fresh_database
+
+
+@contextmanager
+def serve_demo(tmp_path: Path) -> Iterator[str]:
+    """Serve the demo installation; yield its base URL."""
+    with fresh_database(tmp_path) as url:
+        app = build_app(url, tmp_path / "instance")
+        with app.app_context():
+            flask_migrate.upgrade()
+            seed_if_empty()
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield f"http://127.0.0.1:{server.server_port}"
+        finally:
+            server.shutdown()
+            thread.join(timeout=10)
+            with app.app_context():
+                db.engine.dispose()

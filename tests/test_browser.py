@@ -1,0 +1,94 @@
+"""In Debian's chromium: the French login page; a demo user signs in and sees their roles' navigation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from service.demo import DEMO_PASSWORD
+from tests.live_server import serve_demo
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+# The machine has no network: keep chromium from reaching out at start.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def base_url(tmp_path: Path) -> Iterator[str]:
+    with serve_demo(tmp_path) as url:
+        yield url
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(locale="fr-FR")
+    yield context.new_page()
+    context.close()
+
+
+def _sign_in(page: Page, base_url: str, username: str) -> None:
+    page.goto(base_url + "/")
+    expect(page).to_have_url(base_url + "/connexion")
+    page.get_by_label("Identifiant").fill(username)
+    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+
+
+def test_demo_instructeur_signs_in_and_sees_their_navigation(
+    page: Page, base_url: str, tmp_path: Path
+) -> None:
+    page.goto(base_url + "/")
+    expect(page.get_by_role("heading", name="Connexion")).to_be_visible()
+    assert page.locator("html").get_attribute("lang") == "fr"
+
+    _sign_in(page, base_url, "instructeur")
+    expect(page).to_have_url(base_url + "/tableau-de-bord")
+    expect(page.get_by_text("Bienvenue, Julien Marchand.")).to_be_visible()
+    expect(page.get_by_text("CCAS de Saint-Aubin-sur-Loire")).to_be_visible()
+    navigation = page.get_by_role("navigation", name="Navigation principale")
+    expect(navigation.get_by_role("link")).to_have_text(["Tableau de bord", "Mon compte"])
+    page.screenshot(path=str(tmp_path / "tableau-de-bord.png"), full_page=True)
+
+    page.get_by_role("button", name="Se déconnecter").click()
+    expect(page.get_by_text("Vous êtes déconnecté·e.")).to_be_visible()
+
+
+def test_demo_admin_reaches_the_users_page(page: Page, base_url: str) -> None:
+    _sign_in(page, base_url, "admin")
+    navigation = page.get_by_role("navigation", name="Navigation principale")
+    expect(navigation.get_by_role("link")).to_have_text(
+        ["Tableau de bord", "Utilisateurs", "Journal d'audit", "Mon compte"]
+    )
+    navigation.get_by_role("link", name="Utilisateurs").click()
+    expect(page.get_by_role("heading", name="Utilisateurs du centre")).to_be_visible()
+    expect(page.get_by_role("cell", name="Régisseur / comptabilité")).to_be_visible()
+
+
+def test_wrong_password_is_explained_on_the_page(page: Page, base_url: str) -> None:
+    page.goto(base_url + "/connexion")
+    page.get_by_label("Identifiant").fill("accueil")
+    page.get_by_label("Mot de passe").fill("pas-le-bon")
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("alert")).to_have_text("Identifiant ou mot de passe incorrect.")
+    expect(page.get_by_label("Identifiant")).to_have_value("accueil")

@@ -9,9 +9,10 @@ CHROMIUM := /usr/bin/chromium
 
 .PHONY: run test test-sqlite test-postgresql lint bench setup setup-dev assets browser clean
 
-## run: set everything up, migrate, seed the demo data, serve on http://127.0.0.1:$(PORT)
+## run: set everything up, migrate, deploy the diagrams, seed the demo data, serve on http://127.0.0.1:$(PORT)
 run: setup
 	$(BIN)/entraide db upgrade
+	$(BIN)/entraide workflows deploy
 	$(BIN)/entraide demo seed
 	$(BIN)/entraide run --host 127.0.0.1 --port $(PORT)
 
@@ -37,7 +38,7 @@ lint: setup-dev
 
 ## bench: benchmarks, printing RATIO lines against a baseline measured in the same run
 bench: setup-dev
-	@set -e; for script in bench/bench_*.py; do $(BIN)/python $$script; done
+	@set -e; for script in bench/bench_*.py; do [ -e "$$script" ] || continue; $(BIN)/python $$script; done
 
 setup: $(STAMPS)/app assets
 setup-dev: $(STAMPS)/dev assets

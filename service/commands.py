@@ -6,15 +6,19 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from service import deployment
 from service.accounts import service as accounts
 from service.demo import DEMO_PASSWORD, seed_if_empty
+from service.engine import registry
 from service.errors import EntraideError
 from service.models import Role
+from service.paths import WORKFLOWS_DIR
 
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(demo)
+    app.cli.add_command(workflows)
 
 
 @click.group(cls=AppGroup)
@@ -87,3 +91,45 @@ def seed_command() -> None:
         click.echo(f"Données de démonstration créées (mot de passe commun : {DEMO_PASSWORD}).")
     else:
         click.echo("La base contient déjà un centre : rien n'a été ajouté.")
+
+
+@click.group(cls=AppGroup)
+def workflows() -> None:
+    """Diagrammes des processus (BPMN, DMN, formulaires)."""
+
+
+@workflows.command("check")
+def check_command() -> None:
+    """Valider les diagrammes de workflows/ sans rien déployer."""
+    try:
+        processes = registry.check_folder(WORKFLOWS_DIR)
+    except registry.DiagramError as error:
+        for problem in error.problems:
+            click.echo(f"ERREUR {problem}", err=True)
+        raise SystemExit(1) from error
+    for process in processes:
+        click.echo(f"ok\t{process.key}\t{process.content_hash[:12]}\t{', '.join(sorted(process.sources))}")
+
+
+@workflows.command("deploy")
+def deploy_command() -> None:
+    """Déployer les diagrammes modifiés (une nouvelle version chacun)."""
+    try:
+        deployments = deployment.deploy_folder(deployed_by="entraide workflows deploy")
+    except registry.DiagramError as error:
+        for problem in error.problems:
+            click.echo(f"ERREUR {problem}", err=True)
+        raise SystemExit(1) from error
+    for item in deployments:
+        state = "nouvelle version" if item.created else "inchangé"
+        click.echo(f"{item.key}\tv{item.version}\t{state}")
+
+
+@workflows.command("list")
+def list_command() -> None:
+    """Lister les processus, leurs versions et les instances en cours sur chacune."""
+    rows = registry.summary()
+    if not rows:
+        click.echo("Aucun processus déployé : lancez « entraide workflows deploy ».")
+    for row in rows:
+        click.echo(f"{row.key}\tv{row.version}\t{row.content_hash[:12]}\t{row.running} en cours\t{row.name}")

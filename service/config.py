@@ -46,6 +46,8 @@ class Settings:
     SMTP_USERNAME: str = ""
     SMTP_PASSWORD: str = ""
     MAIL_SENDER: str = "Entraide <ne-pas-repondre@entraide.invalid>"
+    # Aids: the ceiling up to which the delegate decides urgent relief alone (board delegation).
+    SECOURS_DELEGATION_CEILING_CENTS: int = 30000
 
     @property
     def production(self) -> bool:

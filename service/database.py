@@ -26,4 +26,6 @@ def _sqlite_on_connect(dbapi_connection: Any, connection_record: Any) -> None:
 
 
 def _sqlite_on_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # IMMEDIATE takes the write lock up front: two writers queue instead of the later one failing
+    # with "database is locked" when it upgrades a stale read snapshot. WAL readers are not blocked.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from service import deployment
 from service.accounts import service as accounts
-from service.models import CentreKind, Role
+from service.dossiers import service as dossiers
+from service.models import AidType, BudgetKind, CentreKind, Relationship, Role, User
 from service.organisation import service as organisation
+from service.people import service as people
 
 DEMO_CENTRE_CODE = "ccas-saint-aubin"
 DEMO_PASSWORD = "demo-entraide-2026"  # noqa: S105 - published in the README, demo only
@@ -22,6 +27,7 @@ DEMO_USERS: tuple[tuple[str, str, str, Role], ...] = (
 
 def seed_if_empty() -> bool:
     """Create the demo centre and users when the installation has no centre; tell whether it did."""
+    deployment.deploy_folder(deployed_by="démonstration")
     if organisation.count_centres():
         return False
     organisation.create_centre(
@@ -41,8 +47,9 @@ def seed_if_empty() -> bool:
             "president_title": "Maire, présidente du CCAS",
         },
     )
+    users = {}
     for username, full_name, title, role in DEMO_USERS:
-        accounts.create_user(
+        users[username] = accounts.create_user(
             centre_code=DEMO_CENTRE_CODE,
             username=username,
             full_name=full_name,
@@ -51,4 +58,41 @@ def seed_if_empty() -> bool:
             password=DEMO_PASSWORD,
             roles=[role],
         )
+    _seed_people(users["accueil"])
     return True
+
+
+def _seed_people(accueil: User) -> None:
+    """Two households, one of them with an urgent-relief request waiting for its evaluation."""
+    accounts.scope_session_to(accueil)
+    martin = people.create(
+        actor=accueil,
+        identity=people.Identity(
+            last_name="Martin", first_name="Fatou", birth_date=date(1987, 3, 14),
+            address_line="12 rue des Lilas", postal_code="45999", city="Saint-Aubin-sur-Loire",
+        ),
+    )  # fmt: skip
+    people.add_member(
+        actor=accueil, person_id=martin.id, first_name="Inès", last_name="Martin",
+        birth_date=date(2016, 9, 1), relationship=Relationship.ENFANT,
+    )  # fmt: skip
+    for kind, category, amount_cents in (
+        (BudgetKind.RESSOURCE, "rsa", 60700),
+        (BudgetKind.RESSOURCE, "prestations_familiales", 14800),
+        (BudgetKind.CHARGE, "loyer", 48000),
+        (BudgetKind.CHARGE, "energie", 9500),
+    ):
+        people.add_budget_line(
+            actor=accueil, person_id=martin.id, kind=kind, category=category, label="",
+            monthly_amount_cents=amount_cents,
+        )  # fmt: skip
+    dossiers.open_request(
+        actor=accueil,
+        person_id=martin.id,
+        aid_type=AidType.SECOURS_URGENCE,
+        reason="Facture d'électricité impayée, coupure annoncée pour la fin du mois.",
+    )
+    people.create(
+        actor=accueil,
+        identity=people.Identity(last_name="Lefèvre", first_name="Élodie", birth_date=date(1961, 11, 2)),
+    )

@@ -17,7 +17,7 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import scoped_session, sessionmaker
 from werkzeug.test import TestResponse
 
-from service import clock, create_app
+from service import clock, create_app, deployment
 from service.accounts import service as accounts
 from service.extensions import db
 from service.models import Centre, CentreKind, Role, User
@@ -50,6 +50,7 @@ def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> str:
     app = build_app(url, tmp_dir / "instance")
     with app.app_context():
         flask_migrate.upgrade()
+        deployment.deploy_folder(deployed_by="tests")
         db.engine.dispose()
     return url
 

@@ -67,11 +67,35 @@ def test_demo_instructeur_signs_in_and_sees_their_navigation(
     expect(page.get_by_text("Bienvenue, Julien Marchand.")).to_be_visible()
     expect(page.get_by_text("CCAS de Saint-Aubin-sur-Loire")).to_be_visible()
     navigation = page.get_by_role("navigation", name="Navigation principale")
-    expect(navigation.get_by_role("link")).to_have_text(["Tableau de bord", "Mon compte"])
+    expect(navigation.get_by_role("link")).to_have_text(
+        ["Tableau de bord", "Tâches", "Personnes", "Mon compte"]
+    )
     page.screenshot(path=str(tmp_path / "tableau-de-bord.png"), full_page=True)
 
     page.get_by_role("button", name="Se déconnecter").click()
     expect(page.get_by_text("Vous êtes déconnecté·e.")).to_be_visible()
+
+
+def test_demo_instructeur_evaluates_the_waiting_request(page: Page, base_url: str, tmp_path: Path) -> None:
+    _sign_in(page, base_url, "instructeur")
+    page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Tâches").click()
+    row = page.get_by_role("row", name="MARTIN Fatou")
+    expect(row).to_contain_text("Évaluer la situation")
+    row.get_by_role("link", name="Ouvrir").click()
+    expect(page.get_by_role("heading", name="Évaluer la situation", level=1)).to_be_visible()
+
+    page.get_by_role("button", name="Valider").click()  # empty: refused, nothing moves
+    expect(page.get_by_role("alert")).to_contain_text("Le formulaire contient des erreurs")
+    page.get_by_label("Situation et besoin").fill("Coupure annoncée ; facture de 212 € vue, pas d'épargne.")
+    page.get_by_label("Nature du besoin").select_option("energie")
+    page.get_by_label("Montant demandé").fill("212,00")
+    page.get_by_label("Bon d'achat").check()
+    page.screenshot(path=str(tmp_path / "tache.png"), full_page=True)
+    page.get_by_role("button", name="Valider").click()
+
+    expect(page.get_by_text("« Évaluer la situation » est enregistré.")).to_be_visible()
+    expect(page.get_by_text("En attente de décision")).to_be_visible()
+    expect(page.get_by_role("link", name="Décider sous délégation")).to_be_visible()
 
 
 def test_demo_admin_reaches_the_users_page(page: Page, base_url: str) -> None:

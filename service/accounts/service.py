@@ -88,14 +88,18 @@ def _refuse_if_throttled(*, username: str, address: str) -> None:
 
 
 def load_user(user_id: str) -> User | None:
-    """Return the active user behind a session and scope the database session to their centre."""
+    """Return the active user behind a session cookie."""
     if not user_id.isdigit():
         return None
     user = db.session.get(User, int(user_id), execution_options={ALL_CENTRES: True})
     if user is None or not user.active:
         return None
-    bind_centre(db.session(), user.centre_id)
     return user
+
+
+def scope_session_to(user: User) -> None:
+    """Scope every later query and insert of this request to the user's centre."""
+    bind_centre(db.session(), user.centre_id)
 
 
 def create_user(

@@ -3,19 +3,35 @@
 from service.models.account import LoginAttempt, Role, User, UserRole
 from service.models.audit import AuditEvent, AuditLogAppendOnlyError
 from service.models.base import Base, UtcDateTime
+from service.models.dossier import AidType, Dossier, DossierCounter, DossierStatus
 from service.models.organisation import Centre, CentreKind, Commune, Quartier
+from service.models.people import BudgetKind, BudgetLine, HouseholdMember, Person, Relationship
 from service.models.tenancy import CentreScoped
+from service.models.workflow import HumanTask, InstanceStatus, ProcessDefinition, ProcessInstance
 
 __all__ = [
+    "AidType",
     "AuditEvent",
     "AuditLogAppendOnlyError",
     "Base",
+    "BudgetKind",
+    "BudgetLine",
     "Centre",
     "CentreKind",
     "CentreScoped",
     "Commune",
+    "Dossier",
+    "DossierCounter",
+    "DossierStatus",
+    "HouseholdMember",
+    "HumanTask",
+    "InstanceStatus",
     "LoginAttempt",
+    "Person",
+    "ProcessDefinition",
+    "ProcessInstance",
     "Quartier",
+    "Relationship",
     "Role",
     "User",
     "UserRole",

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from flask import Flask
 
-from service.web import account, admin, auth, errors, formatting, home, navigation, security
+from service.web import (
+    account,
+    admin,
+    auth,
+    dossiers,
+    errors,
+    formatting,
+    home,
+    navigation,
+    people,
+    security,
+    tasks,
+)
 
 
 def init_app(app: Flask) -> None:
@@ -12,5 +24,5 @@ def init_app(app: Flask) -> None:
     errors.init_app(app)
     formatting.init_app(app)
     navigation.init_app(app)
-    for blueprint in (auth.bp, home.bp, account.bp, admin.bp):
+    for blueprint in (auth.bp, home.bp, people.bp, dossiers.bp, tasks.bp, account.bp, admin.bp):
         app.register_blueprint(blueprint)

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask
 
 from service.config import current_settings
+from service.money import euros
 
 
 def init_app(app: Flask) -> None:
     app.add_template_filter(datetime_fr)
     app.add_template_filter(euros)
+    app.add_template_filter(date_fr)
 
 
 def datetime_fr(moment: datetime) -> str:
@@ -21,9 +23,6 @@ def datetime_fr(moment: datetime) -> str:
     return local.strftime("%d/%m/%Y à %H:%M")
 
 
-def euros(amount_cents: int) -> str:
-    """1 234,50 € from integer cents, with a narrow no-break space between thousands."""
-    sign = "-" if amount_cents < 0 else ""
-    units, cents = divmod(abs(amount_cents), 100)
-    grouped = f"{units:,}".replace(",", "\u202f")
-    return f"{sign}{grouped},{cents:02d}\u00a0€"
+def date_fr(day: date) -> str:
+    """23/11/2026."""
+    return day.strftime("%d/%m/%Y")

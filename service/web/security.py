@@ -25,8 +25,9 @@ def init_app(app: Flask) -> None:
 
 
 def _resolve_current_user() -> None:
-    # Loading the user binds the database session to their centre before any view runs a query.
-    _ = current_user.is_authenticated
+    # Scope the database session to the user's centre before any view runs a query.
+    if current_user.is_authenticated:
+        accounts.scope_session_to(current_user)
 
 
 def _harden_response(response: Response) -> Response:

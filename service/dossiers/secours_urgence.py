@@ -1,0 +1,121 @@
+"""Secours d'urgence: what each task writes into the dossier, and what it hands to the process."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+
+from service import clock
+from service.config import current_settings
+from service.errors import InvalidInputError
+from service.extensions import db
+from service.models import AidType, Dossier, DossierStatus, User
+from service.money import euros
+from service.people import service as people
+
+TaskHook = Callable[[Dossier, dict[str, Any], User], dict[str, Any]]
+
+
+def start_data() -> dict[str, Any]:
+    """What the process needs from the start: the delegation ceiling in force when the request is filed."""
+    return {"plafond_delegation_cents": current_settings().SECOURS_DELEGATION_CEILING_CENTS}
+
+
+def evaluate(dossier: Dossier, values: dict[str, Any], actor: User) -> dict[str, Any]:
+    dossier.situation = values["situation"]
+    dossier.need_kind = values["nature_besoin"]
+    dossier.amount_requested_cents = values["montant_cents"]
+    dossier.payment_mode = values["mode_paiement"]
+    dossier.instructor_id = actor.id
+    dossier.status = DossierStatus.EN_ATTENTE_DECISION
+    summary = people.budget(dossier.person)
+    return {
+        "montant_cents": values["montant_cents"],
+        "rav_jour_cents": summary.rav_per_day_cents,
+        "deja_accorde_annee_cents": granted_this_year(dossier),
+    }
+
+
+def granted_this_year(dossier: Dossier) -> int:
+    """What the household already received in urgent relief this calendar year (Paris time)."""
+    zone = ZoneInfo(current_settings().TIMEZONE)
+    year = clock.now().astimezone(zone).year
+    start, end = datetime(year, 1, 1, tzinfo=zone), datetime(year + 1, 1, 1, tzinfo=zone)
+    total = db.session.scalar(
+        select(func.coalesce(func.sum(Dossier.amount_granted_cents), 0)).where(
+            Dossier.person_id == dossier.person_id,
+            Dossier.aid_type == AidType.SECOURS_URGENCE,
+            Dossier.id != dossier.id,
+            Dossier.decision == "accord",
+            Dossier.decided_at >= start,
+            Dossier.decided_at < end,
+        )
+    )
+    return int(total or 0)
+
+
+def _decide(
+    dossier: Dossier, values: dict[str, Any], actor: User, *, ceiling_cents: int | None
+) -> dict[str, Any]:
+    decision = values["decision"]
+    granted = values.get("montant_accorde_cents") if decision == "accord" else None
+    if granted is not None:
+        requested = dossier.amount_requested_cents or 0
+        if granted > requested:
+            raise InvalidInputError(
+                f"Le montant accordé ne peut dépasser le montant demandé ({euros(requested)})."
+            )
+        if ceiling_cents is not None and granted > ceiling_cents:
+            raise InvalidInputError(
+                f"Au-delà de {euros(ceiling_cents)}, plafond de la délégation, "
+                "la décision revient à la commission."
+            )
+    dossier.decision = decision
+    dossier.amount_granted_cents = granted
+    dossier.decision_reason = values.get("motif", "")
+    dossier.decided_by_id = actor.id
+    dossier.decided_at = clock.now()
+    dossier.status = DossierStatus.ACCORDE if decision == "accord" else DossierStatus.REFUSE
+    return {"decision": decision, "montant_accorde_cents": granted}
+
+
+def decide_under_delegation(dossier: Dossier, values: dict[str, Any], actor: User) -> dict[str, Any]:
+    return _decide(dossier, values, actor, ceiling_cents=current_settings().SECOURS_DELEGATION_CEILING_CENTS)
+
+
+def decide_in_committee(dossier: Dossier, values: dict[str, Any], actor: User) -> dict[str, Any]:
+    return _decide(dossier, values, actor, ceiling_cents=None)
+
+
+def notify(dossier: Dossier, values: dict[str, Any], actor: User) -> dict[str, Any]:
+    return {"notifie_le": values["date_notification"], "moyen_notification": values["moyen"]}
+
+
+def record_payment(dossier: Dossier, values: dict[str, Any], actor: User) -> dict[str, Any]:
+    paid = values["montant_verse_cents"]
+    granted = dossier.amount_granted_cents or 0
+    if paid > granted:
+        raise InvalidInputError(f"Le montant versé ne peut dépasser le montant accordé ({euros(granted)}).")
+    dossier.amount_paid_cents = paid
+    dossier.payment_mode = values["mode_paiement"]
+    dossier.payment_reference = values["reference"]
+    dossier.paid_at = clock.now()
+    dossier.status = DossierStatus.VERSE
+    return {}
+
+
+HOOKS: dict[str, TaskHook] = {
+    "evaluer": evaluate,
+    "decider_delegation": decide_under_delegation,
+    "decider_commission": decide_in_committee,
+    "notifier": notify,
+    "payer": record_payment,
+}
+
+
+def close(dossier: Dossier, at: datetime) -> None:
+    dossier.closed_at = at

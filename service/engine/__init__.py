@@ -1,0 +1,1 @@
+"""The only code that imports SpiffWorkflow: registry, serialization, runtime, worklist, scripting."""

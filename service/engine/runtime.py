@@ -1,0 +1,100 @@
+"""Load → run → save one instance, with optimistic locking; the caller's use case owns the transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.util.task import TaskState
+
+from service import clock
+from service.engine import registry, worklist
+from service.engine.scripting import UnsafeExpressionError, make_script_engine
+from service.errors import ConflictError, EntraideError
+from service.extensions import db
+from service.models import HumanTask, InstanceStatus, ProcessDefinition, ProcessInstance, User
+
+
+class ProcessError(EntraideError):
+    """The process itself failed (a diagram's expression, a missing value): nothing was saved."""
+
+
+def start(
+    *, definition: ProcessDefinition, centre_id: int, dossier_id: int | None, data: dict[str, Any]
+) -> ProcessInstance:
+    """Start an instance with its initial data and run it to its first waiting point."""
+    bundle = registry.bundle(definition)
+    workflow = BpmnWorkflow(bundle.spec, bundle.subprocess_specs, script_engine=make_script_engine())
+    for task in workflow.get_tasks(state=TaskState.READY):
+        task.data.update(data)
+    _run(workflow)
+    now = clock.now()
+    instance = ProcessInstance(
+        centre_id=centre_id,
+        definition=definition,
+        dossier_id=dossier_id,
+        status=InstanceStatus.RUNNING,
+        state="",
+        created_at=now,
+        updated_at=now,
+    )
+    db.session.add(instance)
+    _store(instance, workflow)
+    db.session.flush()  # the instance id is needed by its tasks
+    worklist.project(instance, (), worklist.ready_user_tasks(workflow), now=now)
+    return instance
+
+
+def load(instance: ProcessInstance) -> BpmnWorkflow:
+    """Restore the workflow of an instance with its version's cached spec and the restricted engine."""
+    workflow = registry.codec().load_state(instance.state, registry.bundle(instance.definition))
+    workflow.script_engine = make_script_engine()  # never serialized: set after every load
+    return workflow
+
+
+def complete(*, task: HumanTask, data: dict[str, Any], actor: User) -> ProcessInstance:
+    """Complete a human task with its data, run the engine, save; a lost race raises ConflictError."""
+    worklist.check_can_work_on(task, actor)
+    instance = task.instance
+    workflow = load(instance)
+    engine_task = workflow.get_task_from_id(UUID(task.task_id))
+    if engine_task is None or engine_task.state != TaskState.READY:
+        raise ConflictError("Cette tâche n'est plus à faire : le dossier a avancé entre-temps.")
+    ready_before = worklist.ready_user_tasks(workflow).keys()
+    engine_task.data.update(data)
+    _run(workflow, engine_task)
+    now = clock.now()
+    task.completed_at = now
+    task.completed_by_id = actor.id
+    task.assignee_id = task.assignee_id or actor.id
+    ready_after = worklist.ready_user_tasks(workflow)
+    worklist.project(instance, [key for key in ready_before if key != task.task_id], ready_after, now=now)
+    _store(instance, workflow)
+    return instance
+
+
+def task_data(task: HumanTask) -> dict[str, Any]:
+    """The data a ready task sees (what the earlier steps decided), for display."""
+    workflow = load(task.instance)
+    engine_task = workflow.get_task_from_id(UUID(task.task_id))
+    return dict(engine_task.data) if engine_task is not None else {}
+
+
+def _run(workflow: BpmnWorkflow, task: Any = None) -> None:
+    try:
+        if task is not None:
+            task.run()
+        workflow.do_engine_steps()
+    except (SpiffWorkflowException, UnsafeExpressionError) as exc:
+        raise ProcessError(f"Le processus s'est arrêté sur une erreur : {exc}") from exc
+
+
+def _store(instance: ProcessInstance, workflow: BpmnWorkflow) -> None:
+    now = clock.now()
+    instance.state = registry.codec().dump_state(workflow)
+    instance.updated_at = now
+    if workflow.is_completed():
+        instance.status = InstanceStatus.COMPLETED
+        instance.completed_at = now

@@ -1,0 +1,95 @@
+"""Aid dossiers: one request of one person, numbered per centre and year."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Enum, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from service.models.base import Base, UtcDateTime
+from service.models.people import Person
+from service.models.tenancy import CentreScoped
+
+
+class AidType(enum.StrEnum):
+    SECOURS_URGENCE = "secours_urgence"
+
+    @property
+    def label(self) -> str:
+        return {"secours_urgence": "Secours d'urgence"}[self.value]
+
+
+class DossierStatus(enum.StrEnum):
+    EN_INSTRUCTION = "en_instruction"
+    EN_ATTENTE_DECISION = "en_attente_decision"
+    ACCORDE = "accorde"
+    REFUSE = "refuse"
+    VERSE = "verse"
+    CLOS = "clos"
+
+    @property
+    def label(self) -> str:
+        return _STATUS_LABELS[self]
+
+
+_STATUS_LABELS = {
+    DossierStatus.EN_INSTRUCTION: "En instruction",
+    DossierStatus.EN_ATTENTE_DECISION: "En attente de décision",
+    DossierStatus.ACCORDE: "Accordé",
+    DossierStatus.REFUSE: "Refusé",
+    DossierStatus.VERSE: "Aide versée",
+    DossierStatus.CLOS: "Clos",
+}
+
+
+def _values(enum_class: type[enum.Enum]) -> list[str]:
+    return [str(member.value) for member in enum_class]
+
+
+class Dossier(CentreScoped, Base):
+    """One request for aid; its process instance drives the steps, this row keeps the facts."""
+
+    __tablename__ = "dossier"
+    __table_args__ = (UniqueConstraint("centre_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(20))
+    aid_type: Mapped[AidType] = mapped_column(
+        Enum(AidType, name="aid_type", native_enum=False, length=40, values_callable=_values)
+    )
+    status: Mapped[DossierStatus] = mapped_column(
+        Enum(DossierStatus, name="dossier_status", native_enum=False, length=40, values_callable=_values)
+    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    instructor_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    opened_by_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    opened_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    reason: Mapped[str] = mapped_column(Text, default="")  # what the person asks for, in their words
+    situation: Mapped[str] = mapped_column(Text, default="")  # the instructor's assessment
+    need_kind: Mapped[str] = mapped_column(String(40), default="")
+    payment_mode: Mapped[str] = mapped_column(String(20), default="")
+    amount_requested_cents: Mapped[int | None] = mapped_column(Integer, default=None)
+    amount_granted_cents: Mapped[int | None] = mapped_column(Integer, default=None)
+    decision: Mapped[str] = mapped_column(String(20), default="")
+    decision_reason: Mapped[str] = mapped_column(Text, default="")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    amount_paid_cents: Mapped[int | None] = mapped_column(Integer, default=None)
+    payment_reference: Mapped[str] = mapped_column(String(80), default="")
+    paid_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+
+    person: Mapped[Person] = relationship(lazy="joined", innerjoin=True)
+
+
+class DossierCounter(CentreScoped, Base):
+    """The last dossier number given by a centre in a year; locked while numbering."""
+
+    __tablename__ = "dossier_counter"
+    __table_args__ = (UniqueConstraint("centre_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    last_value: Mapped[int] = mapped_column(Integer, default=0)

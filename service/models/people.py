@@ -1,0 +1,99 @@
+"""The people a centre serves (usagers), their household and their monthly budget."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import Date, Enum, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from service.models.base import Base, UtcDateTime
+from service.models.tenancy import CentreScoped
+
+
+def _values(enum_class: type[enum.Enum]) -> list[str]:
+    return [str(member.value) for member in enum_class]
+
+
+class Relationship(enum.StrEnum):
+    CONJOINT = "conjoint"
+    ENFANT = "enfant"
+    PARENT = "parent"
+    AUTRE = "autre"
+
+    @property
+    def label(self) -> str:
+        return {"conjoint": "Conjoint·e", "enfant": "Enfant", "parent": "Parent", "autre": "Autre"}[
+            self.value
+        ]
+
+
+class BudgetKind(enum.StrEnum):
+    RESSOURCE = "ressource"
+    CHARGE = "charge"
+
+
+class Person(CentreScoped, Base):
+    """A person the centre receives: identity, contact and address."""
+
+    __tablename__ = "person"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    last_name: Mapped[str] = mapped_column(String(100))
+    first_name: Mapped[str] = mapped_column(String(100))
+    # Lower-case, accent-free "last first", for duplicate-proof search.
+    search_key: Mapped[str] = mapped_column(String(210), index=True)
+    birth_date: Mapped[date | None] = mapped_column(Date, default=None)
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    address_line: Mapped[str] = mapped_column(String(200), default="")
+    postal_code: Mapped[str] = mapped_column(String(10), default="")
+    city: Mapped[str] = mapped_column(String(100), default="")
+    quartier_id: Mapped[int | None] = mapped_column(ForeignKey("quartier.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+    members: Mapped[list[HouseholdMember]] = relationship(
+        back_populates="person", order_by="HouseholdMember.id", cascade="all, delete-orphan"
+    )
+    budget_lines: Mapped[list[BudgetLine]] = relationship(
+        back_populates="person", order_by="BudgetLine.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.last_name.upper()} {self.first_name}"
+
+
+class HouseholdMember(CentreScoped, Base):
+    """Another member of the applicant's household."""
+
+    __tablename__ = "household_member"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    birth_date: Mapped[date] = mapped_column(Date)
+    relationship_kind: Mapped[Relationship] = mapped_column(
+        Enum(Relationship, name="relationship_kind", native_enum=False, length=20, values_callable=_values)
+    )
+
+    person: Mapped[Person] = relationship(back_populates="members")
+
+
+class BudgetLine(CentreScoped, Base):
+    """A monthly resource or charge of the household, in cents."""
+
+    __tablename__ = "budget_line"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    kind: Mapped[BudgetKind] = mapped_column(
+        Enum(BudgetKind, name="budget_kind", native_enum=False, length=20, values_callable=_values)
+    )
+    category: Mapped[str] = mapped_column(String(40))
+    label: Mapped[str] = mapped_column(Text, default="")
+    monthly_amount_cents: Mapped[int] = mapped_column(Integer)
+
+    person: Mapped[Person] = relationship(back_populates="budget_lines")

@@ -1,0 +1,1 @@
+"""People (usagers): search before create, household, monthly budget and reste à vivre."""

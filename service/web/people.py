@@ -1,0 +1,171 @@
+"""People: search before create, the person's page with household, budget and requests."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from service.dossiers import service as dossiers
+from service.errors import InvalidInputError
+from service.models import AidType, BudgetKind, Relationship
+from service.organisation import service as organisation
+from service.people import service as people
+from service.people.budget import CHARGE_CATEGORIES, RESOURCE_CATEGORIES
+from service.people.forms import BudgetLineForm, MemberForm, PersonForm, RequestForm, SearchForm
+
+bp = Blueprint("people", __name__, url_prefix="/personnes")
+
+
+@bp.route("/")
+@login_required
+def search() -> str:
+    form = SearchForm(request.args)
+    query = (form.q.data or "").strip()
+    results = people.search(actor=current_user, query=query) if query else []
+    return render_template("people/search.html", form=form, query=query, results=results)
+
+
+def _quartiers() -> list[tuple[int, str]]:
+    return [(q.id, f"{q.commune.name} — {q.name}") for q in organisation.list_quartiers()]
+
+
+@bp.route("/nouvelle", methods=["GET", "POST"])
+@login_required
+def create() -> Response | str | tuple[str, int]:
+    form = PersonForm(quartiers=_quartiers())
+    if request.method == "GET":
+        form.last_name.data = request.args.get("nom", "")
+    candidates: list[object] = []
+    if form.validate_on_submit():
+        identity = people.Identity(
+            last_name=form.last_name.data,
+            first_name=form.first_name.data,
+            birth_date=form.birth_date.data,
+            phone=form.phone.data or "",
+            email=form.email.data or "",
+            address_line=form.address_line.data or "",
+            postal_code=form.postal_code.data or "",
+            city=form.city.data or "",
+            quartier_id=form.quartier_id.data or None,
+        )
+        try:
+            person = people.create(
+                actor=current_user, identity=identity, confirm_duplicate=form.confirm_duplicate.data
+            )
+        except people.DuplicateSuspectedError as error:
+            form.form_errors.append(error.message)
+            candidates = list(error.candidates)
+        except InvalidInputError as error:
+            form.form_errors.append(error.message)
+        else:
+            flash(f"{person.display_name} a été enregistré·e.", "success")
+            return redirect(url_for("people.show", person_id=person.id))
+        return render_template("people/new.html", form=form, candidates=candidates), 422
+    status = 422 if form.errors else 200
+    return render_template("people/new.html", form=form, candidates=candidates), status
+
+
+def _render_person(
+    person_id: int,
+    *,
+    member_form: MemberForm | None = None,
+    resource_form: BudgetLineForm | None = None,
+    charge_form: BudgetLineForm | None = None,
+    request_form: RequestForm | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
+    person = people.get(actor=current_user, person_id=person_id)
+    page = render_template(
+        "people/show.html",
+        person=person,
+        budget=people.budget(person),
+        dossiers=dossiers.dossiers_of(actor=current_user, person=person),
+        member_form=member_form or MemberForm(),
+        resource_form=resource_form or BudgetLineForm(kind=BudgetKind.RESSOURCE),
+        charge_form=charge_form or BudgetLineForm(kind=BudgetKind.CHARGE),
+        request_form=request_form or RequestForm(),
+        categories={**RESOURCE_CATEGORIES, **CHARGE_CATEGORIES},
+    )
+    return page, status
+
+
+@bp.route("/<int:person_id>")
+@login_required
+def show(person_id: int) -> tuple[str, int]:
+    return _render_person(person_id)
+
+
+@bp.route("/<int:person_id>/foyer", methods=["POST"])
+@login_required
+def add_member(person_id: int) -> Response | tuple[str, int]:
+    form = MemberForm()
+    if not form.validate_on_submit():
+        return _render_person(person_id, member_form=form, status=422)
+    try:
+        people.add_member(
+            actor=current_user,
+            person_id=person_id,
+            first_name=form.first_name.data,
+            last_name=form.last_name.data,
+            birth_date=form.birth_date.data,
+            relationship=Relationship(form.relationship.data),
+        )
+    except InvalidInputError as error:
+        form.form_errors.append(error.message)
+        return _render_person(person_id, member_form=form, status=422)
+    flash("Membre du foyer ajouté.", "success")
+    return redirect(url_for("people.show", person_id=person_id, _anchor="foyer"))
+
+
+@bp.route("/<int:person_id>/foyer/<int:member_id>/retirer", methods=["POST"])
+@login_required
+def remove_member(person_id: int, member_id: int) -> Response:
+    people.remove_member(actor=current_user, person_id=person_id, member_id=member_id)
+    flash("Membre du foyer retiré.", "success")
+    return redirect(url_for("people.show", person_id=person_id, _anchor="foyer"))
+
+
+@bp.route("/<int:person_id>/budget", methods=["POST"])
+@login_required
+def add_budget_line(person_id: int) -> Response | tuple[str, int]:
+    kind = BudgetKind(request.form.get("kind", BudgetKind.RESSOURCE.value))
+    form = BudgetLineForm(kind=kind)
+    forms = {"resource_form" if kind is BudgetKind.RESSOURCE else "charge_form": form}
+    if not form.validate_on_submit():
+        return _render_person(person_id, status=422, **forms)
+    try:
+        people.add_budget_line(
+            actor=current_user,
+            person_id=person_id,
+            kind=kind,
+            category=form.category.data,
+            label=form.label.data or "",
+            monthly_amount_cents=form.amount.cents or 0,
+        )
+    except InvalidInputError as error:
+        form.form_errors.append(error.message)
+        return _render_person(person_id, status=422, **forms)
+    flash("Ligne de budget ajoutée.", "success")
+    return redirect(url_for("people.show", person_id=person_id, _anchor="budget"))
+
+
+@bp.route("/<int:person_id>/budget/<int:line_id>/retirer", methods=["POST"])
+@login_required
+def remove_budget_line(person_id: int, line_id: int) -> Response:
+    people.remove_budget_line(actor=current_user, person_id=person_id, line_id=line_id)
+    flash("Ligne de budget retirée.", "success")
+    return redirect(url_for("people.show", person_id=person_id, _anchor="budget"))
+
+
+@bp.route("/<int:person_id>/demandes", methods=["POST"])
+@login_required
+def open_request(person_id: int) -> Response | tuple[str, int]:
+    form = RequestForm()
+    if not form.validate_on_submit():
+        return _render_person(person_id, request_form=form, status=422)
+    dossier = dossiers.open_request(
+        actor=current_user, person_id=person_id, aid_type=AidType(form.aid_type.data), reason=form.reason.data
+    )
+    flash(f"Dossier {dossier.number} ouvert.", "success")
+    return redirect(url_for("dossiers.show", dossier_id=dossier.id))

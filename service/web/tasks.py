@@ -1,0 +1,100 @@
+"""The worklist and the task pages: claim, complete through the task's form, hand over."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from service.dossiers import service as dossiers
+from service.dossiers.service import FormInvalidError, WorklistView
+from service.errors import InvalidInputError
+from service.models import AidType, Role
+
+bp = Blueprint("tasks", __name__, url_prefix="/taches")
+
+_VIEW_LABELS = {
+    WorklistView.MINE: "Mes tâches",
+    WorklistView.TEAM: "Tâches de mes rôles",
+    WorklistView.OVERDUE: "En retard",
+}
+
+
+@bp.route("/")
+@login_required
+def index() -> str:
+    try:
+        view = WorklistView(request.args.get("vue", WorklistView.TEAM.value))
+    except ValueError:
+        view = WorklistView.TEAM
+    aid_value = request.args.get("aide", "")
+    aid_type = AidType(aid_value) if aid_value in {a.value for a in AidType} else None
+    rows = dossiers.worklist_rows(actor=current_user, view=view, aid_type=aid_type)
+    return render_template(
+        "tasks/index.html",
+        rows=rows,
+        view=view,
+        views=_VIEW_LABELS,
+        aid_type=aid_type,
+        aid_types=list(AidType),
+        role_labels={role.value: role.label for role in Role},
+    )
+
+
+def _render_task(
+    task_id: int, *, values: dict[str, str], errors: dict[str, str], status: int
+) -> tuple[str, int]:
+    page = dossiers.task_page(actor=current_user, task_id=task_id)
+    candidates = dossiers.candidates_for(actor=current_user, task=page.task) if current_user.has_role(
+        Role.RESPONSABLE
+    ) else []  # fmt: skip
+    return render_template(
+        "tasks/show.html", page=page, values=values, errors=errors, candidates=candidates,
+        role_label=Role(page.task.role).label,
+    ), status  # fmt: skip
+
+
+@bp.route("/<int:task_id>", methods=["GET", "POST"])
+@login_required
+def show(task_id: int) -> Response | tuple[str, int]:
+    if request.method == "GET":
+        return _render_task(task_id, values={}, errors={}, status=200)
+    values = {key: value for key, value in request.form.items() if key != "csrf_token"}
+    try:
+        task = dossiers.complete_task(actor=current_user, task_id=task_id, form=values)
+    except FormInvalidError as error:
+        return _render_task(task_id, values=values, errors=error.errors, status=422)
+    except InvalidInputError as error:
+        return _render_task(task_id, values=values, errors={"": error.message}, status=422)
+    flash(f"« {task.title} » est enregistré.", "success")
+    if task.dossier_id:
+        return redirect(url_for("dossiers.show", dossier_id=task.dossier_id))
+    return redirect(url_for("tasks.index"))
+
+
+@bp.route("/<int:task_id>/prendre", methods=["POST"])
+@login_required
+def claim(task_id: int) -> Response:
+    dossiers.claim_task(actor=current_user, task_id=task_id)
+    flash("La tâche vous est attribuée.", "success")
+    return redirect(url_for("tasks.show", task_id=task_id))
+
+
+@bp.route("/<int:task_id>/rendre", methods=["POST"])
+@login_required
+def unclaim(task_id: int) -> Response:
+    dossiers.unclaim_task(actor=current_user, task_id=task_id)
+    flash("La tâche est rendue à l'équipe.", "success")
+    return redirect(url_for("tasks.index"))
+
+
+@bp.route("/<int:task_id>/reattribuer", methods=["POST"])
+@login_required
+def reassign(task_id: int) -> Response:
+    assignee = request.form.get("assignee_id", "")
+    if not assignee.isdigit():
+        flash("Choisissez un agent.", "error")
+        return redirect(url_for("tasks.show", task_id=task_id))
+    task = dossiers.reassign_task(actor=current_user, task_id=task_id, assignee_id=int(assignee))
+    flash("La tâche a été réattribuée.", "success")
+    return redirect(url_for("tasks.show", task_id=task.id))

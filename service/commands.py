@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask import Flask
 from flask.cli import AppGroup
@@ -99,10 +101,18 @@ def workflows() -> None:
 
 
 @workflows.command("check")
-def check_command() -> None:
-    """Valider les diagrammes de workflows/ sans rien déployer."""
+@click.option(
+    "--dossier",
+    "folder",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=WORKFLOWS_DIR,
+    show_default=True,
+    help="Dossier des diagrammes à valider.",
+)
+def check_command(folder: Path) -> None:
+    """Valider les diagrammes sans rien déployer."""
     try:
-        processes = registry.check_folder(WORKFLOWS_DIR)
+        processes = registry.check_folder(folder)
     except registry.DiagramError as error:
         for problem in error.problems:
             click.echo(f"ERREUR {problem}", err=True)

@@ -16,7 +16,7 @@ from service.config import current_settings
 from service.errors import InvalidInputError, NotFoundError, TooManyAttemptsError
 from service.extensions import db
 from service.models import Centre, LoginAttempt, Role, User, UserRole
-from service.models.tenancy import ALL_CENTRES, bind_centre
+from service.models.tenancy import ALL_CENTRES, bind_centre, unbind_centre
 from service.permissions import require_role
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{2,79}$")
@@ -97,9 +97,12 @@ def load_user(user_id: str) -> User | None:
     return user
 
 
-def scope_session_to(user: User) -> None:
-    """Scope every later query and insert of this request to the user's centre."""
-    bind_centre(db.session(), user.centre_id)
+def scope_session_to(user: User | None) -> None:
+    """Scope every later query and insert of this request to the user's centre (none when signed out)."""
+    if user is None:
+        unbind_centre(db.session())
+    else:
+        bind_centre(db.session(), user.centre_id)
 
 
 def create_user(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import threading
@@ -194,6 +195,26 @@ def _expressions(task_spec: Any) -> Iterable[str]:
     for script in (getattr(task_spec, "prescript", None), getattr(task_spec, "postscript", None)):
         if script:
             yield script
+    engine = getattr(task_spec, "dmnEngine", None)
+    if engine is not None:
+        yield from _table_expressions(engine.decision_table)
+
+
+def _table_expressions(table: Any) -> Iterable[str]:
+    """The Python a DMN table runs: input expressions, rule entries as the engine combines them, outputs."""
+    for table_input in table.inputs:
+        if table_input.expression:
+            yield table_input.expression
+    for rule in table.rules:
+        for entry in rule.inputEntries:
+            for test in (lhs for lhs in entry.lhs if lhs):
+                test = test.replace("?", "v")
+                try:
+                    ast.parse(test, mode="eval")
+                    yield test
+                except SyntaxError:
+                    yield f"v {test}"  # an operator-first test such as "< 1000"
+        yield from (entry.text for entry in rule.outputEntries if entry.text)
 
 
 def deploy(processes: Sequence[CheckedProcess], *, deployed_by: str) -> list[Deployment]:

@@ -35,6 +35,11 @@ def bind_centre(session: Session, centre_id: int) -> None:
     session.info[_CENTRE_KEY] = centre_id
 
 
+def unbind_centre(session: Session) -> None:
+    """Forget the centre: for anonymous requests and installation-wide operations."""
+    session.info.pop(_CENTRE_KEY, None)
+
+
 def bound_centre(session: Session) -> int | None:
     centre_id: int | None = session.info.get(_CENTRE_KEY)
     return centre_id

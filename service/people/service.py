@@ -119,6 +119,7 @@ def add_member(
     if birth_date > today():
         raise InvalidInputError("La date de naissance ne peut pas être dans le futur.")
     member = HouseholdMember(
+        centre_id=person.centre_id,
         person=person,
         first_name=first_name.strip(),
         last_name=last_name.strip(),
@@ -154,6 +155,7 @@ def add_budget_line(
     if monthly_amount_cents <= 0:
         raise InvalidInputError("Le montant mensuel doit être positif.")
     line = BudgetLine(
+        centre_id=person.centre_id,
         person=person,
         kind=kind,
         category=category,

@@ -26,8 +26,7 @@ def init_app(app: Flask) -> None:
 
 def _resolve_current_user() -> None:
     # Scope the database session to the user's centre before any view runs a query.
-    if current_user.is_authenticated:
-        accounts.scope_session_to(current_user)
+    accounts.scope_session_to(current_user if current_user.is_authenticated else None)
 
 
 def _harden_response(response: Response) -> Response:

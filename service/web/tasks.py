@@ -50,7 +50,7 @@ def _render_task(
     ) else []  # fmt: skip
     return render_template(
         "tasks/show.html", page=page, values=values, errors=errors, candidates=candidates,
-        role_label=Role(page.task.role).label,
+        role_label=Role(page.task.role).label, can_complete=current_user.has_role(Role(page.task.role)),
     ), status  # fmt: skip
 
 

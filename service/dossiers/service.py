@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -189,6 +190,11 @@ def candidates_for(*, actor: User, task: HumanTask) -> Sequence[User]:
 
 def complete_task(*, actor: User, task_id: int, form: Mapping[str, str]) -> HumanTask:
     """Validate the form, apply it to the dossier, move the process: all saved together, or nothing."""
+    with _lost_race_is_a_conflict():
+        return _complete_task(actor, task_id, form)
+
+
+def _complete_task(actor: User, task_id: int, form: Mapping[str, str]) -> HumanTask:
     task = get_task(actor=actor, task_id=task_id)
     worklist.check_can_work_on(task, actor)
     schema = registry.form_schema(task.instance.definition, task.form_key)
@@ -203,7 +209,8 @@ def complete_task(*, actor: User, task_id: int, form: Mapping[str, str]) -> Huma
     if dossier is not None and instance.status is InstanceStatus.COMPLETED:
         dossier.closed_at = instance.completed_at
     _record_task_event("tâche.terminée", task, actor, _summary(values))
-    return _commit(task)
+    db.session.commit()
+    return task
 
 
 def _summary(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -224,12 +231,19 @@ def _record_task_event(
 
 
 def _commit(task: HumanTask) -> HumanTask:
-    try:
+    with _lost_race_is_a_conflict():
         db.session.commit()
+    return task
+
+
+@contextmanager
+def _lost_race_is_a_conflict() -> Iterator[None]:
+    """Another transaction saved the instance first (its revision moved): undo everything, explain."""
+    try:
+        yield
     except StaleDataError as exc:
         db.session.rollback()
         raise ConflictError(_LOST_RACE) from exc
-    return task
 
 
 @dataclass(frozen=True)

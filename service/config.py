@@ -17,8 +17,8 @@ from service.errors import ConfigError
 from service.paths import PROJECT_ROOT
 
 ENV_PREFIX = "ENTRAIDE_"
-# Variables read by the test suite and the tooling, never by the application.
-_FOREIGN_ENV_PREFIXES = ("ENTRAIDE_TEST_",)
+# Variables read by the test suite and the benchmarks, never by the application.
+_FOREIGN_ENV_PREFIXES = ("ENTRAIDE_TEST_", "ENTRAIDE_BENCH_")
 SETTINGS_FILE = "entraide.toml"
 
 

@@ -68,13 +68,13 @@ def test_same_task_completed_twice_at_once(committing_app: Flask, monkeypatch: p
         # Hold both requests once they have read the task and its instance, before either writes:
         # both then believe the task is theirs, and only the revision check can tell them apart.
         barrier = threading.Barrier(2, timeout=20)
-        form_schema = registry.form_schema
+        task_form = registry.task_form
 
-        def form_schema_once_both_have_read(*args: Any) -> dict[str, Any]:
+        def task_form_once_both_have_read(*args: Any) -> Any:
             barrier.wait()
-            return form_schema(*args)
+            return task_form(*args)
 
-        monkeypatch.setattr(registry, "form_schema", form_schema_once_both_have_read)
+        monkeypatch.setattr(registry, "task_form", task_form_once_both_have_read)
     # On SQLite, BEGIN IMMEDIATE queues the second writer behind the first: it then finds the task done.
 
     statuses: dict[str, int] = {}

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from datetime import timedelta
 
 from sqlalchemy import func, select, true
+from sqlalchemy.orm import joinedload
 
 from service import clock
 from service.accounts.passwords import hash_password, needs_rehash, verify_against_dummy, verify_password
@@ -91,7 +92,16 @@ def load_user(user_id: str) -> User | None:
     """Return the active user behind a session cookie."""
     if not user_id.isdigit():
         return None
-    user = db.session.get(User, int(user_id), execution_options={ALL_CENTRES: True})
+    user = (
+        db.session.scalars(
+            select(User)
+            .options(joinedload(User.role_rows))  # one statement per request for the user and their roles
+            .where(User.id == int(user_id))
+            .execution_options(**{ALL_CENTRES: True})
+        )
+        .unique()
+        .one_or_none()
+    )
     if user is None or not user.active:
         return None
     return user

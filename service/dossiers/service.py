@@ -19,7 +19,6 @@ from service.config import current_settings
 from service.dossiers import secours_urgence
 from service.dossiers.numbering import next_number
 from service.engine import registry, runtime, worklist
-from service.engine.forms import read_submission
 from service.errors import ConflictError, InvalidInputError, NotFoundError
 from service.extensions import db
 from service.models import (
@@ -130,7 +129,9 @@ def worklist_rows(*, actor: User, view: WorklistView, aid_type: AidType | None =
 
 def get_task(*, actor: User, task_id: int) -> HumanTask:
     task = db.session.scalars(
-        select(HumanTask).options(joinedload(HumanTask.instance)).where(HumanTask.id == task_id)
+        select(HumanTask)
+        .options(joinedload(HumanTask.instance), joinedload(HumanTask.dossier))  # one statement for all three
+        .where(HumanTask.id == task_id)
     ).one_or_none()
     if task is None:
         raise NotFoundError("Cette tâche n'existe pas dans votre centre.")
@@ -150,10 +151,10 @@ class TaskPage:
 def task_page(*, actor: User, task_id: int) -> TaskPage:
     """What a task page shows: its form, its dossier and what the earlier steps decided."""
     task = get_task(actor=actor, task_id=task_id)
-    dossier = db.session.get(Dossier, task.dossier_id) if task.dossier_id else None
-    schema = registry.form_schema(task.instance.definition, task.form_key)
+    dossier = task.dossier
+    form = registry.task_form(task.instance.definition, task.form_key)
     data = runtime.task_data(task) if task.is_open else {}
-    return TaskPage(task, dossier, schema, data)
+    return TaskPage(task, dossier, form.schema, data)
 
 
 def claim_task(*, actor: User, task_id: int) -> HumanTask:
@@ -188,20 +189,25 @@ def candidates_for(*, actor: User, task: HumanTask) -> Sequence[User]:
     return [user for user in users if user.has_role(Role(task.role))]
 
 
-def complete_task(*, actor: User, task_id: int, form: Mapping[str, str]) -> HumanTask:
+@dataclass(frozen=True)
+class CompletedTask:
+    title: str
+    dossier_id: int | None
+
+
+def complete_task(*, actor: User, task_id: int, form: Mapping[str, str]) -> CompletedTask:
     """Validate the form, apply it to the dossier, move the process: all saved together, or nothing."""
     with _lost_race_is_a_conflict():
         return _complete_task(actor, task_id, form)
 
 
-def _complete_task(actor: User, task_id: int, form: Mapping[str, str]) -> HumanTask:
+def _complete_task(actor: User, task_id: int, form: Mapping[str, str]) -> CompletedTask:
     task = get_task(actor=actor, task_id=task_id)
     worklist.check_can_work_on(task, actor)
-    schema = registry.form_schema(task.instance.definition, task.form_key)
-    values, errors = read_submission(schema, form)
+    values, errors = registry.task_form(task.instance.definition, task.form_key).read(form)
     if errors:
         raise FormInvalidError(errors)
-    dossier = db.session.get(Dossier, task.dossier_id) if task.dossier_id else None
+    dossier = task.dossier
     data = dict(values)
     if dossier is not None:
         data = _AIDS[dossier.aid_type].HOOKS[task.task_name](dossier, values, actor)
@@ -209,8 +215,9 @@ def _complete_task(actor: User, task_id: int, form: Mapping[str, str]) -> HumanT
     if dossier is not None and instance.status is InstanceStatus.COMPLETED:
         dossier.closed_at = instance.completed_at
     _record_task_event("tâche.terminée", task, actor, _summary(values))
+    completed = CompletedTask(task.title, task.dossier_id)  # read before the commit expires the row
     db.session.commit()
-    return task
+    return completed
 
 
 def _summary(values: Mapping[str, Any]) -> dict[str, Any]:

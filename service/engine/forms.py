@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -49,8 +50,26 @@ def check_form_schema(text: str) -> dict[str, Any]:
     return schema
 
 
-def read_submission(schema: dict[str, Any], form: Mapping[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
-    """Convert the submitted strings to typed values and validate them; return (values, French errors)."""
+@dataclass(frozen=True)
+class TaskForm:
+    """A checked form schema with its compiled validator."""
+
+    schema: dict[str, Any]
+    validator: Draft202012Validator
+
+    @classmethod
+    def parse(cls, text: str) -> TaskForm:
+        schema = check_form_schema(text)
+        return cls(schema, Draft202012Validator(schema))
+
+    def read(self, form: Mapping[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
+        """Convert the submitted strings to typed values and validate them; return (values, French errors)."""
+        return _read_submission(self.schema, self.validator, form)
+
+
+def _read_submission(
+    schema: dict[str, Any], validator: Draft202012Validator, form: Mapping[str, str]
+) -> tuple[dict[str, Any], dict[str, str]]:
     values: dict[str, Any] = {}
     errors: dict[str, str] = {}
     for name, field in schema["properties"].items():
@@ -66,7 +85,7 @@ def read_submission(schema: dict[str, Any], form: Mapping[str, str]) -> tuple[di
             errors[name] = str(exc)
     if errors:
         return values, errors
-    for error in Draft202012Validator(schema).iter_errors(values):
+    for error in validator.iter_errors(values):
         for name, message in _explain(error, schema, values):
             errors.setdefault(name, message)
     return values, errors

@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 
 from service import clock
 from service.engine.durations import parse_duration
-from service.engine.forms import FormSchemaError, check_form_schema, form_source_name
+from service.engine.forms import FormSchemaError, TaskForm, check_form_schema, form_source_name
 from service.engine.scripting import UnsafeExpressionError, check_source
 from service.engine.serialization import SpecBundle, StateCodec
 from service.errors import EntraideError
@@ -78,6 +78,7 @@ class Deployment:
 _codec = StateCodec()
 _bundles: dict[int, SpecBundle] = {}
 _bundles_lock = threading.Lock()
+_forms: dict[tuple[int, str], TaskForm] = {}
 
 
 def codec() -> StateCodec:
@@ -277,9 +278,13 @@ def bundle(definition: ProcessDefinition) -> SpecBundle:
     return cached
 
 
-def form_schema(definition: ProcessDefinition, form_key: str) -> dict[str, Any]:
-    """The form of a task, as deployed with the instance's version."""
-    return check_form_schema(definition.sources[form_source_name(form_key)])
+def task_form(definition: ProcessDefinition, form_key: str) -> TaskForm:
+    """The form of a task as deployed with the instance's version, parsed once per process."""
+    key = (definition.id, form_key)
+    form = _forms.get(key)
+    if form is None:
+        form = _forms[key] = TaskForm.parse(definition.sources[form_source_name(form_key)])
+    return form
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from sqlalchemy import JSON, Enum, ForeignKey, Index, Integer, String, Text, Uni
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.models.base import Base, UtcDateTime
+from service.models.dossier import Dossier
 from service.models.tenancy import CentreScoped
 
 
@@ -27,9 +28,10 @@ class ProcessDefinition(Base):
     name: Mapped[str] = mapped_column(String(200))
     version: Mapped[int] = mapped_column(Integer)
     content_hash: Mapped[str] = mapped_column(String(64))
-    # {file name: text} of the BPMN file and the DMN tables it calls.
-    sources: Mapped[dict[str, str]] = mapped_column(JSON)
-    spec: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # {file name: text} of the BPMN file, the DMN tables and the forms it uses. Both are large and read
+    # once per process (the parsed spec and forms are cached): deferred, so loading a task skips them.
+    sources: Mapped[dict[str, str]] = mapped_column(JSON, deferred=True)
+    spec: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)
     deployed_at: Mapped[datetime] = mapped_column(UtcDateTime())
     deployed_by: Mapped[str] = mapped_column(String(200))
 
@@ -95,6 +97,7 @@ class HumanTask(CentreScoped, Base):
     cancelled: Mapped[bool] = mapped_column(default=False)
 
     instance: Mapped[ProcessInstance] = relationship()
+    dossier: Mapped[Dossier | None] = relationship()
 
     @property
     def is_open(self) -> bool:

@@ -68,6 +68,7 @@ def test_granted_under_delegation_then_paid(client: FlaskClient, team: dict[str,
     # (600 − 450) € / 1,5 part / 30 days = 3,33 € per day and per part: eligible.
     assert "Éligible" in page
     assert "3,33\u00a0€" in page
+    assert 'name="montant_accorde_cents" value="150,00"' in page  # the requested amount, ready to confirm
     assert (
         complete(
             client, dossier, "decider_delegation", {"decision": "accord", "montant_accorde_cents": "150"}

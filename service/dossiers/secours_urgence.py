@@ -14,7 +14,7 @@ from service.config import current_settings
 from service.errors import InvalidInputError
 from service.extensions import db
 from service.models import AidType, Dossier, DossierStatus, User
-from service.money import euros
+from service.money import euros, euros_input
 from service.people import service as people
 
 TaskHook = Callable[[Dossier, dict[str, Any], User], dict[str, Any]]
@@ -108,6 +108,18 @@ def record_payment(dossier: Dossier, values: dict[str, Any], actor: User) -> dic
     return {}
 
 
+def prefill(task_name: str, dossier: Dossier) -> dict[str, str]:
+    """What a form shows before the agent types: the amounts already known."""
+    if task_name in {"decider_delegation", "decider_commission"} and dossier.amount_requested_cents:
+        return {"montant_accorde_cents": euros_input(dossier.amount_requested_cents)}
+    if task_name == "payer" and dossier.amount_granted_cents:
+        return {
+            "montant_verse_cents": euros_input(dossier.amount_granted_cents),
+            "mode_paiement": dossier.payment_mode,
+        }
+    return {}
+
+
 HOOKS: dict[str, TaskHook] = {
     "evaluer": evaluate,
     "decider_delegation": decide_under_delegation,
@@ -115,7 +127,3 @@ HOOKS: dict[str, TaskHook] = {
     "notifier": notify,
     "payer": record_payment,
 }
-
-
-def close(dossier: Dossier, at: datetime) -> None:
-    dossier.closed_at = at

@@ -146,6 +146,7 @@ class TaskPage:
     dossier: Dossier | None
     schema: dict[str, Any]
     process_data: dict[str, Any]
+    prefill: dict[str, str]
 
 
 def task_page(*, actor: User, task_id: int) -> TaskPage:
@@ -154,7 +155,8 @@ def task_page(*, actor: User, task_id: int) -> TaskPage:
     dossier = task.dossier
     form = registry.task_form(task.instance.definition, task.form_key)
     data = runtime.task_data(task) if task.is_open else {}
-    return TaskPage(task, dossier, form.schema, data)
+    prefill = _AIDS[dossier.aid_type].prefill(task.task_name, dossier) if dossier else {}
+    return TaskPage(task, dossier, form.schema, data, prefill)
 
 
 def claim_task(*, actor: User, task_id: int) -> HumanTask:

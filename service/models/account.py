@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, Enum, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from service.models.base import Base, UtcDateTime
+from service.models.base import Base, UtcDateTime, enum_values
 from service.models.tenancy import CentreScoped
 
 
@@ -91,7 +91,7 @@ class UserRole(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
     role: Mapped[Role] = mapped_column(
-        Enum(Role, name="role", native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+        Enum(Role, name="role", native_enum=False, length=20, values_callable=enum_values)
     )
 
     user: Mapped[User] = relationship(back_populates="role_rows")

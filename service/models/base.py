@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import UTC, datetime
 from typing import Any
 
@@ -41,6 +42,11 @@ class UtcDateTime(TypeDecorator[datetime]):
 
     def copy(self, **kw: Any) -> UtcDateTime:
         return UtcDateTime()
+
+
+def enum_values(enum_class: type[enum.Enum]) -> list[str]:
+    """Store enums by their value (the French code), not their Python name."""
+    return [str(member.value) for member in enum_class]
 
 
 class Base(DeclarativeBase):

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import Enum, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from service.models.base import Base, UtcDateTime
+from service.models.base import Base, UtcDateTime, enum_values
 from service.models.people import Person
 from service.models.tenancy import CentreScoped
 
@@ -44,10 +44,6 @@ _STATUS_LABELS = {
 }
 
 
-def _values(enum_class: type[enum.Enum]) -> list[str]:
-    return [str(member.value) for member in enum_class]
-
-
 class Dossier(CentreScoped, Base):
     """One request for aid; its process instance drives the steps, this row keeps the facts."""
 
@@ -57,10 +53,10 @@ class Dossier(CentreScoped, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(20))
     aid_type: Mapped[AidType] = mapped_column(
-        Enum(AidType, name="aid_type", native_enum=False, length=40, values_callable=_values)
+        Enum(AidType, name="aid_type", native_enum=False, length=40, values_callable=enum_values)
     )
     status: Mapped[DossierStatus] = mapped_column(
-        Enum(DossierStatus, name="dossier_status", native_enum=False, length=40, values_callable=_values)
+        Enum(DossierStatus, name="dossier_status", native_enum=False, length=40, values_callable=enum_values)
     )
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
     instructor_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))

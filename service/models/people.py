@@ -8,12 +8,8 @@ from datetime import date, datetime
 from sqlalchemy import Date, Enum, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from service.models.base import Base, UtcDateTime
+from service.models.base import Base, UtcDateTime, enum_values
 from service.models.tenancy import CentreScoped
-
-
-def _values(enum_class: type[enum.Enum]) -> list[str]:
-    return [str(member.value) for member in enum_class]
 
 
 class Relationship(enum.StrEnum):
@@ -76,7 +72,9 @@ class HouseholdMember(CentreScoped, Base):
     last_name: Mapped[str] = mapped_column(String(100))
     birth_date: Mapped[date] = mapped_column(Date)
     relationship_kind: Mapped[Relationship] = mapped_column(
-        Enum(Relationship, name="relationship_kind", native_enum=False, length=20, values_callable=_values)
+        Enum(
+            Relationship, name="relationship_kind", native_enum=False, length=20, values_callable=enum_values
+        )
     )
 
     person: Mapped[Person] = relationship(back_populates="members")
@@ -90,7 +88,7 @@ class BudgetLine(CentreScoped, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
     kind: Mapped[BudgetKind] = mapped_column(
-        Enum(BudgetKind, name="budget_kind", native_enum=False, length=20, values_callable=_values)
+        Enum(BudgetKind, name="budget_kind", native_enum=False, length=20, values_callable=enum_values)
     )
     category: Mapped[str] = mapped_column(String(40))
     label: Mapped[str] = mapped_column(Text, default="")

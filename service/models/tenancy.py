@@ -40,11 +40,6 @@ def unbind_centre(session: Session) -> None:
     session.info.pop(_CENTRE_KEY, None)
 
 
-def bound_centre(session: Session) -> int | None:
-    centre_id: int | None = session.info.get(_CENTRE_KEY)
-    return centre_id
-
-
 def install() -> None:
     """Register the scoping listeners once per process."""
     if not event.contains(Session, "do_orm_execute", _scope_statement):

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from service.models.base import Base, UtcDateTime
+from service.models.base import Base, UtcDateTime, enum_values
 from service.models.dossier import Dossier
 from service.models.tenancy import CentreScoped
 
@@ -52,7 +52,7 @@ class ProcessInstance(CentreScoped, Base):
     dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossier.id"))
     status: Mapped[InstanceStatus] = mapped_column(
         Enum(InstanceStatus, name="instance_status", native_enum=False, length=20,
-             values_callable=lambda e: [m.value for m in e])
+             values_callable=enum_values)
     )  # fmt: skip
     state: Mapped[str] = mapped_column(Text)
     # Optimistic locking: every save checks and bumps it.

@@ -42,9 +42,11 @@ def index() -> str:
 
 
 def _render_task(
-    task_id: int, *, values: dict[str, str], errors: dict[str, str], status: int
+    task_id: int, *, values: dict[str, str] | None, errors: dict[str, str], status: int
 ) -> tuple[str, int]:
+    """The task page; values are what the agent typed, or the known amounts on a first display."""
     page = dossiers.task_page(actor=current_user, task_id=task_id)
+    values = page.prefill if values is None else values
     candidates = dossiers.candidates_for(actor=current_user, task=page.task) if current_user.has_role(
         Role.RESPONSABLE
     ) else []  # fmt: skip
@@ -58,7 +60,7 @@ def _render_task(
 @login_required
 def show(task_id: int) -> Response | tuple[str, int]:
     if request.method == "GET":
-        return _render_task(task_id, values={}, errors={}, status=200)
+        return _render_task(task_id, values=None, errors={}, status=200)
     values = {key: value for key, value in request.form.items() if key != "csrf_token"}
     try:
         task = dossiers.complete_task(actor=current_user, task_id=task_id, form=values)

@@ -105,7 +105,7 @@ def test_granted_under_delegation_then_paid(client: FlaskClient, team: dict[str,
         "Notifier la décision",
         "Enregistrer le versement",
     ):
-        assert f"tâche.terminée « {step} »" in history
+        assert f"Étape réalisée « {step} »" in history
 
 
 def test_above_the_ceiling_goes_to_the_committee_and_is_refused(

@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(datetime_fr)
     app.add_template_filter(euros)
     app.add_template_filter(date_fr)
+    app.add_template_filter(audit_action)
 
 
 def datetime_fr(moment: datetime) -> str:
@@ -26,3 +27,20 @@ def datetime_fr(moment: datetime) -> str:
 def date_fr(day: date) -> str:
     """23/11/2026."""
     return day.strftime("%d/%m/%Y")
+
+
+_AUDIT_ACTIONS = {
+    "dossier.ouverture": "Ouverture du dossier",
+    "dossier.consultation": "Consultation du dossier",
+    "tâche.terminée": "Étape réalisée",
+    "tâche.prise": "Tâche prise en charge",
+    "tâche.rendue": "Tâche rendue à l'équipe",
+    "tâche.réattribuée": "Tâche réattribuée",
+    "connexion": "Connexion",
+    "connexion.refusée": "Connexion refusée",
+}
+
+
+def audit_action(code: str) -> str:
+    """The French label of an audit action, or its code when it has none."""
+    return _AUDIT_ACTIONS.get(code, code)

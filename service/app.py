@@ -10,6 +10,7 @@ from flask import Flask
 
 from service import clock, commands, database, web
 from service.config import Settings, load_settings, resolve_instance_path
+from service.engine import timers
 from service.extensions import csrf, db, login_manager, migrate
 from service.models import tenancy
 from service.paths import MIGRATIONS_DIR, TEMPLATES_DIR
@@ -32,6 +33,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     clock.install(app)
 
     tenancy.install()
+    timers.install_clock()
     db.init_app(app)
     with app.app_context():
         database.tune_engine(db.engine)

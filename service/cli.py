@@ -6,7 +6,7 @@ import sys
 
 import click
 from flask import Flask
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, routes_command, shell_command
 
 from service.app import create_app
 from service.config import load_settings, resolve_instance_path
@@ -17,9 +17,19 @@ def _create_app() -> Flask:
     return create_app()
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False, load_dotenv=False)
+@click.group(
+    cls=FlaskGroup,
+    create_app=_create_app,
+    add_version_option=False,
+    add_default_commands=False,  # our own `run` also starts the scheduler
+    load_dotenv=False,
+)
 def cli() -> None:
     """Entraide : le service des centres d'action sociale."""
+
+
+cli.add_command(shell_command)
+cli.add_command(routes_command)
 
 
 def main() -> None:

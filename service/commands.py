@@ -2,25 +2,57 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
-from flask import Flask
-from flask.cli import AppGroup
+from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
+from werkzeug.serving import run_simple
 
 from service import deployment
 from service.accounts import service as accounts
+from service.config import current_settings
 from service.demo import DEMO_PASSWORD, seed_if_empty
 from service.engine import registry
 from service.errors import EntraideError
 from service.models import Role
 from service.paths import WORKFLOWS_DIR
+from service.scheduling import runner
 
 
 def init_app(app: Flask) -> None:
+    app.cli.add_command(run_command)
+    app.cli.add_command(worker_command)
     app.cli.add_command(users)
     app.cli.add_command(demo)
     app.cli.add_command(workflows)
+
+
+@click.command("run")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Adresse d'écoute.")
+@click.option("--port", default=5000, show_default=True, type=int, help="Port d'écoute.")
+@click.option(
+    "--debug", is_flag=True, help="Rechargement automatique et débogueur (développement seulement)."
+)
+@with_appcontext
+def run_command(host: str, port: int, debug: bool) -> None:
+    """Servir l'application (et ses tâches planifiées, sauf ENTRAIDE_SCHEDULER_IN_PROCESS=false)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    # Under the reloader the code runs twice: only the serving child starts the scheduler.
+    if current_settings().SCHEDULER_IN_PROCESS and (
+        not debug or os.environ.get("WERKZEUG_RUN_MAIN") == "true"
+    ):
+        runner.start_in_background(app)
+    run_simple(host, port, app, use_reloader=debug, use_debugger=debug, threaded=True)
+
+
+@click.command("worker")
+@with_appcontext
+def worker_command() -> None:
+    """Exécuter seulement les tâches planifiées (échéances, courriels, récapitulatif)."""
+    click.echo("Entraide : tâches planifiées en cours d'exécution (Ctrl+C pour arrêter).")
+    runner.run_worker(current_app._get_current_object())  # type: ignore[attr-defined]
 
 
 @click.group(cls=AppGroup)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import secrets
 import tomllib
 from collections.abc import Mapping
@@ -48,6 +49,15 @@ class Settings:
     MAIL_SENDER: str = "Entraide <ne-pas-repondre@entraide.invalid>"
     # Aids: the ceiling up to which the delegate decides urgent relief alone (board delegation).
     SECOURS_DELEGATION_CEILING_CENTS: int = 30000
+    # ISO 8601 durations: the delegate's decision deadline (then the head of service is alerted).
+    SECOURS_DECISION_DELAY: str = "PT48H"
+    # Scheduler: run inside `entraide run` (off: only `entraide worker` processes run the jobs).
+    SCHEDULER_IN_PROCESS: bool = True
+    WAKE_INTERVAL_SECONDS: int = 30
+    MAIL_INTERVAL_SECONDS: int = 60
+    MAIL_MAX_ATTEMPTS: int = 8
+    # Where people reach the service: links in mail point there.
+    PUBLIC_URL: str = "http://127.0.0.1:5000"
 
     @property
     def production(self) -> bool:
@@ -55,6 +65,19 @@ class Settings:
 
 
 _FIELDS = {field.name: field for field in dataclasses.fields(Settings)}
+_DURATION_SETTINGS = ("SECOURS_DECISION_DELAY",)
+_POSITIVE_SETTINGS = (
+    "SESSION_LIFETIME_HOURS",
+    "LOGIN_MAX_FAILURES",
+    "LOGIN_MAX_FAILURES_PER_ADDRESS",
+    "LOGIN_LOCKOUT_MINUTES",
+    "PASSWORD_MIN_LENGTH",
+    "SECOURS_DELEGATION_CEILING_CENTS",
+    "WAKE_INTERVAL_SECONDS",
+    "MAIL_INTERVAL_SECONDS",
+    "MAIL_MAX_ATTEMPTS",
+)
+_ISO_DURATION = re.compile(r"^P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$")
 _TRUE = {"1", "true", "yes", "oui", "on"}
 _FALSE = {"0", "false", "no", "non", "off", ""}
 
@@ -144,14 +167,12 @@ def _validate(settings: Settings, instance_path: Path) -> Settings:
         changes["SECRET_KEY"] = _development_secret_key(instance_path)
     elif settings.production and len(settings.SECRET_KEY) < 32:
         raise ConfigError(f"{ENV_PREFIX}SECRET_KEY doit compter au moins 32 caractères en production")
-    for name in (
-        "SESSION_LIFETIME_HOURS",
-        "LOGIN_MAX_FAILURES",
-        "LOGIN_LOCKOUT_MINUTES",
-        "PASSWORD_MIN_LENGTH",
-    ):
+    for name in _POSITIVE_SETTINGS:
         if getattr(settings, name) < 1:
             raise ConfigError(f"{ENV_PREFIX}{name} doit être positif")
+    for name in _DURATION_SETTINGS:
+        if not _ISO_DURATION.match(getattr(settings, name)):
+            raise ConfigError(f"{ENV_PREFIX}{name} doit être une durée ISO 8601 (ex. PT48H, P15D)")
     if not 0 < settings.SMTP_PORT < 65536:
         raise ConfigError(f"{ENV_PREFIX}SMTP_PORT doit être un port valide (1 à 65535)")
     try:

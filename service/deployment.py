@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+
+from sqlalchemy import select
 
 from service.audit import service as audit
 from service.engine import registry
 from service.engine.registry import Deployment
 from service.extensions import db
+from service.models import ProcessInstance, Role, User
 from service.paths import WORKFLOWS_DIR
+from service.permissions import require_role
 
 
 def deploy_folder(*, deployed_by: str, folder: Path = WORKFLOWS_DIR) -> list[Deployment]:
@@ -24,3 +29,17 @@ def deploy_folder(*, deployed_by: str, folder: Path = WORKFLOWS_DIR) -> list[Dep
         )
     db.session.commit()
     return deployments
+
+
+def versions(*, actor: User) -> list[registry.VersionSummary]:
+    """Deployed versions and their running instances: for administrators."""
+    require_role(actor, Role.ADMIN)
+    return registry.summary()
+
+
+def failing_instances(*, actor: User) -> Sequence[ProcessInstance]:
+    """The centre's instances whose last wake-up failed, with the reason; they are retried with backoff."""
+    require_role(actor, Role.ADMIN)
+    return db.session.scalars(
+        select(ProcessInstance).where(ProcessInstance.error != "").order_by(ProcessInstance.updated_at.desc())
+    ).all()

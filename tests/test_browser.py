@@ -102,7 +102,7 @@ def test_demo_admin_reaches_the_users_page(page: Page, base_url: str) -> None:
     _sign_in(page, base_url, "admin")
     navigation = page.get_by_role("navigation", name="Navigation principale")
     expect(navigation.get_by_role("link")).to_have_text(
-        ["Tableau de bord", "Utilisateurs", "Journal d'audit", "Mon compte"]
+        ["Tableau de bord", "Utilisateurs", "Journal d'audit", "Courriels", "Processus", "Mon compte"]
     )
     navigation.get_by_role("link", name="Utilisateurs").click()
     expect(page.get_by_role("heading", name="Utilisateurs du centre")).to_be_visible()

@@ -22,7 +22,11 @@ TaskHook = Callable[[Dossier, dict[str, Any], User], dict[str, Any]]
 
 def start_data() -> dict[str, Any]:
     """What the process needs from the start: the delegation ceiling in force when the request is filed."""
-    return {"plafond_delegation_cents": current_settings().SECOURS_DELEGATION_CEILING_CENTS}
+    settings = current_settings()
+    return {
+        "plafond_delegation_cents": settings.SECOURS_DELEGATION_CEILING_CENTS,
+        "delai_decision": settings.SECOURS_DECISION_DELAY,
+    }
 
 
 def evaluate(dossier: Dossier, values: dict[str, Any], actor: User) -> dict[str, Any]:
@@ -120,7 +124,12 @@ def prefill(task_name: str, dossier: Dossier) -> dict[str, str]:
     return {}
 
 
+def handle_late_decision(dossier: Dossier, values: dict[str, Any], actor: User) -> dict[str, Any]:
+    return {"suite_retard": values["suite_retard"]}
+
+
 HOOKS: dict[str, TaskHook] = {
+    "traiter_retard": handle_late_decision,
     "evaluer": evaluate,
     "decider_delegation": decide_under_delegation,
     "decider_commission": decide_in_committee,

@@ -33,6 +33,7 @@ from service.models import (
     Role,
     User,
 )
+from service.notifications import service as notifications
 from service.people import service as people
 from service.permissions import require_role
 
@@ -74,12 +75,13 @@ def open_request(*, actor: User, person_id: int, aid_type: AidType, reason: str)
     )
     db.session.add(dossier)
     db.session.flush()
-    runtime.start(
+    advance = runtime.start(
         definition=registry.latest(aid_type.value),
         centre_id=actor.centre_id,
         dossier_id=dossier.id,
         data={"dossier_id": dossier.id, **_AIDS[aid_type].start_data()},
     )
+    notifications.announce(advance.new_tasks)
     audit.record(
         action="dossier.ouverture", subject_type="dossier", subject_id=dossier.id, actor=actor,
         details={"numéro": dossier.number, "aide": aid_type.value},
@@ -213,9 +215,10 @@ def _complete_task(actor: User, task_id: int, form: Mapping[str, str]) -> Comple
     data = dict(values)
     if dossier is not None:
         data = _AIDS[dossier.aid_type].HOOKS[task.task_name](dossier, values, actor)
-    instance = runtime.complete(task=task, data=data, actor=actor)
-    if dossier is not None and instance.status is InstanceStatus.COMPLETED:
-        dossier.closed_at = instance.completed_at
+    advance = runtime.complete(task=task, data=data, actor=actor)
+    if dossier is not None and advance.instance.status is InstanceStatus.COMPLETED:
+        dossier.closed_at = advance.instance.completed_at
+    notifications.announce(advance.new_tasks)
     _record_task_event("tâche.terminée", task, actor, _summary(values))
     completed = CompletedTask(task.title, task.dossier_id)  # read before the commit expires the row
     db.session.commit()

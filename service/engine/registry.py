@@ -179,11 +179,14 @@ def _check_tasks(
                 forms.add(form_source_name(form_key))
             except FormSchemaError as exc:
                 report(f"{form_source_name(form_key)} : {exc}")
-        if "due_in" in properties:
+        due_in = properties.get("due_in", "")
+        if due_in.startswith("P"):
             try:
-                parse_duration(properties["due_in"])
+                parse_duration(due_in)
             except ValueError as exc:
                 report(str(exc))
+        elif due_in and not due_in.isidentifier():
+            report(f"due_in : ni une durée ISO 8601 ni un nom de variable : « {due_in} »")
     return forms
 
 
@@ -196,6 +199,9 @@ def _expressions(task_spec: Any) -> Iterable[str]:
     for script in (getattr(task_spec, "prescript", None), getattr(task_spec, "postscript", None)):
         if script:
             yield script
+    timer = getattr(getattr(task_spec, "event_definition", None), "expression", None)
+    if timer:
+        yield timer
     engine = getattr(task_spec, "dmnEngine", None)
     if engine is not None:
         yield from _table_expressions(engine.decision_table)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
@@ -10,20 +12,31 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from service import clock
-from service.engine import registry, worklist
+from service.engine import registry, timers, worklist
 from service.engine.scripting import UnsafeExpressionError, make_script_engine
 from service.errors import ConflictError, EntraideError
 from service.extensions import db
 from service.models import HumanTask, InstanceStatus, ProcessDefinition, ProcessInstance, User
+
+RETRY_BASE = timedelta(minutes=1)
+RETRY_CEILING = timedelta(hours=6)
 
 
 class ProcessError(EntraideError):
     """The process itself failed (a diagram's expression, a missing value): nothing was saved."""
 
 
+@dataclass(frozen=True)
+class Advance:
+    """An instance after a step, with the human tasks that step made ready."""
+
+    instance: ProcessInstance
+    new_tasks: list[HumanTask]
+
+
 def start(
     *, definition: ProcessDefinition, centre_id: int, dossier_id: int | None, data: dict[str, Any]
-) -> ProcessInstance:
+) -> Advance:
     """Start an instance with its initial data and run it to its first waiting point."""
     bundle = registry.bundle(definition)
     workflow = BpmnWorkflow(bundle.spec, bundle.subprocess_specs, script_engine=make_script_engine())
@@ -43,8 +56,8 @@ def start(
     db.session.add(instance)
     _store(instance, workflow)
     db.session.flush()  # the instance id is needed by its tasks
-    worklist.project(instance, (), worklist.ready_user_tasks(workflow), now=now)
-    return instance
+    new_tasks = worklist.project(instance, (), worklist.ready_user_tasks(workflow), now=now)
+    return Advance(instance, new_tasks)
 
 
 def load(instance: ProcessInstance) -> BpmnWorkflow:
@@ -54,7 +67,7 @@ def load(instance: ProcessInstance) -> BpmnWorkflow:
     return workflow
 
 
-def complete(*, task: HumanTask, data: dict[str, Any], actor: User) -> ProcessInstance:
+def complete(*, task: HumanTask, data: dict[str, Any], actor: User) -> Advance:
     """Complete a human task with its data, run the engine, save; a lost race raises ConflictError."""
     worklist.check_can_work_on(task, actor)
     instance = task.instance
@@ -70,9 +83,33 @@ def complete(*, task: HumanTask, data: dict[str, Any], actor: User) -> ProcessIn
     task.completed_by_id = actor.id
     task.assignee_id = task.assignee_id or actor.id
     ready_after = worklist.ready_user_tasks(workflow)
-    worklist.project(instance, [key for key in ready_before if key != task.task_id], ready_after, now=now)
+    new_tasks = worklist.project(
+        instance, [key for key in ready_before if key != task.task_id], ready_after, now=now
+    )
     _store(instance, workflow)
-    return instance
+    return Advance(instance, new_tasks)
+
+
+def wake(instance: ProcessInstance) -> Advance:
+    """Fire the instance's due timers and run on; the worklist follows (a timer may close a task)."""
+    workflow = load(instance)
+    ready_before = worklist.ready_user_tasks(workflow).keys()
+    try:
+        workflow.refresh_timers()
+    except (SpiffWorkflowException, UnsafeExpressionError) as exc:
+        raise ProcessError(f"Le processus s'est arrêté sur une erreur : {exc}") from exc
+    _run(workflow)
+    new_tasks = worklist.project(instance, ready_before, worklist.ready_user_tasks(workflow), now=clock.now())
+    _store(instance, workflow)
+    return Advance(instance, new_tasks)
+
+
+def record_failure(instance: ProcessInstance, reason: str) -> None:
+    """Keep the instance as it was, note why it failed, and retry later with a growing delay."""
+    instance.failed_attempts += 1
+    instance.error = reason[:2000]
+    delay = min(RETRY_BASE * 2 ** (instance.failed_attempts - 1), RETRY_CEILING)
+    instance.next_due_at = clock.now() + delay
 
 
 def task_data(task: HumanTask) -> dict[str, Any]:
@@ -95,6 +132,10 @@ def _store(instance: ProcessInstance, workflow: BpmnWorkflow) -> None:
     now = clock.now()
     instance.state = registry.codec().dump_state(workflow)
     instance.updated_at = now
+    instance.error, instance.failed_attempts = "", 0
     if workflow.is_completed():
         instance.status = InstanceStatus.COMPLETED
         instance.completed_at = now
+        instance.next_due_at = None
+    else:
+        instance.next_due_at = timers.next_due(workflow)

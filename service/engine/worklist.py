@@ -47,7 +47,9 @@ def project(
 def _row_for(instance: ProcessInstance, task: Task, now: datetime) -> HumanTask:
     spec = task.task_spec
     properties = spec.extensions.get("properties", {})
-    due_in = properties.get("due_in")
+    due_in = properties.get("due_in", "")
+    if due_in and not due_in.startswith("P"):
+        due_in = str(task.data.get(due_in, ""))  # the name of a variable holding the duration
     return HumanTask(
         centre_id=instance.centre_id,
         instance_id=instance.id,
@@ -59,6 +61,7 @@ def _row_for(instance: ProcessInstance, task: Task, now: datetime) -> HumanTask:
         role=spec.lane,
         form_key=properties.get("form", ""),
         due_at=parse_duration(due_in).after(now) if due_in else None,
+        mail_role=properties.get("mail_role") == "true",
         created_at=now,
     )
 

@@ -5,6 +5,7 @@ from service.models.audit import AuditEvent, AuditLogAppendOnlyError
 from service.models.base import Base, UtcDateTime
 from service.models.dossier import AidType, Dossier, DossierCounter, DossierStatus
 from service.models.organisation import Centre, CentreKind, Commune, Quartier
+from service.models.outbox import MailStatus, OutboxMessage
 from service.models.people import BudgetKind, BudgetLine, HouseholdMember, Person, Relationship
 from service.models.tenancy import CentreScoped
 from service.models.workflow import HumanTask, InstanceStatus, ProcessDefinition, ProcessInstance
@@ -27,6 +28,8 @@ __all__ = [
     "HumanTask",
     "InstanceStatus",
     "LoginAttempt",
+    "MailStatus",
+    "OutboxMessage",
     "Person",
     "ProcessDefinition",
     "ProcessInstance",

@@ -60,6 +60,10 @@ class ProcessInstance(CentreScoped, Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
     completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    # When the scheduler must wake it: its earliest timer, or a retry after an error; null: nothing to wait.
+    next_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None, index=True)
+    error: Mapped[str] = mapped_column(Text, default="")
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
 
     definition: Mapped[ProcessDefinition] = relationship(lazy="joined", innerjoin=True)
 
@@ -95,6 +99,8 @@ class HumanTask(CentreScoped, Base):
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     # Closed without being done (the process moved on: an escalation, a withdrawal).
     cancelled: Mapped[bool] = mapped_column(default=False)
+    # Mail the holders of the role when the task appears (escalations).
+    mail_role: Mapped[bool] = mapped_column(default=False)
 
     instance: Mapped[ProcessInstance] = relationship()
     dossier: Mapped[Dossier | None] = relationship()

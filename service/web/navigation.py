@@ -25,6 +25,8 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("Personnes", "people.search", frozenset({Role.ACCUEIL, Role.INSTRUCTEUR, Role.RESPONSABLE})),
     NavEntry("Utilisateurs", "admin.users", frozenset({Role.ADMIN, Role.RESPONSABLE})),
     NavEntry("Journal d'audit", "admin.audit_log", frozenset({Role.ADMIN, Role.RESPONSABLE})),
+    NavEntry("Courriels", "admin.mail", frozenset({Role.ADMIN})),
+    NavEntry("Processus", "admin.processes", frozenset({Role.ADMIN})),
     NavEntry("Mon compte", "account.show"),
 )
 

@@ -1,0 +1,49 @@
+"""Queue a message in the caller's transaction; it is sent later, once, by deliver_pending."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from flask import render_template
+from sqlalchemy import func, select
+
+from service import clock
+from service.extensions import db
+from service.models import MailStatus, OutboxMessage
+
+
+def queue(
+    *,
+    centre_id: int | None,
+    kind: str,
+    recipients: Iterable[str],
+    template: str,
+    context: Mapping[str, Any],
+    dedupe_key: str | None = None,
+) -> OutboxMessage | None:
+    """Render templates/mail/<template>.{subject.txt,txt,html} and add the message to the session."""
+    addresses = sorted({address.strip() for address in recipients if address and address.strip()})
+    if not addresses:
+        return None
+    if dedupe_key is not None and db.session.scalar(
+        select(func.count()).select_from(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key)
+    ):
+        return None
+    now = clock.now()
+    message = OutboxMessage(
+        centre_id=centre_id,
+        kind=kind,
+        dedupe_key=dedupe_key,
+        recipients=addresses,
+        subject=render_template(f"mail/{template}.subject.txt", **context).strip(),
+        body_text=render_template(f"mail/{template}.txt", **context),
+        body_html=render_template(f"mail/{template}.html", **context),
+        attachment_document_ids=[],
+        status=MailStatus.PENDING,
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
+    )
+    db.session.add(message)
+    return message

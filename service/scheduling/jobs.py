@@ -1,0 +1,30 @@
+"""Every scheduled job in one table: its id, when it runs, and the one use case it calls."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from service.config import Settings
+from service.notifications import service as notifications
+from service.scheduling import wake
+
+
+@dataclass(frozen=True)
+class Job:
+    id: str
+    trigger: str  # "interval" or "cron", as APScheduler names them
+    schedule: Callable[[Settings], dict[str, Any]]  # the trigger's arguments, from the settings
+    run: Callable[[], object]
+
+
+JOBS: tuple[Job, ...] = (
+    Job("wake_due_instances", "interval", lambda s: {"seconds": s.WAKE_INTERVAL_SECONDS},
+        wake.wake_due_instances),
+    Job("deliver_mail", "interval", lambda s: {"seconds": s.MAIL_INTERVAL_SECONDS},
+        notifications.deliver_pending),
+    Job("daily_digest", "cron", lambda s: {"day_of_week": "mon-fri", "hour": 7, "minute": 30,
+                                           "timezone": s.TIMEZONE},
+        notifications.daily_digest),
+)  # fmt: skip

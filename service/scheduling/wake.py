@@ -1,0 +1,77 @@
+"""Wake the instances whose timers are due: each in its own transaction, holding its row."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import select
+
+from service import clock
+from service.engine import runtime
+from service.extensions import db
+from service.models import InstanceStatus, ProcessInstance
+from service.models.tenancy import ALL_CENTRES
+from service.notifications import service as notifications
+
+log = logging.getLogger(__name__)
+BATCH = 20
+
+
+def wake_due_instances(*, batch_size: int = BATCH, limit: int | None = None) -> int:
+    """Fire every instance due now, batch after batch; return how many were woken."""
+    woken = 0
+    while limit is None or woken < limit:
+        ids = _due_ids(batch_size)
+        if not ids:
+            break
+        progressed = False
+        for instance_id in ids:
+            if _wake_one(instance_id):
+                woken += 1
+                progressed = True
+        if not progressed:
+            break  # every due instance is held by another worker or failing: next run
+    return woken
+
+
+def _due_ids(batch_size: int) -> list[int]:
+    ids = db.session.scalars(
+        select(ProcessInstance.id)
+        .where(ProcessInstance.next_due_at <= clock.now(), ProcessInstance.status == InstanceStatus.RUNNING)
+        .order_by(ProcessInstance.next_due_at, ProcessInstance.id)
+        .limit(batch_size)
+        .execution_options(**{ALL_CENTRES: True})
+    ).all()
+    db.session.commit()
+    return list(ids)
+
+
+def _wake_one(instance_id: int) -> bool:
+    """Fire one instance if it is still due and no other worker holds it; True when it was handled."""
+    statement = (
+        select(ProcessInstance)
+        .where(ProcessInstance.id == instance_id, ProcessInstance.next_due_at <= clock.now())
+        .execution_options(**{ALL_CENTRES: True})
+    )
+    if db.session.get_bind().dialect.name == "postgresql":
+        statement = statement.with_for_update(skip_locked=True, of=ProcessInstance)
+    instance = db.session.scalars(statement).one_or_none()
+    if instance is None:
+        db.session.rollback()
+        return False
+    try:
+        advance = runtime.wake(instance)
+        notifications.announce(advance.new_tasks)
+        db.session.commit()
+    except Exception as exc:  # one failing instance must never stop the others
+        db.session.rollback()
+        log.warning("instance %s en erreur : %s", instance_id, exc)
+        _record_failure(instance_id, f"{type(exc).__name__} : {exc}")
+    return True
+
+
+def _record_failure(instance_id: int, reason: str) -> None:
+    instance = db.session.get(ProcessInstance, instance_id, execution_options={ALL_CENTRES: True})
+    if instance is not None:
+        runtime.record_failure(instance, reason)
+        db.session.commit()

@@ -54,6 +54,7 @@ class Settings:
     # Scheduler: run inside `entraide run` (off: only `entraide worker` processes run the jobs).
     SCHEDULER_IN_PROCESS: bool = True
     WAKE_INTERVAL_SECONDS: int = 30
+    WAKE_MAX_PER_RUN: int = 1000
     MAIL_INTERVAL_SECONDS: int = 60
     MAIL_MAX_ATTEMPTS: int = 8
     # Where people reach the service: links in mail point there.
@@ -74,6 +75,7 @@ _POSITIVE_SETTINGS = (
     "PASSWORD_MIN_LENGTH",
     "SECOURS_DELEGATION_CEILING_CENTS",
     "WAKE_INTERVAL_SECONDS",
+    "WAKE_MAX_PER_RUN",
     "MAIL_INTERVAL_SECONDS",
     "MAIL_MAX_ATTEMPTS",
 )

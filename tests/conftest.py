@@ -56,9 +56,15 @@ def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture
-def app(migrated_database: str, tmp_path: Path) -> Iterator[Flask]:
+def settings_overrides() -> dict[str, Any]:
+    """Settings a test module needs (an SMTP server, a delay); override this fixture in the module."""
+    return {}
+
+
+@pytest.fixture
+def app(migrated_database: str, tmp_path: Path, settings_overrides: dict[str, Any]) -> Iterator[Flask]:
     """An application whose every commit lands in a savepoint of one transaction rolled back at the end."""
-    application = build_app(migrated_database, tmp_path / "instance")
+    application = build_app(migrated_database, tmp_path / "instance", **settings_overrides)
     clock.install(application, clock.TravellingClock(START))
     with application.app_context():
         connection = db.engine.connect()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from flask import render_template
+from flask import current_app
 from sqlalchemy import func, select
 
 from service import clock
@@ -36,9 +36,9 @@ def queue(
         kind=kind,
         dedupe_key=dedupe_key,
         recipients=addresses,
-        subject=render_template(f"mail/{template}.subject.txt", **context).strip(),
-        body_text=render_template(f"mail/{template}.txt", **context),
-        body_html=render_template(f"mail/{template}.html", **context),
+        subject=_render(f"mail/{template}.subject.txt", context).strip(),
+        body_text=_render(f"mail/{template}.txt", context),
+        body_html=_render(f"mail/{template}.html", context),
         attachment_document_ids=[],
         status=MailStatus.PENDING,
         attempts=0,
@@ -47,3 +47,9 @@ def queue(
     )
     db.session.add(message)
     return message
+
+
+def _render(name: str, context: Mapping[str, Any]) -> str:
+    # Not render_template: mail is written by jobs, outside any request and its page context.
+    rendered: str = current_app.jinja_env.get_template(name).render(**context)
+    return rendered

@@ -7,6 +7,7 @@ import logging
 from sqlalchemy import select
 
 from service import clock
+from service.config import current_settings
 from service.engine import runtime
 from service.extensions import db
 from service.models import InstanceStatus, ProcessInstance
@@ -18,10 +19,11 @@ BATCH = 20
 
 
 def wake_due_instances(*, batch_size: int = BATCH, limit: int | None = None) -> int:
-    """Fire every instance due now, batch after batch; return how many were woken."""
+    """Fire the instances due now, batch after batch, up to a limit per run; return how many were woken."""
+    limit = current_settings().WAKE_MAX_PER_RUN if limit is None else limit
     woken = 0
-    while limit is None or woken < limit:
-        ids = _due_ids(batch_size)
+    while woken < limit:
+        ids = _due_ids(min(batch_size, limit - woken))
         if not ids:
             break
         progressed = False

@@ -1,0 +1,132 @@
+"""Deadlines fire by themselves: the scheduler's job wakes due instances by the injected clock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from service.clock import TravellingClock
+from service.dossiers import service as dossiers
+from service.engine import runtime
+from service.extensions import db
+from service.models import HumanTask, MailStatus, OutboxMessage, ProcessInstance, Role, User
+from service.scheduling.wake import wake_due_instances
+from tests.conftest import START, text_of
+from tests.secours_steps import awaiting_delegate_decision, open_task_of
+from tests.workflow_helpers import as_user
+
+
+@pytest.fixture
+def agent(make_user: Callable[..., User]) -> User:
+    make_user("claire", Role.RESPONSABLE, full_name="Claire Dumont", email="claire@ccas.invalid")
+    make_user("lea", Role.ADMIN, email="lea@ccas.invalid")
+    return make_user("julien", Role.ACCUEIL, Role.INSTRUCTEUR, Role.DELEGATAIRE)
+
+
+def _instance(dossier_id: int) -> ProcessInstance:
+    return db.session.scalars(select(ProcessInstance).where(ProcessInstance.dossier_id == dossier_id)).one()
+
+
+def test_the_instance_knows_when_it_is_due(agent: User) -> None:
+    dossier = awaiting_delegate_decision(agent)
+    assert _instance(dossier.id).next_due_at == START + timedelta(hours=48)
+    assert open_task_of(dossier.id, "decider_delegation").due_at == START + timedelta(hours=48)
+
+
+def test_a_decision_left_48_hours_escalates_with_no_request(agent: User, travel: TravellingClock) -> None:
+    dossier = awaiting_delegate_decision(agent)
+    decision = open_task_of(dossier.id, "decider_delegation")
+
+    travel.advance(timedelta(hours=47, minutes=59))
+    assert wake_due_instances() == 0
+    travel.advance(timedelta(minutes=2))
+    assert wake_due_instances() == 1
+
+    db.session.expire_all()
+    assert decision.cancelled
+    escalation = open_task_of(dossier.id, "traiter_retard")
+    assert escalation.role == "responsable"
+    assert escalation.mail_role
+    mail = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "tache")).one()
+    assert mail.recipients == ["claire@ccas.invalid"]
+    assert mail.subject == f"[Entraide] Traiter la décision en retard — dossier {dossier.number}"
+    assert "Une tâche attend votre service : « Traiter la décision en retard »." in mail.body_text
+    assert f"http://127.0.0.1:5000/taches/{escalation.id}" in mail.body_text
+    assert mail.status is MailStatus.PENDING
+    assert wake_due_instances() == 0  # fired once: nothing is due any more
+    assert _instance(dossier.id).next_due_at is None
+
+
+@pytest.mark.parametrize(
+    ("choice", "next_task"), [("commission", "decider_commission"), ("relancer", "decider_delegation")]
+)
+def test_the_head_of_service_chooses_what_follows(
+    agent: User, travel: TravellingClock, choice: str, next_task: str
+) -> None:
+    dossier = awaiting_delegate_decision(agent)
+    travel.advance(timedelta(hours=49))
+    wake_due_instances()
+    claire = db.session.scalars(select(User).where(User.username == "claire")).one()
+    escalation = open_task_of(dossier.id, "traiter_retard")
+    dossiers.complete_task(actor=claire, task_id=escalation.id, form={"suite_retard": choice})
+    follow_up = open_task_of(dossier.id, next_task)
+    if choice == "relancer":  # a new deadline, from now
+        assert follow_up.due_at == START + timedelta(hours=49 + 48)
+        assert _instance(dossier.id).next_due_at == follow_up.due_at
+    else:
+        assert follow_up.due_at is None
+        assert _instance(dossier.id).next_due_at is None
+
+
+def test_a_failing_instance_is_marked_retried_and_never_blocks_the_others(
+    agent: User, travel: TravellingClock, monkeypatch: pytest.MonkeyPatch, client: FlaskClient
+) -> None:
+    broken = awaiting_delegate_decision(agent, "Panne")
+    healthy = awaiting_delegate_decision(agent, "Sain")
+    broken_id = _instance(broken.id).id
+    wake = runtime.wake
+
+    def wake_or_fail(instance: ProcessInstance) -> runtime.Advance:
+        if instance.id == broken_id:
+            raise RuntimeError("barème illisible")
+        return wake(instance)
+
+    monkeypatch.setattr(runtime, "wake", wake_or_fail)
+    travel.advance(timedelta(hours=49))
+    assert wake_due_instances() == 2
+    assert open_task_of(healthy.id, "traiter_retard")
+    failed = _instance(broken.id)
+    assert (failed.failed_attempts, failed.error) == (1, "RuntimeError : barème illisible")
+    assert failed.next_due_at == START + timedelta(hours=49, minutes=1)
+
+    as_user(client, "lea")
+    page = text_of(client.get("/administration/processus"))
+    assert "RuntimeError : barème illisible" in page
+
+    travel.advance(timedelta(minutes=1))
+    wake_due_instances()
+    assert _instance(broken.id).next_due_at == START + timedelta(hours=49, minutes=1 + 2)  # backoff doubles
+
+    monkeypatch.setattr(runtime, "wake", wake)
+    travel.advance(timedelta(minutes=2))
+    assert wake_due_instances() == 1
+    repaired = _instance(broken.id)
+    assert (repaired.failed_attempts, repaired.error) == (0, "")
+    assert open_task_of(broken.id, "traiter_retard")
+
+
+def test_the_job_table_names_every_job() -> None:
+    from service.scheduling.jobs import JOBS
+
+    assert [job.id for job in JOBS] == ["wake_due_instances", "deliver_mail", "daily_digest"]
+
+
+def test_scheduler_starts_no_thread_in_the_factory(app: Flask) -> None:
+    import threading
+
+    assert not [thread for thread in threading.enumerate() if "APScheduler" in thread.name]

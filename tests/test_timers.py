@@ -14,7 +14,7 @@ from service.clock import TravellingClock
 from service.dossiers import service as dossiers
 from service.engine import runtime
 from service.extensions import db
-from service.models import HumanTask, MailStatus, OutboxMessage, ProcessInstance, Role, User
+from service.models import MailStatus, OutboxMessage, ProcessInstance, Role, User
 from service.scheduling.wake import wake_due_instances
 from tests.conftest import START, text_of
 from tests.secours_steps import awaiting_delegate_decision, open_task_of

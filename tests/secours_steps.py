@@ -9,8 +9,12 @@ from service.extensions import db
 from service.models import AidType, Dossier, HumanTask, User
 from service.people import service as people
 
-EVALUATION = {"situation": "Facture d'énergie de 180 € impayée.", "nature_besoin": "energie",
-              "montant_cents": "180", "mode_paiement": "bon"}  # fmt: skip
+EVALUATION = {
+    "situation": "Facture d'énergie de 180 € impayée.",
+    "nature_besoin": "energie",
+    "montant_cents": "180",
+    "mode_paiement": "bon",
+}
 
 
 def open_task_of(dossier_id: int, task_name: str) -> HumanTask:
@@ -25,9 +29,11 @@ def open_task_of(dossier_id: int, task_name: str) -> HumanTask:
 
 def awaiting_delegate_decision(agent: User, last_name: str = "Durand") -> Dossier:
     """A dossier evaluated by the agent (who holds accueil and instructeur), now before the delegate."""
-    person = people.create(actor=agent, identity=people.Identity(last_name=last_name, first_name="Paul"),
-                           confirm_duplicate=True)  # fmt: skip
-    dossier = dossiers.open_request(actor=agent, person_id=person.id, aid_type=AidType.SECOURS_URGENCE,
-                                    reason="Énergie")  # fmt: skip
+    person = people.create(
+        actor=agent, identity=people.Identity(last_name=last_name, first_name="Paul"), confirm_duplicate=True
+    )
+    dossier = dossiers.open_request(
+        actor=agent, person_id=person.id, aid_type=AidType.SECOURS_URGENCE, reason="Énergie"
+    )
     dossiers.complete_task(actor=agent, task_id=open_task_of(dossier.id, "evaluer").id, form=EVALUATION)
     return dossier

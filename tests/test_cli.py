@@ -14,11 +14,22 @@ def test_users_create_then_list(app: Flask, centre: Centre) -> None:
     runner = app.test_cli_runner()
     result = runner.invoke(
         args=[
-            "users", "create", "--centre", centre.code, "--username", "Sophie.L",
-            "--full-name", "Sophie Lambert", "--role", "secretariat", "--role", "elu",
-            "--password", "un-mot-de-passe-solide",
+            "users",
+            "create",
+            "--centre",
+            centre.code,
+            "--username",
+            "Sophie.L",
+            "--full-name",
+            "Sophie Lambert",
+            "--role",
+            "secretariat",
+            "--role",
+            "elu",
+            "--password",
+            "un-mot-de-passe-solide",
         ]
-    )  # fmt: skip
+    )
     assert result.exit_code == 0, result.output
     assert "Utilisateur « sophie.l » créé (elu, secretariat)." in result.output
 
@@ -36,9 +47,21 @@ def test_users_create_explains_a_refusal(app: Flask, centre: Centre) -> None:
     assert "Le mot de passe doit compter au moins 12 caractères." in short.output
 
     unknown_centre = runner.invoke(
-        args=["users", "create", "--centre", "nulle-part", "--full-name", "X", "--role", "elu",
-              "--username", "xavier", "--password", "un-mot-de-passe-solide"]
-    )  # fmt: skip
+        args=[
+            "users",
+            "create",
+            "--centre",
+            "nulle-part",
+            "--full-name",
+            "X",
+            "--role",
+            "elu",
+            "--username",
+            "xavier",
+            "--password",
+            "un-mot-de-passe-solide",
+        ]
+    )
     assert "Centre inconnu : « nulle-part »." in unknown_centre.output
 
     bad_role = runner.invoke(args=[*base, "--username", "xavier", "--role", "pape", "--password", "x" * 12])
@@ -47,8 +70,20 @@ def test_users_create_explains_a_refusal(app: Flask, centre: Centre) -> None:
 
 def test_usernames_are_unique_across_centres(app: Flask, centre: Centre) -> None:
     runner = app.test_cli_runner()
-    args = ["users", "create", "--centre", centre.code, "--full-name", "A", "--role", "elu",
-            "--username", "alice", "--password", "un-mot-de-passe-solide"]  # fmt: skip
+    args = [
+        "users",
+        "create",
+        "--centre",
+        centre.code,
+        "--full-name",
+        "A",
+        "--role",
+        "elu",
+        "--username",
+        "alice",
+        "--password",
+        "un-mot-de-passe-solide",
+    ]
     assert runner.invoke(args=args).exit_code == 0
     again = runner.invoke(args=args)
     assert "L'identifiant « alice » est déjà utilisé." in again.output

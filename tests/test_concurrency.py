@@ -23,8 +23,12 @@ from tests.conftest import PASSWORD, build_app, login, make_centre
 from tests.databases import fresh_database, on_postgresql
 from tests.workflow_helpers import post_form
 
-EVALUATION = {"situation": "Facture d'énergie de 180 €.", "nature_besoin": "energie", "montant_cents": "180",
-              "mode_paiement": "bon"}  # fmt: skip
+EVALUATION = {
+    "situation": "Facture d'énergie de 180 €.",
+    "nature_besoin": "energie",
+    "montant_cents": "180",
+    "mode_paiement": "bon",
+}
 
 
 @pytest.fixture
@@ -37,8 +41,13 @@ def committing_app(tmp_path: Path) -> Iterator[Flask]:
             deployment.deploy_folder(deployed_by="tests")
             make_centre("ccas-course", "CCAS de Course")
             for username in ("anne", "bruno"):
-                accounts.create_user(centre_code="ccas-course", username=username, full_name=username.title(),
-                                     password=PASSWORD, roles=[Role.INSTRUCTEUR, Role.ACCUEIL])  # fmt: skip
+                accounts.create_user(
+                    centre_code="ccas-course",
+                    username=username,
+                    full_name=username.title(),
+                    password=PASSWORD,
+                    roles=[Role.INSTRUCTEUR, Role.ACCUEIL],
+                )
         yield app
         with app.app_context():
             db.engine.dispose()
@@ -49,8 +58,9 @@ def _open_dossier(app: Flask) -> int:
         anne = accounts.authenticate(username="anne", password=PASSWORD, address="127.0.0.1")
         accounts.scope_session_to(anne)
         person = people.create(actor=anne, identity=people.Identity(last_name="Course", first_name="Lou"))
-        dossier = dossiers.open_request(actor=anne, person_id=person.id, aid_type=AidType.SECOURS_URGENCE,
-                                        reason="Énergie")  # fmt: skip
+        dossier = dossiers.open_request(
+            actor=anne, person_id=person.id, aid_type=AidType.SECOURS_URGENCE, reason="Énergie"
+        )
         task_id = db.session.scalars(select(HumanTask.id).where(HumanTask.dossier_id == dossier.id)).one()
         return int(task_id)
 

@@ -45,10 +45,24 @@ def test_every_shipped_element_has_its_layout(path: Path) -> None:
         if isinstance(element.tag, str)
         and element.tag.startswith(BPMN)
         and element.tag[len(BPMN) :]
-        in {"startEvent", "endEvent", "userTask", "businessRuleTask", "scriptTask", "exclusiveGateway",
-            "parallelGateway", "sequenceFlow", "lane", "participant", "boundaryEvent", "callActivity",
-            "intermediateCatchEvent", "serviceTask", "manualTask"}
-    }  # fmt: skip
+        in {
+            "startEvent",
+            "endEvent",
+            "userTask",
+            "businessRuleTask",
+            "scriptTask",
+            "exclusiveGateway",
+            "parallelGateway",
+            "sequenceFlow",
+            "lane",
+            "participant",
+            "boundaryEvent",
+            "callActivity",
+            "intermediateCatchEvent",
+            "serviceTask",
+            "manualTask",
+        }
+    }
     assert elements
     assert elements - drawn == set()
 

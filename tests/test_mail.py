@@ -25,8 +25,13 @@ PORT = free_port()
 
 @pytest.fixture
 def settings_overrides() -> dict[str, Any]:
-    return {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": PORT, "SMTP_STARTTLS": False, "MAIL_MAX_ATTEMPTS": 3,
-            "MAIL_SENDER": "CCAS de Test <ccas@test.invalid>"}  # fmt: skip
+    return {
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": PORT,
+        "SMTP_STARTTLS": False,
+        "MAIL_MAX_ATTEMPTS": 3,
+        "MAIL_SENDER": "CCAS de Test <ccas@test.invalid>",
+    }
 
 
 @pytest.fixture

@@ -1,0 +1,148 @@
+"""Worker processes: a killed worker loses nothing, two workers never fire the same instance twice."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import flask_migrate
+import pytest
+from flask import Flask
+from sqlalchemy import Engine, create_engine, func, select, text
+
+from service import deployment
+from service.extensions import db
+from service.models import HumanTask, ProcessInstance
+from tests.conftest import build_app
+from tests.databases import fresh_database
+from tests.due_instances import prepare_due_instances
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Iterator[tuple[str, Flask]]:
+    with fresh_database(tmp_path) as url:
+        app = build_app(url, tmp_path / "instance")
+        with app.app_context():
+            flask_migrate.upgrade()
+            deployment.deploy_folder(deployed_by="tests")
+        yield url, app
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
+def observer(database: tuple[str, Flask]) -> Iterator[Engine]:
+    """A plain connection of the test's own, to watch what the workers do."""
+    url = database[0].replace("postgresql://", "postgresql+psycopg://")
+    engine = create_engine(url)
+    yield engine
+    engine.dispose()
+
+
+def start_worker(url: str, tmp_path: Path, **settings: str) -> subprocess.Popen[bytes]:
+    environ = {key: value for key, value in os.environ.items() if not key.startswith("ENTRAIDE_")}
+    environ.update(
+        ENTRAIDE_DATABASE_URL=url,
+        ENTRAIDE_INSTANCE_PATH=str(tmp_path / "worker"),
+        ENTRAIDE_SECRET_KEY="clé-des-workers",
+        ENTRAIDE_WAKE_INTERVAL_SECONDS="1",
+        ENTRAIDE_MAIL_INTERVAL_SECONDS="3600",
+        **{f"ENTRAIDE_{name}": value for name, value in settings.items()},
+    )
+    command = [sys.executable, "-c", "from service.cli import main; main()", "worker"]
+    return subprocess.Popen(command, env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def escalations(engine: Engine) -> int:
+    with engine.connect() as connection:
+        return int(
+            connection.scalar(
+                select(func.count()).select_from(HumanTask).where(HumanTask.task_name == "traiter_retard")
+            )
+            or 0
+        )
+
+
+def wait_for(
+    condition: Callable[[], bool], *, timeout: float, workers: list[subprocess.Popen[bytes]]
+) -> None:
+    """Poll what the worker processes wrote until the condition holds (they run on the real clock)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        for worker in workers:
+            if worker.poll() is not None:
+                raise AssertionError(
+                    f"worker exited: {worker.stderr.read().decode() if worker.stderr else ''}"
+                )
+        if time.monotonic() > deadline:
+            raise AssertionError("the workers did not finish in time")
+        time.sleep(0.02)
+
+
+def assert_each_fired_exactly_once(engine: Engine, expected: int) -> None:
+    with engine.connect() as connection:
+        per_instance = connection.execute(
+            select(HumanTask.instance_id, func.count())
+            .where(HumanTask.task_name == "traiter_retard")
+            .group_by(HumanTask.instance_id)
+        ).all()
+        assert len(per_instance) == expected
+        assert {count for _, count in per_instance} == {1}
+        # Created at revision 1, evaluated (2), woken once (3); a second firing would have saved again.
+        revisions = connection.execute(
+            select(ProcessInstance.revision, func.count()).group_by(ProcessInstance.revision)
+        ).all()
+        assert revisions == [(3, expected)]
+        still_due = connection.scalar(
+            select(func.count()).select_from(ProcessInstance).where(ProcessInstance.next_due_at.is_not(None))
+        )
+        assert still_due == 0
+        cancelled = connection.scalar(
+            text("SELECT count(*) FROM human_task WHERE task_name = 'decider_delegation' AND cancelled")
+        )
+        assert cancelled == expected
+        mails = connection.scalar(text("SELECT count(*) FROM outbox_message WHERE kind = 'tache'"))
+        assert mails == expected  # one alert per escalation, none twice
+
+
+def test_a_worker_killed_mid_run_loses_nothing(
+    database: tuple[str, Flask], observer: Engine, tmp_path: Path
+) -> None:
+    url, app = database
+    prepare_due_instances(app, 200)
+    first = start_worker(url, tmp_path, WAKE_MAX_PER_RUN="50")
+    try:
+        wait_for(lambda: escalations(observer) >= 50, timeout=120, workers=[first])
+    finally:
+        first.send_signal(signal.SIGKILL)
+        first.wait()
+    assert escalations(observer) < 200, "the worker was killed before it could finish"
+
+    second = start_worker(url, tmp_path)
+    try:
+        wait_for(lambda: escalations(observer) == 200, timeout=120, workers=[second])
+    finally:
+        second.terminate()
+        second.wait()
+    assert_each_fired_exactly_once(observer, 200)
+
+
+def test_two_workers_share_2000_due_instances(
+    database: tuple[str, Flask], observer: Engine, tmp_path: Path
+) -> None:
+    url, app = database
+    prepare_due_instances(app, 2000)
+    workers = [start_worker(url, tmp_path) for _ in range(2)]
+    try:
+        wait_for(lambda: escalations(observer) >= 2000, timeout=600, workers=workers)
+    finally:
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
+            worker.wait()
+    assert_each_fired_exactly_once(observer, 2000)

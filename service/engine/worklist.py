@@ -8,7 +8,7 @@ from datetime import datetime
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select
+from sqlalchemy import update
 
 from service import clock
 from service.engine.durations import parse_duration
@@ -27,15 +27,17 @@ def project(
     """Add rows for newly ready tasks and close those the process left behind; return the new rows."""
     gone = set(ready_before) - set(ready_now)
     if gone:
-        for row in db.session.scalars(
-            select(HumanTask).where(
-                HumanTask.instance_id == instance.id,
-                HumanTask.task_id.in_(gone),
-                HumanTask.completed_at.is_(None),
+        with db.session.no_autoflush:  # one UPDATE; the rows need not be loaded
+            db.session.execute(
+                update(HumanTask)
+                .where(
+                    HumanTask.instance_id == instance.id,
+                    HumanTask.task_id.in_(gone),
+                    HumanTask.completed_at.is_(None),
+                )
+                .values(completed_at=now, cancelled=True)
+                .execution_options(synchronize_session=False)  # those rows are not loaded here
             )
-        ):
-            row.completed_at = now
-            row.cancelled = True
     already_known = set(ready_before)
     new_rows = [
         _row_for(instance, task, now) for task_id, task in ready_now.items() if task_id not in already_known

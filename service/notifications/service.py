@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select
+from sqlalchemy import Row, or_, select
 
 from service import clock
 from service.config import current_settings
 from service.errors import InvalidInputError, NotFoundError
 from service.extensions import db
-from service.models import HumanTask, MailStatus, OutboxMessage, Role, User, UserRole
+from service.models import AidType, Dossier, HumanTask, MailStatus, OutboxMessage, Role, User, UserRole
 from service.models.tenancy import ALL_CENTRES
 from service.notifications import outbox, smtp
 from service.permissions import require_role
@@ -21,18 +21,39 @@ from service.permissions import require_role
 BATCH = 50
 
 
-def announce(tasks: Iterable[HumanTask]) -> None:
-    """Mail the holders of a task's role when its diagram asks for it (escalations)."""
-    for task in tasks:
-        if not task.mail_role:
-            continue
+Directory = dict[tuple[int, str], list[str]]
+
+
+def announce(tasks: Iterable[HumanTask], *, directory: Directory | None = None) -> None:
+    """Mail the holders of a task's role when its diagram asks for it (escalations).
+
+    A job announcing many tasks passes a directory: the addresses of a role are then read once per run.
+    """
+    directory = {} if directory is None else directory
+    to_mail = [task for task in tasks if task.mail_role]
+    if to_mail:
+        db.session.flush()  # the mail links to the task: it needs its id
+    for task in to_mail:
+        key = (task.centre_id, task.role)
+        if key not in directory:
+            directory[key] = _role_addresses(*key)
         outbox.queue(
             centre_id=task.centre_id,
             kind="tache",
-            recipients=_role_addresses(task.centre_id, task.role),
+            recipients=directory[key],
             template="tache_a_traiter",
-            context={"task": task, "dossier": task.dossier, "url": _url(f"/taches/{task.id}")},
+            context={"task": task, "dossier": _dossier_of(task), "url": _url(f"/taches/{task.id}")},
         )
+
+
+def _dossier_of(task: HumanTask) -> Row[tuple[str, AidType, datetime]] | None:
+    """What the mail says of the dossier (number, aid, opening date), read without loading the row."""
+    if task.dossier_id is None:
+        return None
+    statement = select(Dossier.number, Dossier.aid_type, Dossier.opened_at).where(
+        Dossier.id == task.dossier_id
+    )
+    return db.session.execute(statement).one_or_none()
 
 
 def _role_addresses(centre_id: int, role: str) -> list[str]:

@@ -21,6 +21,7 @@ BATCH = 20
 def wake_due_instances(*, batch_size: int = BATCH, limit: int | None = None) -> int:
     """Fire the instances due now, batch after batch, up to a limit per run; return how many were woken."""
     limit = current_settings().WAKE_MAX_PER_RUN if limit is None else limit
+    directory: notifications.Directory = {}  # role addresses, read once per run
     woken = 0
     while woken < limit:
         ids = _due_ids(min(batch_size, limit - woken))
@@ -28,7 +29,7 @@ def wake_due_instances(*, batch_size: int = BATCH, limit: int | None = None) -> 
             break
         progressed = False
         for instance_id in ids:
-            if _wake_one(instance_id):
+            if _wake_one(instance_id, directory):
                 woken += 1
                 progressed = True
         if not progressed:
@@ -48,7 +49,7 @@ def _due_ids(batch_size: int) -> list[int]:
     return list(ids)
 
 
-def _wake_one(instance_id: int) -> bool:
+def _wake_one(instance_id: int, directory: notifications.Directory) -> bool:
     """Fire one instance if it is still due and no other worker holds it; True when it was handled."""
     statement = (
         select(ProcessInstance)
@@ -63,7 +64,7 @@ def _wake_one(instance_id: int) -> bool:
         return False
     try:
         advance = runtime.wake(instance)
-        notifications.announce(advance.new_tasks)
+        notifications.announce(advance.new_tasks, directory=directory)
         db.session.commit()
     except Exception as exc:  # one failing instance must never stop the others
         db.session.rollback()

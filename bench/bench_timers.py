@@ -1,0 +1,125 @@
+"""10,000 instances due at once: bare engine loop, one worker process, two worker processes, on PostgreSQL.
+
+Three sets of identical due instances (each waiting for a delegate whose 48 h deadline has passed) are made in
+one fresh database. The bare loop fires the first set in this process (read the state, refresh the timers, run
+the engine, write the state, commit, one instance at a time); then one `entraide worker` process fires the
+second set, then two worker processes the third. Throughput is taken from the instances' own save times,
+so process start-up is not counted. Prints RATIO lines against the bare loop measured in the same run.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import flask_migrate
+from sqlalchemy import create_engine, func, make_url, select, text, update
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from service import create_app, deployment
+from service.engine import registry, runtime
+from service.extensions import db
+from service.models import ProcessInstance
+from tests.due_instances import prepare_due_instances
+from tests.test_workers import start_worker
+
+INSTANCES = int(os.environ.get("BENCH_TIMER_INSTANCES", "10000"))
+SERVER = os.environ.get("ENTRAIDE_BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def bare_engine_loop(ids: list[int]) -> float:
+    """Instances per second for load → refresh timers → engine steps → save, one commit each."""
+    started = time.perf_counter()
+    for instance_id in ids:
+        instance = db.session.get(ProcessInstance, instance_id)
+        assert instance is not None
+        workflow = registry.codec().load_state(instance.state, registry.bundle(instance.definition))
+        workflow.script_engine = runtime.make_script_engine()
+        workflow.refresh_timers()
+        workflow.do_engine_steps()
+        state = registry.codec().dump_state(workflow)
+        db.session.execute(
+            update(ProcessInstance).where(ProcessInstance.id == instance_id).values(state=state)
+        )
+        db.session.commit()
+    return len(ids) / (time.perf_counter() - started)
+
+
+def workers_rate(url: str, tmp: Path, ids: list[int], count: int) -> float:
+    """Make the set due, run `count` worker processes until it is done; instances per second of saves."""
+    db.session.execute(
+        update(ProcessInstance)
+        .where(ProcessInstance.id.in_(ids))
+        .values(next_due_at=func.now() - text("interval '1 hour'"))
+    )
+    db.session.commit()
+    workers = [start_worker(url, tmp, WAKE_MAX_PER_RUN="1000000") for _ in range(count)]
+    try:
+        while db.session.scalar(
+            select(func.count()).where(ProcessInstance.id.in_(ids), ProcessInstance.next_due_at.is_not(None))
+        ):
+            db.session.commit()
+            time.sleep(0.2)
+    finally:
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
+            worker.wait()
+    first, last = db.session.execute(
+        select(func.min(ProcessInstance.updated_at), func.max(ProcessInstance.updated_at)).where(
+            ProcessInstance.id.in_(ids)
+        )
+    ).one()
+    return len(ids) / (last - first).total_seconds()
+
+
+def main() -> None:
+    server = make_url(SERVER.replace("postgresql://", "postgresql+psycopg://"))
+    name = f"entraide_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = server.set(database=name).render_as_string(hide_password=False)
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            app = create_app(
+                {
+                    "DATABASE_URL": url,
+                    "INSTANCE_PATH": Path(tmp) / "instance",
+                    "SECRET_KEY": "banc",
+                    "PASSWORD_HASH_TIME_COST": 1,
+                    "PASSWORD_HASH_MEMORY_KIB": 64,
+                }
+            )
+            with app.app_context():
+                flask_migrate.upgrade()
+                deployment.deploy_folder(deployed_by="banc")
+            prepare_due_instances(app, 3 * INSTANCES)
+            with app.app_context():
+                ids = list(db.session.scalars(select(ProcessInstance.id).order_by(ProcessInstance.id)))
+                bare, one, two = ids[:INSTANCES], ids[INSTANCES : 2 * INSTANCES], ids[2 * INSTANCES :]
+                db.session.execute(update(ProcessInstance).values(next_due_at=None))
+                db.session.commit()
+                bare_rate = bare_engine_loop(bare)
+                one_rate = workers_rate(url, Path(tmp), one, 1)
+                two_rate = workers_rate(url, Path(tmp), two, 2)
+                db.engine.dispose()
+        print(f"BENCH timer_instances {INSTANCES}")
+        print(f"BENCH bare_engine_instances_per_s {bare_rate:.0f}")
+        print(f"BENCH one_worker_instances_per_s {one_rate:.0f}")
+        print(f"BENCH two_workers_instances_per_s {two_rate:.0f}")
+        print(f"RATIO timers_one_worker_vs_engine {one_rate / bare_rate:.2f}")
+        print(f"RATIO timers_two_workers_vs_one {two_rate / one_rate:.2f}")
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+if __name__ == "__main__":
+    main()

@@ -51,6 +51,9 @@ class Settings:
     SECOURS_DELEGATION_CEILING_CENTS: int = 30000
     # ISO 8601 durations: the delegate's decision deadline (then the head of service is alerted).
     SECOURS_DECISION_DELAY: str = "PT48H"
+    # Silence vaut rejet (L231-4 CRPA): an undecided request is implicitly rejected two months after filing;
+    # the instructing agent is warned this long after filing.
+    SILENCE_ALERT_DELAY: str = "P6W"
     # Scheduler: run inside `entraide run` (off: only `entraide worker` processes run the jobs).
     SCHEDULER_IN_PROCESS: bool = True
     WAKE_INTERVAL_SECONDS: int = 30
@@ -66,7 +69,7 @@ class Settings:
 
 
 _FIELDS = {field.name: field for field in dataclasses.fields(Settings)}
-_DURATION_SETTINGS = ("SECOURS_DECISION_DELAY",)
+_DURATION_SETTINGS = ("SECOURS_DECISION_DELAY", "SILENCE_ALERT_DELAY")
 _POSITIVE_SETTINGS = (
     "SESSION_LIFETIME_HOURS",
     "LOGIN_MAX_FAILURES",

@@ -14,7 +14,8 @@ from service.clock import TravellingClock
 from service.dossiers import service as dossiers
 from service.engine import runtime
 from service.extensions import db
-from service.models import MailStatus, OutboxMessage, ProcessInstance, Role, User
+from service.models import AidType, MailStatus, OutboxMessage, ProcessInstance, Role, User
+from service.people import service as people
 from service.scheduling.wake import wake_due_instances
 from tests.conftest import START, text_of
 from tests.secours_steps import awaiting_delegate_decision, open_task_of
@@ -30,6 +31,9 @@ def agent(make_user: Callable[..., User]) -> User:
 
 def _instance(dossier_id: int) -> ProcessInstance:
     return db.session.scalars(select(ProcessInstance).where(ProcessInstance.dossier_id == dossier_id)).one()
+
+
+SILENCE_ALERT = START + timedelta(weeks=6)
 
 
 def test_the_instance_knows_when_it_is_due(agent: User) -> None:
@@ -59,7 +63,7 @@ def test_a_decision_left_48_hours_escalates_with_no_request(agent: User, travel:
     assert f"http://127.0.0.1:5000/taches/{escalation.id}" in mail.body_text
     assert mail.status is MailStatus.PENDING
     assert wake_due_instances() == 0  # fired once: nothing is due any more
-    assert _instance(dossier.id).next_due_at is None
+    assert _instance(dossier.id).next_due_at == SILENCE_ALERT  # only the silence watch is left
 
 
 @pytest.mark.parametrize(
@@ -80,7 +84,7 @@ def test_the_head_of_service_chooses_what_follows(
         assert _instance(dossier.id).next_due_at == follow_up.due_at
     else:
         assert follow_up.due_at is None
-        assert _instance(dossier.id).next_due_at is None
+        assert _instance(dossier.id).next_due_at == SILENCE_ALERT
 
 
 def test_a_failing_instance_is_marked_retried_and_never_blocks_the_others(
@@ -130,3 +134,38 @@ def test_scheduler_starts_no_thread_in_the_factory(app: Flask) -> None:
     import threading
 
     assert not [thread for thread in threading.enumerate() if "APScheduler" in thread.name]
+
+
+def test_a_request_still_undecided_after_six_weeks_warns_its_instructor(
+    agent: User, travel: TravellingClock, make_user: Callable[..., User]
+) -> None:
+    make_user("karim", Role.INSTRUCTEUR, email="karim@ccas.invalid")
+    person = people.create(actor=agent, identity=people.Identity(last_name="Lent", first_name="Eva"))
+    dossier = dossiers.open_request(
+        actor=agent, person_id=person.id, aid_type=AidType.SECOURS_URGENCE, reason="Loyer"
+    )
+    assert _instance(dossier.id).next_due_at == SILENCE_ALERT
+
+    travel.advance(timedelta(weeks=6) - timedelta(minutes=1))
+    assert wake_due_instances() == 0
+    travel.advance(timedelta(minutes=2))
+    assert wake_due_instances() == 1
+    alert = open_task_of(dossier.id, "alerter_silence")
+    assert alert.role == "instructeur"
+    assert open_task_of(dossier.id, "evaluer")  # the watch does not interrupt the work
+    mail = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "tache")).one()
+    assert mail.recipients == ["karim@ccas.invalid"]
+    assert mail.subject == f"[Entraide] Répondre avant le rejet implicite — dossier {dossier.number}"
+
+
+def test_a_request_decided_in_time_raises_no_alert(agent: User, travel: TravellingClock) -> None:
+    dossier = awaiting_delegate_decision(agent)
+    decision = open_task_of(dossier.id, "decider_delegation")
+    dossiers.complete_task(
+        actor=agent,
+        task_id=decision.id,
+        form={"decision": "refus", "motif": "Ressources supérieures au barème du règlement intérieur."},
+    )
+    assert _instance(dossier.id).next_due_at is None
+    travel.advance(timedelta(weeks=7))
+    assert wake_due_instances() == 0

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import flask_migrate
@@ -99,9 +100,11 @@ def assert_each_fired_exactly_once(engine: Engine, expected: int) -> None:
         ).all()
         assert revisions == [(3, expected)]
         still_due = connection.scalar(
-            select(func.count()).select_from(ProcessInstance).where(ProcessInstance.next_due_at.is_not(None))
+            select(func.count())
+            .select_from(ProcessInstance)
+            .where(ProcessInstance.next_due_at <= datetime.now(UTC))
         )
-        assert still_due == 0
+        assert still_due == 0  # what is left is the silence watch, weeks ahead
         cancelled = connection.scalar(
             text("SELECT count(*) FROM human_task WHERE task_name = 'decider_delegation' AND cancelled")
         )

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from service import clock
 from service.config import current_settings
+from service.engine.durations import parse_duration
 from service.errors import InvalidInputError
 from service.extensions import db
 from service.models import AidType, Dossier, DossierStatus, User
@@ -20,12 +21,14 @@ from service.people import service as people
 TaskHook = Callable[[Dossier, dict[str, Any], User], dict[str, Any]]
 
 
-def start_data() -> dict[str, Any]:
-    """What the process needs from the start: the delegation ceiling in force when the request is filed."""
+def start_data(filed_at: datetime) -> dict[str, Any]:
+    """What the process needs from the start: the ceiling and delays in force when the request is filed."""
     settings = current_settings()
+    alert_at = parse_duration(settings.SILENCE_ALERT_DELAY).after(filed_at)
     return {
         "plafond_delegation_cents": settings.SECOURS_DELEGATION_CEILING_CENTS,
         "delai_decision": settings.SECOURS_DECISION_DELAY,
+        "alerte_silence_le": alert_at.isoformat(),
     }
 
 
@@ -124,12 +127,17 @@ def prefill(task_name: str, dossier: Dossier) -> dict[str, str]:
     return {}
 
 
+def acknowledge_silence_alert(dossier: Dossier, values: dict[str, Any], actor: User) -> dict[str, Any]:
+    return {}
+
+
 def handle_late_decision(dossier: Dossier, values: dict[str, Any], actor: User) -> dict[str, Any]:
     return {"suite_retard": values["suite_retard"]}
 
 
 HOOKS: dict[str, TaskHook] = {
     "traiter_retard": handle_late_decision,
+    "alerter_silence": acknowledge_silence_alert,
     "evaluer": evaluate,
     "decider_delegation": decide_under_delegation,
     "decider_commission": decide_in_committee,

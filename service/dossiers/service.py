@@ -79,7 +79,7 @@ def open_request(*, actor: User, person_id: int, aid_type: AidType, reason: str)
         definition=registry.latest(aid_type.value),
         centre_id=actor.centre_id,
         dossier_id=dossier.id,
-        data={"dossier_id": dossier.id, **_AIDS[aid_type].start_data()},
+        data={"dossier_id": dossier.id, **_AIDS[aid_type].start_data(now)},
     )
     notifications.announce(advance.new_tasks)
     audit.record(

@@ -60,11 +60,9 @@ def workers_rate(url: str, tmp: Path, ids: list[int], count: int) -> float:
     db.session.commit()
     workers = [start_worker(url, tmp, WAKE_MAX_PER_RUN="1000000") for _ in range(count)]
     try:
-        while db.session.scalar(
-            select(func.count()).where(ProcessInstance.id.in_(ids), ProcessInstance.next_due_at.is_not(None))
-        ):
+        while db.session.scalar(select(func.count()).where(in_set, ProcessInstance.next_due_at < func.now())):
             db.session.commit()
-            time.sleep(0.2)
+            time.sleep(0.5)
     finally:
         for worker in workers:
             worker.terminate()

@@ -54,6 +54,9 @@ class Settings:
     # Silence vaut rejet (L231-4 CRPA): an undecided request is implicitly rejected two months after filing;
     # the instructing agent is warned this long after filing.
     SILENCE_ALERT_DELAY: str = "P6W"
+    # Missing documents: remind the person this long after asking, then close this long after the reminder.
+    PIECES_REMINDER_DELAY: str = "P15D"
+    PIECES_CLOSURE_DELAY: str = "P30D"
     # Scheduler: run inside `entraide run` (off: only `entraide worker` processes run the jobs).
     SCHEDULER_IN_PROCESS: bool = True
     WAKE_INTERVAL_SECONDS: int = 30
@@ -69,7 +72,12 @@ class Settings:
 
 
 _FIELDS = {field.name: field for field in dataclasses.fields(Settings)}
-_DURATION_SETTINGS = ("SECOURS_DECISION_DELAY", "SILENCE_ALERT_DELAY")
+_DURATION_SETTINGS = (
+    "SECOURS_DECISION_DELAY",
+    "SILENCE_ALERT_DELAY",
+    "PIECES_REMINDER_DELAY",
+    "PIECES_CLOSURE_DELAY",
+)
 _POSITIVE_SETTINGS = (
     "SESSION_LIFETIME_HOURS",
     "LOGIN_MAX_FAILURES",

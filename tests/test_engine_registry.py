@@ -148,4 +148,5 @@ def test_check_command_names_the_file_and_fails(app: Flask, tmp_path: Path) -> N
 
     good = app.test_cli_runner().invoke(args=["workflows", "check"])
     assert good.exit_code == 0
-    assert good.output.startswith("ok\tsecours_urgence")
+    assert "ok\tsecours_urgence\t" in good.output
+    assert "ok\tpieces_manquantes\t" in good.output

@@ -112,12 +112,13 @@ def test_a_failing_instance_is_marked_retried_and_never_blocks_the_others(
     page = text_of(client.get("/administration/processus"))
     assert "RuntimeError : barème illisible" in page
 
-    travel.advance(timedelta(minutes=1))
+    travel.advance(timedelta(minutes=1, seconds=1))
     wake_due_instances()
-    assert _instance(broken.id).next_due_at == START + timedelta(hours=49, minutes=1 + 2)  # backoff doubles
+    backoff_doubled = START + timedelta(hours=49, minutes=1 + 2, seconds=1)
+    assert _instance(broken.id).next_due_at == backoff_doubled
 
     monkeypatch.setattr(runtime, "wake", wake)
-    travel.advance(timedelta(minutes=2))
+    travel.advance(timedelta(minutes=2, seconds=1))
     assert wake_due_instances() == 1
     repaired = _instance(broken.id)
     assert (repaired.failed_attempts, repaired.error) == (0, "")

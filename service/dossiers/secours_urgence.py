@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from service import clock
 from service.config import current_settings
+from service.dossiers import pieces
 from service.engine.durations import parse_duration
 from service.errors import InvalidInputError
 from service.extensions import db
@@ -29,6 +30,7 @@ def start_data(filed_at: datetime) -> dict[str, Any]:
         "plafond_delegation_cents": settings.SECOURS_DELEGATION_CEILING_CENTS,
         "delai_decision": settings.SECOURS_DECISION_DELAY,
         "alerte_silence_le": alert_at.isoformat(),
+        **pieces.start_data(),
     }
 
 
@@ -38,9 +40,11 @@ def evaluate(dossier: Dossier, values: dict[str, Any], actor: User) -> dict[str,
     dossier.amount_requested_cents = values["montant_cents"]
     dossier.payment_mode = values["mode_paiement"]
     dossier.instructor_id = actor.id
-    dossier.status = DossierStatus.EN_ATTENTE_DECISION
+    missing = values.get("pieces_manquantes", "")
+    dossier.status = DossierStatus.EN_ATTENTE_PIECES if missing else DossierStatus.EN_ATTENTE_DECISION
     summary = people.budget(dossier.person)
     return {
+        "pieces_a_demander": missing,
         "montant_cents": values["montant_cents"],
         "rav_jour_cents": summary.rav_per_day_cents,
         "deja_accorde_annee_cents": granted_this_year(dossier),
@@ -136,6 +140,7 @@ def handle_late_decision(dossier: Dossier, values: dict[str, Any], actor: User) 
 
 
 HOOKS: dict[str, TaskHook] = {
+    **pieces.HOOKS,
     "traiter_retard": handle_late_decision,
     "alerter_silence": acknowledge_silence_alert,
     "evaluer": evaluate,

@@ -216,13 +216,24 @@ def _complete_task(actor: User, task_id: int, form: Mapping[str, str]) -> Comple
     if dossier is not None:
         data = _AIDS[dossier.aid_type].HOOKS[task.task_name](dossier, values, actor)
     advance = runtime.complete(task=task, data=data, actor=actor)
-    if dossier is not None and advance.instance.status is InstanceStatus.COMPLETED:
-        dossier.closed_at = advance.instance.completed_at
-    notifications.announce(advance.new_tasks)
+    follow(advance)
     _record_task_event("tâche.terminée", task, actor, _summary(values))
     completed = CompletedTask(task.title, task.dossier_id)  # read before the commit expires the row
     db.session.commit()
     return completed
+
+
+def follow(advance: runtime.Advance, *, directory: notifications.Directory | None = None) -> None:
+    """What the service does after a process moved: announce new tasks, close a finished dossier."""
+    notifications.announce(advance.new_tasks, directory=directory)
+    instance = advance.instance
+    if instance.status is not InstanceStatus.COMPLETED or instance.dossier_id is None:
+        return
+    dossier = db.session.get(Dossier, instance.dossier_id)
+    if dossier is not None:
+        dossier.closed_at = instance.completed_at
+        if not dossier.decision:  # ended before any decision: the documents never came
+            dossier.status = DossierStatus.CLASSE_SANS_SUITE
 
 
 def _summary(values: Mapping[str, Any]) -> dict[str, Any]:

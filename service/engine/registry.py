@@ -98,50 +98,66 @@ def check_folder(folder: Path) -> list[CheckedProcess]:
 def check_sources(sources: dict[str, str]) -> list[CheckedProcess]:
     """Validate a set of sources {relative name: text}; raise DiagramError listing every problem."""
     problems: list[Problem] = []
-    dmn_names = [name for name in sources if name.endswith(".dmn")]
-    processes: list[CheckedProcess] = []
-    for bpmn_name in (name for name in sources if name.endswith(".bpmn")):
-        processes.extend(_check_bpmn(bpmn_name, sources, dmn_names, problems))
-    keys = [process.key for process in processes]
-    for key in {key for key in keys if keys.count(key) > 1}:
-        problems.append(Problem("workflows", key, "identifiant de processus en double"))
+    parser = SpiffBpmnParser(validator=VALIDATOR)
+    for suffix in (".dmn", ".bpmn"):  # the tables first: tasks look them up while being parsed
+        for name in sorted(name for name in sources if name.endswith(suffix)):
+            _add(parser, name, sources[name], problems)
+    processes = [] if problems else _check_processes(parser, sources, problems)
     if problems:
         raise DiagramError(problems)
     return processes
 
 
-def _check_bpmn(
-    bpmn_name: str, sources: dict[str, str], dmn_names: list[str], problems: list[Problem]
-) -> list[CheckedProcess]:
-    parser = SpiffBpmnParser(validator=VALIDATOR)
+def _add(parser: SpiffBpmnParser, name: str, text: str, problems: list[Problem]) -> None:
+    add = parser.add_dmn_str if name.endswith(".dmn") else parser.add_bpmn_str
     try:
-        for dmn_name in dmn_names:
-            parser.add_dmn_str(sources[dmn_name].encode(), filename=dmn_name)
-        parser.add_bpmn_str(sources[bpmn_name].encode(), filename=bpmn_name)
-        checked = []
-        for key in parser.get_process_ids():
+        add(text.encode(), filename=name)
+    except ValidationException as exc:
+        problems.append(Problem(exc.file_name or name, exc.id or exc.tag, str(exc).splitlines()[0]))
+    except (SpiffWorkflowException, etree.XMLSyntaxError, ValueError) as exc:
+        problems.append(Problem(name, "", str(exc).splitlines()[0]))
+
+
+def _check_processes(
+    parser: SpiffBpmnParser, sources: dict[str, str], problems: list[Problem]
+) -> list[CheckedProcess]:
+    checked = []
+    for key in parser.get_process_ids():
+        file_name = parser.get_process_parser(key).filename
+        try:
             spec = parser.get_spec(key)
             bundle = SpecBundle(spec, parser.get_subprocess_specs(key))
-            used = {bpmn_name} | _used_tables(parser) | _check_tasks(bpmn_name, bundle, sources, problems)
-            checked.append(
-                CheckedProcess(
-                    key=key,
-                    name=spec.description or key,
-                    sources={name: sources[name] for name in sorted(used)},
-                    spec=_codec.spec_to_dict(bundle),
-                )
+        except ValidationException as exc:
+            problems.append(Problem(exc.file_name or file_name, exc.id or exc.tag, str(exc).splitlines()[0]))
+            continue
+        except (SpiffWorkflowException, ValueError) as exc:
+            problems.append(Problem(file_name, key, str(exc).splitlines()[0]))
+            continue
+        called = {parser.get_process_parser(name).filename for name in bundle.subprocess_specs}
+        forms = _check_tasks(file_name, bundle, sources, problems)
+        used = {file_name} | called | _used_tables(parser, bundle) | forms
+        checked.append(
+            CheckedProcess(
+                key=key,
+                name=spec.description or key,
+                sources={name: sources[name] for name in sorted(used)},
+                spec=_codec.spec_to_dict(bundle),
             )
-        return checked
-    except ValidationException as exc:
-        problems.append(Problem(exc.file_name or bpmn_name, exc.id or exc.tag, str(exc).splitlines()[0]))
-    except (SpiffWorkflowException, etree.XMLSyntaxError, ValueError) as exc:
-        problems.append(Problem(bpmn_name, "", str(exc).splitlines()[0]))
-    return []
+        )
+    return checked
 
 
-def _used_tables(parser: SpiffBpmnParser) -> set[str]:
-    tables = parser.dmn_parsers
-    return {tables[ref].filename for ref in parser.get_dmn_dependencies() if ref in tables}
+def _used_tables(parser: SpiffBpmnParser, bundle: SpecBundle) -> set[str]:
+    """The DMN files whose tables the process (or a process it calls) evaluates."""
+    files = {
+        id(table_parser.decision.decisionTables[0]): table_parser.filename
+        for table_parser in parser.dmn_parsers.values()
+        if table_parser.decision is not None
+    }
+    specs = [bundle.spec, *bundle.subprocess_specs.values()]
+    tables = [task.dmnEngine.decision_table for spec in specs for task in spec.task_specs.values()
+              if hasattr(task, "dmnEngine")]  # fmt: skip
+    return {files[id(table)] for table in tables if id(table) in files}
 
 
 def _check_tasks(

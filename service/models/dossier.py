@@ -23,11 +23,13 @@ class AidType(enum.StrEnum):
 
 class DossierStatus(enum.StrEnum):
     EN_INSTRUCTION = "en_instruction"
+    EN_ATTENTE_PIECES = "en_attente_pieces"
     EN_ATTENTE_DECISION = "en_attente_decision"
     ACCORDE = "accorde"
     REFUSE = "refuse"
     VERSE = "verse"
     CLOS = "clos"
+    CLASSE_SANS_SUITE = "classe_sans_suite"
 
     @property
     def label(self) -> str:
@@ -41,6 +43,8 @@ _STATUS_LABELS = {
     DossierStatus.REFUSE: "Refusé",
     DossierStatus.VERSE: "Aide versée",
     DossierStatus.CLOS: "Clos",
+    DossierStatus.EN_ATTENTE_PIECES: "En attente de pièces",
+    DossierStatus.CLASSE_SANS_SUITE: "Classé sans suite",
 }
 
 

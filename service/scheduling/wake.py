@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from service import clock
 from service.config import current_settings
+from service.dossiers import service as dossiers
 from service.engine import runtime
 from service.extensions import db
 from service.models import InstanceStatus, ProcessInstance
@@ -22,25 +23,26 @@ def wake_due_instances(*, batch_size: int = BATCH, limit: int | None = None) -> 
     """Fire the instances due now, batch after batch, up to a limit per run; return how many were woken."""
     limit = current_settings().WAKE_MAX_PER_RUN if limit is None else limit
     directory: notifications.Directory = {}  # role addresses, read once per run
-    woken = 0
-    while woken < limit:
-        ids = _due_ids(min(batch_size, limit - woken))
+    seen: set[int] = set()  # an instance is woken at most once per run, whatever its timers say
+    while len(seen) < limit:
+        ids = [i for i in _due_ids(min(batch_size, limit - len(seen))) if i not in seen]
         if not ids:
             break
         progressed = False
         for instance_id in ids:
             if _wake_one(instance_id, directory):
-                woken += 1
+                seen.add(instance_id)
                 progressed = True
         if not progressed:
-            break  # every due instance is held by another worker or failing: next run
-    return woken
+            break  # every due instance is held by another worker: the next run takes what is left
+    return len(seen)
 
 
 def _due_ids(batch_size: int) -> list[int]:
     ids = db.session.scalars(
         select(ProcessInstance.id)
-        .where(ProcessInstance.next_due_at <= clock.now(), ProcessInstance.status == InstanceStatus.RUNNING)
+        # Strictly before now, as SpiffWorkflow fires a timer only once its instant has passed.
+        .where(ProcessInstance.next_due_at < clock.now(), ProcessInstance.status == InstanceStatus.RUNNING)
         .order_by(ProcessInstance.next_due_at, ProcessInstance.id)
         .limit(batch_size)
         .execution_options(**{ALL_CENTRES: True})
@@ -53,7 +55,7 @@ def _wake_one(instance_id: int, directory: notifications.Directory) -> bool:
     """Fire one instance if it is still due and no other worker holds it; True when it was handled."""
     statement = (
         select(ProcessInstance)
-        .where(ProcessInstance.id == instance_id, ProcessInstance.next_due_at <= clock.now())
+        .where(ProcessInstance.id == instance_id, ProcessInstance.next_due_at < clock.now())
         .execution_options(**{ALL_CENTRES: True})
     )
     if db.session.get_bind().dialect.name == "postgresql":
@@ -63,8 +65,7 @@ def _wake_one(instance_id: int, directory: notifications.Directory) -> bool:
         db.session.rollback()
         return False
     try:
-        advance = runtime.wake(instance)
-        notifications.announce(advance.new_tasks, directory=directory)
+        dossiers.follow(runtime.wake(instance), directory=directory)
         db.session.commit()
     except Exception as exc:  # one failing instance must never stop the others
         db.session.rollback()

@@ -1,0 +1,34 @@
+"""The missing-documents step every aid calls: what its tasks hand back to the process."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from service.config import current_settings
+from service.models import Dossier, User
+
+
+def start_data() -> dict[str, Any]:
+    """The reminder and closure delays in force when the request is filed."""
+    settings = current_settings()
+    return {
+        "delai_relance_pieces": settings.PIECES_REMINDER_DELAY,
+        "delai_cloture_pieces": settings.PIECES_CLOSURE_DELAY,
+    }
+
+
+def record(dossier: Dossier, values: dict[str, Any], actor: User) -> dict[str, Any]:
+    """A request or a reminder sent: the audit keeps it, the process only moves on."""
+    return {}
+
+
+def received(dossier: Dossier, values: dict[str, Any], actor: User) -> dict[str, Any]:
+    return {"pieces_recues": True}
+
+
+HOOKS = {
+    "demander_pieces": record,
+    "relancer_pieces": record,
+    "recevoir_pieces": received,
+    "recevoir_pieces_relance": received,
+}

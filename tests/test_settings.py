@@ -125,5 +125,5 @@ def test_command_line_stops_on_a_bad_setting_with_one_line(tmp_path: Path) -> No
 def test_help_lists_the_commands(tmp_path: Path) -> None:
     result = _entraide("--help", ENTRAIDE_INSTANCE_PATH=str(tmp_path))
     assert result.returncode == 0, result.stderr
-    for command in ("run", "db", "users", "demo"):
+    for command in ("run", "worker", "db", "users", "demo", "workflows"):
         assert f"\n  {command} " in result.stdout

@@ -8,7 +8,7 @@ from datetime import datetime
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import update
+from sqlalchemy import inspect, update
 
 from service import clock
 from service.engine.durations import parse_duration
@@ -52,7 +52,7 @@ def _row_for(instance: ProcessInstance, task: Task, now: datetime) -> HumanTask:
     due_in = properties.get("due_in", "")
     if due_in and not due_in.startswith("P"):
         due_in = str(task.data.get(due_in, ""))  # the name of a variable holding the duration
-    return HumanTask(
+    row = HumanTask(
         centre_id=instance.centre_id,
         instance_id=instance.id,
         dossier_id=instance.dossier_id,
@@ -66,6 +66,9 @@ def _row_for(instance: ProcessInstance, task: Task, now: datetime) -> HumanTask:
         mail_role=properties.get("mail_role") == "true",
         created_at=now,
     )
+    if "dossier" not in inspect(instance).unloaded and instance.dossier is not None:
+        row.dossier = instance.dossier  # already read with the instance: its mail needs no other query
+    return row
 
 
 def check_can_work_on(task: HumanTask, actor: User) -> None:

@@ -66,6 +66,7 @@ class ProcessInstance(CentreScoped, Base):
     failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
 
     definition: Mapped[ProcessDefinition] = relationship(lazy="joined", innerjoin=True)
+    dossier: Mapped[Dossier | None] = relationship()
 
     __mapper_args__ = {"version_id_col": revision}  # noqa: RUF012 - SQLAlchemy's declarative hook
 

@@ -46,10 +46,10 @@ def announce(tasks: Iterable[HumanTask], *, directory: Directory | None = None) 
         )
 
 
-def _dossier_of(task: HumanTask) -> Row[tuple[str, AidType, datetime]] | None:
+def _dossier_of(task: HumanTask) -> Dossier | Row[tuple[str, AidType, datetime]] | None:
     """What the mail says of the dossier (number, aid, opening date), read without loading the row."""
-    if task.dossier_id is None:
-        return None
+    if task.dossier is not None or task.dossier_id is None:
+        return task.dossier
     statement = select(Dossier.number, Dossier.aid_type, Dossier.opened_at).where(
         Dossier.id == task.dossier_id
     )

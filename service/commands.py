@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -39,6 +40,7 @@ def init_app(app: Flask) -> None:
 def run_command(host: str, port: int, debug: bool) -> None:
     """Servir l'application (et ses tâches planifiées, sauf ENTRAIDE_SCHEDULER_IN_PROCESS=false)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    _log_to_console()
     # Under the reloader the code runs twice: only the serving child starts the scheduler.
     if current_settings().SCHEDULER_IN_PROCESS and (
         not debug or os.environ.get("WERKZEUG_RUN_MAIN") == "true"
@@ -51,8 +53,15 @@ def run_command(host: str, port: int, debug: bool) -> None:
 @with_appcontext
 def worker_command() -> None:
     """Exécuter seulement les tâches planifiées (échéances, courriels, récapitulatif)."""
+    _log_to_console()
     click.echo("Entraide : tâches planifiées en cours d'exécution (Ctrl+C pour arrêter).")
     runner.run_worker(current_app._get_current_object())  # type: ignore[attr-defined]
+
+
+def _log_to_console() -> None:
+    """What the jobs do (instances woken, mail sent) goes to the console of `run` and `worker`."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s : %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 @click.group(cls=AppGroup)

@@ -81,6 +81,9 @@ class DeliveryReport:
     retried: int
     failed: int
 
+    def __bool__(self) -> bool:  # worth a log line only when something happened
+        return bool(self.sent or self.retried or self.failed)
+
 
 def deliver_pending(*, limit: int = BATCH) -> DeliveryReport:
     """Send due messages, each in its own transaction holding its row, so no message goes out twice."""

@@ -61,7 +61,8 @@ def worker_command() -> None:
 def _log_to_console() -> None:
     """What the jobs do (instances woken, mail sent) goes to the console of `run` and `worker`."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s : %(message)s")
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    for chatty in ("apscheduler", "spiff"):  # spiff logs every task state change at INFO
+        logging.getLogger(chatty).setLevel(logging.WARNING)
 
 
 @click.group(cls=AppGroup)

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
@@ -123,18 +122,6 @@ def test_a_failing_instance_is_marked_retried_and_never_blocks_the_others(
     repaired = _instance(broken.id)
     assert (repaired.failed_attempts, repaired.error) == (0, "")
     assert open_task_of(broken.id, "traiter_retard")
-
-
-def test_the_job_table_names_every_job() -> None:
-    from service.scheduling.jobs import JOBS
-
-    assert [job.id for job in JOBS] == ["wake_due_instances", "deliver_mail", "daily_digest"]
-
-
-def test_scheduler_starts_no_thread_in_the_factory(app: Flask) -> None:
-    import threading
-
-    assert not [thread for thread in threading.enumerate() if "APScheduler" in thread.name]
 
 
 def test_a_request_still_undecided_after_six_weeks_warns_its_instructor(

@@ -94,11 +94,7 @@ def wake(instance: ProcessInstance) -> Advance:
     """Fire the instance's due timers and run on; the worklist follows (a timer may close a task)."""
     workflow = load(instance)
     ready_before = worklist.ready_user_tasks(workflow).keys()
-    try:
-        workflow.refresh_timers()
-    except (SpiffWorkflowException, UnsafeExpressionError) as exc:
-        raise ProcessError(f"Le processus s'est arrêté sur une erreur : {exc}") from exc
-    _run(workflow)
+    _run(workflow, refresh_timers=True)
     new_tasks = worklist.project(instance, ready_before, worklist.ready_user_tasks(workflow), now=clock.now())
     _store(instance, workflow)
     return Advance(instance, new_tasks)
@@ -119,8 +115,10 @@ def task_data(task: HumanTask) -> dict[str, Any]:
     return dict(engine_task.data) if engine_task is not None else {}
 
 
-def _run(workflow: BpmnWorkflow, task: Any = None) -> None:
+def _run(workflow: BpmnWorkflow, task: Any = None, *, refresh_timers: bool = False) -> None:
     try:
+        if refresh_timers:  # the engine does not run what a fired timer made ready: steps follow
+            workflow.refresh_timers()
         if task is not None:
             task.run()
         workflow.do_engine_steps()

@@ -32,7 +32,8 @@ def _in_app_context(app: Flask, job_id: str, run: Callable[[], object]) -> Calla
     return call
 
 
-def _configure(scheduler: BaseScheduler, app: Flask) -> BaseScheduler:
+def configure(scheduler: BaseScheduler, app: Flask) -> BaseScheduler:
+    """Add every job of the table to the scheduler, each running in an application context."""
     with app.app_context():
         settings = current_settings()
     for job in JOBS:
@@ -54,7 +55,7 @@ def _configure(scheduler: BaseScheduler, app: Flask) -> BaseScheduler:
 def start_in_background(app: Flask) -> BackgroundScheduler:
     """Start the jobs in threads of the web process."""
     scheduler = BackgroundScheduler(timezone="UTC", daemon=True)
-    _configure(scheduler, app)
+    configure(scheduler, app)
     scheduler.start()
     return scheduler
 
@@ -62,5 +63,5 @@ def start_in_background(app: Flask) -> BackgroundScheduler:
 def run_worker(app: Flask) -> None:
     """Run only the jobs, until the process is stopped."""
     scheduler = BlockingScheduler(timezone="UTC")
-    _configure(scheduler, app)
+    configure(scheduler, app)
     scheduler.start()

@@ -16,13 +16,11 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-import flask_migrate
 from flask import Flask
 from sqlalchemy import event, select, update
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from service import create_app, deployment
 from service.accounts import service as accounts
 from service.dossiers import service as dossiers
 from service.engine import registry, runtime
@@ -31,6 +29,7 @@ from service.extensions import db
 from service.models import AidType, CentreKind, HumanTask, ProcessInstance, Role
 from service.organisation import service as organisation
 from service.people import service as people
+from tests.conftest import migrated_app
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "150"))
 PASSWORD = "mot-de-passe-du-banc"
@@ -46,18 +45,8 @@ DECISION_DATA = {"decision": "accord", "montant_accorde_cents": 15000}
 
 def build(tmp: Path) -> Flask:
     url = os.environ.get("ENTRAIDE_BENCH_DATABASE_URL") or f"sqlite:///{tmp / 'bench.db'}"
-    app = create_app(
-        {
-            "DATABASE_URL": url,
-            "INSTANCE_PATH": tmp / "instance",
-            "SECRET_KEY": "banc",
-            "PASSWORD_HASH_TIME_COST": 1,
-            "PASSWORD_HASH_MEMORY_KIB": 64,
-        }
-    )
+    app = migrated_app(url, tmp / "instance")
     with app.app_context():
-        flask_migrate.upgrade()
-        deployment.deploy_folder(deployed_by="banc")
         organisation.create_centre(
             code="banc", name="CCAS du Banc", kind=CentreKind.CCAS, communes={("99999", "Banc"): ["Centre"]}
         )

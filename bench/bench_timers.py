@@ -16,15 +16,14 @@ import time
 import uuid
 from pathlib import Path
 
-import flask_migrate
 from sqlalchemy import create_engine, func, make_url, select, text, update
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from service import create_app, deployment
 from service.engine import registry, runtime
 from service.extensions import db
 from service.models import ProcessInstance
+from tests.conftest import migrated_app
 from tests.due_instances import prepare_due_instances
 from tests.test_workers import start_worker
 
@@ -82,18 +81,7 @@ def main() -> None:
     url = server.set(database=name).render_as_string(hide_password=False)
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            app = create_app(
-                {
-                    "DATABASE_URL": url,
-                    "INSTANCE_PATH": Path(tmp) / "instance",
-                    "SECRET_KEY": "banc",
-                    "PASSWORD_HASH_TIME_COST": 1,
-                    "PASSWORD_HASH_MEMORY_KIB": 64,
-                }
-            )
-            with app.app_context():
-                flask_migrate.upgrade()
-                deployment.deploy_folder(deployed_by="banc")
+            app = migrated_app(url, Path(tmp) / "instance")
             prepare_due_instances(app, 3 * INSTANCES)
             with app.app_context():
                 ids = list(db.session.scalars(select(ProcessInstance.id).order_by(ProcessInstance.id)))

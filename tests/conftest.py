@@ -42,15 +42,22 @@ def build_app(database_url: str, instance_path: Path, **overrides: Any) -> Flask
     return create_app(settings)
 
 
+def migrated_app(database_url: str, instance_path: Path, **overrides: Any) -> Flask:
+    """An application over a database built by the migrations, with the diagrams deployed."""
+    app = build_app(database_url, instance_path, **overrides)
+    with app.app_context():
+        flask_migrate.upgrade()
+        deployment.deploy_folder(deployed_by="tests")
+    return app
+
+
 @pytest.fixture(scope="session")
 def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> str:
     """The suite's database, built by the migrations (never by create_all)."""
     tmp_dir = tmp_path_factory.mktemp("database")
     url = main_test_database(tmp_dir)
-    app = build_app(url, tmp_dir / "instance")
+    app = migrated_app(url, tmp_dir / "instance")
     with app.app_context():
-        flask_migrate.upgrade()
-        deployment.deploy_folder(deployed_by="tests")
         db.engine.dispose()
     return url
 

@@ -7,12 +7,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import flask_migrate
 from werkzeug.serving import make_server
 
 from service.demo import seed_if_empty
 from service.extensions import db
-from tests.conftest import build_app
+from tests.conftest import migrated_app
 from tests.databases import fresh_database
 
 
@@ -20,9 +19,8 @@ from tests.databases import fresh_database
 def serve_demo(tmp_path: Path) -> Iterator[str]:
     """Serve the demo installation; yield its base URL."""
     with fresh_database(tmp_path) as url:
-        app = build_app(url, tmp_path / "instance")
+        app = migrated_app(url, tmp_path / "instance")
         with app.app_context():
-            flask_migrate.upgrade()
             seed_if_empty()
         server = make_server("127.0.0.1", 0, app, threaded=True)
         thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -7,19 +7,17 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import flask_migrate
 import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from service import deployment
 from service.accounts import service as accounts
 from service.dossiers import service as dossiers
 from service.engine import registry
 from service.extensions import db
 from service.models import AidType, AuditEvent, Dossier, HumanTask, ProcessInstance, Role
 from service.people import service as people
-from tests.conftest import PASSWORD, build_app, login, make_centre
+from tests.conftest import PASSWORD, login, make_centre, migrated_app
 from tests.databases import fresh_database, on_postgresql
 from tests.workflow_helpers import post_form
 
@@ -35,10 +33,8 @@ EVALUATION = {
 def committing_app(tmp_path: Path) -> Iterator[Flask]:
     """An application whose transactions really commit, on a database of its own."""
     with fresh_database(tmp_path) as url:
-        app = build_app(url, tmp_path / "instance")
+        app = migrated_app(url, tmp_path / "instance")
         with app.app_context():
-            flask_migrate.upgrade()
-            deployment.deploy_folder(deployed_by="tests")
             make_centre("ccas-course", "CCAS de Course")
             for username in ("anne", "bruno"):
                 accounts.create_user(

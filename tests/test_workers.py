@@ -11,15 +11,13 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-import flask_migrate
 import pytest
 from flask import Flask
 from sqlalchemy import Engine, create_engine, func, select, text
 
-from service import deployment
 from service.extensions import db
 from service.models import HumanTask, ProcessInstance
-from tests.conftest import build_app
+from tests.conftest import migrated_app
 from tests.databases import fresh_database
 from tests.due_instances import prepare_due_instances
 
@@ -27,10 +25,7 @@ from tests.due_instances import prepare_due_instances
 @pytest.fixture
 def database(tmp_path: Path) -> Iterator[tuple[str, Flask]]:
     with fresh_database(tmp_path) as url:
-        app = build_app(url, tmp_path / "instance")
-        with app.app_context():
-            flask_migrate.upgrade()
-            deployment.deploy_folder(deployed_by="tests")
+        app = migrated_app(url, tmp_path / "instance")
         yield url, app
         with app.app_context():
             db.engine.dispose()

@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from service.accounts import service as accounts
 from service.dossiers import service as dossiers
+from service.dossiers import tasks
 from service.engine import registry, runtime
 from service.engine.serialization import default_serialization
 from service.extensions import db
@@ -76,7 +77,7 @@ def prepare_decisions(app: Flask, count: int) -> list[int]:
                 actor=agent, person_id=person.id, aid_type=AidType.SECOURS_URGENCE, reason="Énergie"
             )
             evaluer = _open_task(dossier.id)
-            dossiers.complete_task(actor=agent, task_id=evaluer, form=EVALUATION)
+            tasks.complete_task(actor=agent, task_id=evaluer, form=EVALUATION)
             task_ids.append(_open_task(dossier.id))
         return task_ids
 

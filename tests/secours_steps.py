@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from service.dossiers import service as dossiers
+from service.dossiers import tasks
 from service.extensions import db
 from service.models import AidType, Dossier, HumanTask, User
 from service.people import service as people
@@ -35,5 +36,5 @@ def awaiting_delegate_decision(agent: User, last_name: str = "Durand") -> Dossie
     dossier = dossiers.open_request(
         actor=agent, person_id=person.id, aid_type=AidType.SECOURS_URGENCE, reason="Énergie"
     )
-    dossiers.complete_task(actor=agent, task_id=open_task_of(dossier.id, "evaluer").id, form=EVALUATION)
+    tasks.complete_task(actor=agent, task_id=open_task_of(dossier.id, "evaluer").id, form=EVALUATION)
     return dossier

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from service import deployment
 from service.dossiers import service as dossiers
+from service.dossiers import tasks
 from service.engine import registry, runtime
 from service.engine.scripting import RestrictedEnvironment, UnsafeExpressionError, make_script_engine
 from service.engine.serialization import default_serialization
@@ -43,7 +44,7 @@ def _instance(dossier: Dossier) -> ProcessInstance:
 def _evaluate(agent: User, dossier: Dossier) -> None:
     task = next(
         row.task
-        for row in dossiers.worklist_rows(actor=agent, view=dossiers.WorklistView.TEAM)
+        for row in tasks.worklist_rows(actor=agent, view=tasks.WorklistView.TEAM)
         if row.dossier is not None and row.dossier.id == dossier.id
     )
     form = {
@@ -52,7 +53,7 @@ def _evaluate(agent: User, dossier: Dossier) -> None:
         "montant_cents": "200",
         "mode_paiement": "virement",
     }
-    dossiers.complete_task(actor=agent, task_id=task.id, form=form)
+    tasks.complete_task(actor=agent, task_id=task.id, form=form)
 
 
 def test_stored_state_leaves_the_spec_out(agent: User) -> None:

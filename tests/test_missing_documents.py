@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from service.clock import TravellingClock
 from service.dossiers import service as dossiers
+from service.dossiers import tasks
 from service.extensions import db
 from service.models import AidType, Dossier, DossierStatus, ProcessInstance, Role, User
 from service.people import service as people
@@ -38,18 +39,16 @@ def _waiting_for_documents(agent: User) -> Dossier:
         actor=agent, person_id=person.id, aid_type=AidType.SECOURS_URGENCE, reason="Loyer"
     )
     form = {**EVALUATION, "pieces_manquantes": "Avis d'échéance du loyer ; dernier relevé de la CAF"}
-    dossiers.complete_task(actor=agent, task_id=open_task_of(dossier.id, "evaluer").id, form=form)
+    tasks.complete_task(actor=agent, task_id=open_task_of(dossier.id, "evaluer").id, form=form)
     assert dossier.status is DossierStatus.EN_ATTENTE_PIECES
     ask = open_task_of(dossier.id, "demander_pieces")
     assert ask.role == "instructeur"
-    dossiers.complete_task(
-        actor=agent, task_id=ask.id, form={"moyen": "courrier", "date_demande": "2026-11-23"}
-    )
+    tasks.complete_task(actor=agent, task_id=ask.id, form={"moyen": "courrier", "date_demande": "2026-11-23"})
     return dossier
 
 
 def _complete(agent: User, dossier: Dossier, task_name: str, form: dict[str, str]) -> None:
-    dossiers.complete_task(actor=agent, task_id=open_task_of(dossier.id, task_name).id, form=form)
+    tasks.complete_task(actor=agent, task_id=open_task_of(dossier.id, task_name).id, form=form)
 
 
 def test_documents_received_send_the_request_back_to_evaluation(agent: User, travel: TravellingClock) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from service.clock import TravellingClock
 from service.dossiers import service as dossiers
+from service.dossiers import tasks
 from service.engine import runtime
 from service.extensions import db
 from service.models import AidType, MailStatus, OutboxMessage, ProcessInstance, Role, User
@@ -76,7 +77,7 @@ def test_the_head_of_service_chooses_what_follows(
     wake_due_instances()
     claire = db.session.scalars(select(User).where(User.username == "claire")).one()
     escalation = open_task_of(dossier.id, "traiter_retard")
-    dossiers.complete_task(actor=claire, task_id=escalation.id, form={"suite_retard": choice})
+    tasks.complete_task(actor=claire, task_id=escalation.id, form={"suite_retard": choice})
     follow_up = open_task_of(dossier.id, next_task)
     if choice == "relancer":  # a new deadline, from now
         assert follow_up.due_at == START + timedelta(hours=49 + 48)
@@ -149,7 +150,7 @@ def test_a_request_still_undecided_after_six_weeks_warns_its_instructor(
 def test_a_request_decided_in_time_raises_no_alert(agent: User, travel: TravellingClock) -> None:
     dossier = awaiting_delegate_decision(agent)
     decision = open_task_of(dossier.id, "decider_delegation")
-    dossiers.complete_task(
+    tasks.complete_task(
         actor=agent,
         task_id=decision.id,
         form={"decision": "refus", "motif": "Ressources supérieures au barème du règlement intérieur."},

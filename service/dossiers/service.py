@@ -1,25 +1,20 @@
-"""Use cases of dossiers: open a request, list and work tasks, read a dossier; each owns its transaction."""
+"""Use cases of dossiers: open a request, read it, follow its process; each owns its transaction."""
 
 from __future__ import annotations
 
-import enum
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, select
-from sqlalchemy.orm import joinedload
-from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy import select
 
 from service import clock
 from service.audit import service as audit
 from service.config import current_settings
-from service.dossiers import secours_urgence
+from service.dossiers.aids import AIDS
 from service.dossiers.numbering import next_number
-from service.engine import registry, runtime, worklist
-from service.errors import ConflictError, InvalidInputError, NotFoundError
+from service.engine import registry, runtime
+from service.errors import InvalidInputError, NotFoundError
 from service.extensions import db
 from service.models import (
     AidType,
@@ -40,19 +35,6 @@ from service.permissions import require_role
 OPENING_ROLES = (Role.ACCUEIL, Role.INSTRUCTEUR, Role.RESPONSABLE)
 # Everyone who takes part in a dossier's life; the IT administrator does not read social files.
 READING_ROLES = tuple(role for role in Role if role is not Role.ADMIN)
-_AIDS = {AidType.SECOURS_URGENCE: secours_urgence}
-_LOST_RACE = (
-    "Un·e collègue a traité ce dossier en même temps que vous : rien n'a été enregistré. "
-    "Rechargez la page pour voir où il en est."
-)
-
-
-class FormInvalidError(InvalidInputError):
-    """The task form has errors; nothing was changed."""
-
-    def __init__(self, errors: Mapping[str, str]) -> None:
-        super().__init__("Le formulaire contient des erreurs : corrigez les champs signalés.")
-        self.errors = dict(errors)
 
 
 def open_request(*, actor: User, person_id: int, aid_type: AidType, reason: str) -> Dossier:
@@ -79,7 +61,7 @@ def open_request(*, actor: User, person_id: int, aid_type: AidType, reason: str)
         definition=registry.latest(aid_type.value),
         centre_id=actor.centre_id,
         dossier_id=dossier.id,
-        data={"dossier_id": dossier.id, **_AIDS[aid_type].start_data(now)},
+        data={"dossier_id": dossier.id, **AIDS[aid_type].start_data(now)},
     )
     notifications.announce(advance.new_tasks)
     audit.record(
@@ -88,139 +70,6 @@ def open_request(*, actor: User, person_id: int, aid_type: AidType, reason: str)
     )  # fmt: skip
     db.session.commit()
     return dossier
-
-
-class WorklistView(enum.StrEnum):
-    MINE = "mes-taches"
-    TEAM = "equipe"
-    OVERDUE = "en-retard"
-
-
-@dataclass(frozen=True)
-class WorklistRow:
-    task: HumanTask
-    dossier: Dossier | None
-    assignee_name: str | None
-    overdue: bool
-
-
-def worklist_rows(*, actor: User, view: WorklistView, aid_type: AidType | None = None) -> list[WorklistRow]:
-    """Open tasks: assigned to me, or for my roles, or overdue for my roles."""
-    now = clock.now()
-    roles = [role.value for role in actor.roles]
-    query: Select[tuple[HumanTask, Dossier, str]] = (
-        select(HumanTask, Dossier, User.full_name)
-        .outerjoin(Dossier, Dossier.id == HumanTask.dossier_id)
-        .outerjoin(User, User.id == HumanTask.assignee_id)
-        .where(HumanTask.completed_at.is_(None))
-        .order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at)
-    )
-    if view is WorklistView.MINE:
-        query = query.where(HumanTask.assignee_id == actor.id)
-    else:
-        query = query.where(HumanTask.role.in_(roles))
-    if view is WorklistView.OVERDUE:
-        query = query.where(HumanTask.due_at < now)
-    if aid_type is not None:
-        query = query.where(HumanTask.process_key == aid_type.value)
-    return [
-        WorklistRow(task, dossier, assignee, task.due_at is not None and task.due_at < now)
-        for task, dossier, assignee in db.session.execute(query).all()
-    ]
-
-
-def get_task(*, actor: User, task_id: int) -> HumanTask:
-    task = db.session.scalars(
-        select(HumanTask)
-        .options(joinedload(HumanTask.instance), joinedload(HumanTask.dossier))  # one statement for all three
-        .where(HumanTask.id == task_id)
-    ).one_or_none()
-    if task is None:
-        raise NotFoundError("Cette tâche n'existe pas dans votre centre.")
-    if not actor.has_role(Role(task.role), Role.RESPONSABLE):  # heads of service supervise every lane
-        worklist.check_can_work_on(task, actor)  # raises the French refusal
-    return task
-
-
-@dataclass(frozen=True)
-class TaskPage:
-    task: HumanTask
-    dossier: Dossier | None
-    schema: dict[str, Any]
-    process_data: dict[str, Any]
-    prefill: dict[str, str]
-
-
-def task_page(*, actor: User, task_id: int) -> TaskPage:
-    """What a task page shows: its form, its dossier and what the earlier steps decided."""
-    task = get_task(actor=actor, task_id=task_id)
-    dossier = task.dossier
-    form = registry.task_form(task.instance.definition, task.form_key)
-    data = runtime.task_data(task) if task.is_open else {}
-    prefill = _AIDS[dossier.aid_type].prefill(task.task_name, dossier) if dossier else {}
-    return TaskPage(task, dossier, form.schema, data, prefill)
-
-
-def claim_task(*, actor: User, task_id: int) -> HumanTask:
-    task = get_task(actor=actor, task_id=task_id)
-    worklist.claim(task, actor)
-    _record_task_event("tâche.prise", task, actor)
-    return _commit(task)
-
-
-def unclaim_task(*, actor: User, task_id: int) -> HumanTask:
-    task = get_task(actor=actor, task_id=task_id)
-    worklist.unclaim(task, actor)
-    _record_task_event("tâche.rendue", task, actor)
-    return _commit(task)
-
-
-def reassign_task(*, actor: User, task_id: int, assignee_id: int) -> HumanTask:
-    require_role(actor, Role.RESPONSABLE)
-    task = get_task(actor=actor, task_id=task_id)
-    assignee = db.session.get(User, assignee_id)
-    if assignee is None:
-        raise NotFoundError("Cet agent n'existe pas dans votre centre.")
-    worklist.reassign(task, assignee, actor)
-    _record_task_event("tâche.réattribuée", task, actor, {"à": assignee.full_name})
-    return _commit(task)
-
-
-def candidates_for(*, actor: User, task: HumanTask) -> Sequence[User]:
-    """The agents a head of service may give a task to: holders of its role."""
-    require_role(actor, Role.RESPONSABLE)
-    users = db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.full_name)).all()
-    return [user for user in users if user.has_role(Role(task.role))]
-
-
-@dataclass(frozen=True)
-class CompletedTask:
-    title: str
-    dossier_id: int | None
-
-
-def complete_task(*, actor: User, task_id: int, form: Mapping[str, str]) -> CompletedTask:
-    """Validate the form, apply it to the dossier, move the process: all saved together, or nothing."""
-    with _lost_race_is_a_conflict():
-        return _complete_task(actor, task_id, form)
-
-
-def _complete_task(actor: User, task_id: int, form: Mapping[str, str]) -> CompletedTask:
-    task = get_task(actor=actor, task_id=task_id)
-    worklist.check_can_work_on(task, actor)
-    values, errors = registry.task_form(task.instance.definition, task.form_key).read(form)
-    if errors:
-        raise FormInvalidError(errors)
-    dossier = task.dossier
-    data = dict(values)
-    if dossier is not None:
-        data = _AIDS[dossier.aid_type].HOOKS[task.task_name](dossier, values, actor)
-    advance = runtime.complete(task=task, data=data, actor=actor)
-    follow(advance)
-    _record_task_event("tâche.terminée", task, actor, _summary(values))
-    completed = CompletedTask(task.title, task.dossier_id)  # read before the commit expires the row
-    db.session.commit()
-    return completed
 
 
 def follow(advance: runtime.Advance, *, directory: notifications.Directory | None = None) -> None:
@@ -234,39 +83,6 @@ def follow(advance: runtime.Advance, *, directory: notifications.Directory | Non
         dossier.closed_at = instance.completed_at
         if not dossier.decision:  # ended before any decision: the documents never came
             dossier.status = DossierStatus.CLASSE_SANS_SUITE
-
-
-def _summary(values: Mapping[str, Any]) -> dict[str, Any]:
-    """What the audit keeps of a form: decisions and amounts, not free text about the person."""
-    return {key: value for key, value in values.items() if not isinstance(value, str) or len(value) <= 40}
-
-
-def _record_task_event(
-    action: str, task: HumanTask, actor: User, details: dict[str, Any] | None = None
-) -> None:
-    audit.record(
-        action=action,
-        subject_type="dossier" if task.dossier_id else "instance",
-        subject_id=task.dossier_id or task.instance_id,
-        actor=actor,
-        details={"tâche": task.title, **(details or {})},
-    )
-
-
-def _commit(task: HumanTask) -> HumanTask:
-    with _lost_race_is_a_conflict():
-        db.session.commit()
-    return task
-
-
-@contextmanager
-def _lost_race_is_a_conflict() -> Iterator[None]:
-    """Another transaction saved the instance first (its revision moved): undo everything, explain."""
-    try:
-        yield
-    except StaleDataError as exc:
-        db.session.rollback()
-        raise ConflictError(_LOST_RACE) from exc
 
 
 @dataclass(frozen=True)

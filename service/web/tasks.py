@@ -6,8 +6,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from service.dossiers import service as dossiers
-from service.dossiers.service import FormInvalidError, WorklistView
+from service.dossiers import tasks as worklist
+from service.dossiers.tasks import FormInvalidError, WorklistView
 from service.errors import InvalidInputError
 from service.models import AidType, Role
 
@@ -29,7 +29,7 @@ def index() -> str:
         view = WorklistView.TEAM
     aid_value = request.args.get("aide", "")
     aid_type = AidType(aid_value) if aid_value in {a.value for a in AidType} else None
-    rows = dossiers.worklist_rows(actor=current_user, view=view, aid_type=aid_type)
+    rows = worklist.worklist_rows(actor=current_user, view=view, aid_type=aid_type)
     return render_template(
         "tasks/index.html",
         rows=rows,
@@ -45,9 +45,9 @@ def _render_task(
     task_id: int, *, values: dict[str, str] | None, errors: dict[str, str], status: int
 ) -> tuple[str, int]:
     """The task page; values are what the agent typed, or the known amounts on a first display."""
-    page = dossiers.task_page(actor=current_user, task_id=task_id)
+    page = worklist.task_page(actor=current_user, task_id=task_id)
     values = page.prefill if values is None else values
-    candidates = dossiers.candidates_for(actor=current_user, task=page.task) if current_user.has_role(
+    candidates = worklist.candidates_for(actor=current_user, task=page.task) if current_user.has_role(
         Role.RESPONSABLE
     ) else []  # fmt: skip
     return render_template(
@@ -63,7 +63,7 @@ def show(task_id: int) -> Response | tuple[str, int]:
         return _render_task(task_id, values=None, errors={}, status=200)
     values = {key: value for key, value in request.form.items() if key != "csrf_token"}
     try:
-        task = dossiers.complete_task(actor=current_user, task_id=task_id, form=values)
+        task = worklist.complete_task(actor=current_user, task_id=task_id, form=values)
     except FormInvalidError as error:
         return _render_task(task_id, values=values, errors=error.errors, status=422)
     except InvalidInputError as error:
@@ -77,7 +77,7 @@ def show(task_id: int) -> Response | tuple[str, int]:
 @bp.route("/<int:task_id>/prendre", methods=["POST"])
 @login_required
 def claim(task_id: int) -> Response:
-    dossiers.claim_task(actor=current_user, task_id=task_id)
+    worklist.claim_task(actor=current_user, task_id=task_id)
     flash("La tâche vous est attribuée.", "success")
     return redirect(url_for("tasks.show", task_id=task_id))
 
@@ -85,7 +85,7 @@ def claim(task_id: int) -> Response:
 @bp.route("/<int:task_id>/rendre", methods=["POST"])
 @login_required
 def unclaim(task_id: int) -> Response:
-    dossiers.unclaim_task(actor=current_user, task_id=task_id)
+    worklist.unclaim_task(actor=current_user, task_id=task_id)
     flash("La tâche est rendue à l'équipe.", "success")
     return redirect(url_for("tasks.index"))
 
@@ -97,6 +97,6 @@ def reassign(task_id: int) -> Response:
     if not assignee.isdigit():
         flash("Choisissez un agent.", "error")
         return redirect(url_for("tasks.show", task_id=task_id))
-    task = dossiers.reassign_task(actor=current_user, task_id=task_id, assignee_id=int(assignee))
+    task = worklist.reassign_task(actor=current_user, task_id=task_id, assignee_id=int(assignee))
     flash("La tâche a été réattribuée.", "success")
     return redirect(url_for("tasks.show", task_id=task.id))

@@ -56,7 +56,7 @@ def _wake_one(instance_id: int, directory: notifications.Directory) -> bool:
     """Fire one instance if it is still due and no other worker holds it; True when it was handled."""
     statement = (
         select(ProcessInstance)
-        .options(joinedload(ProcessInstance.dossier).raiseload("*"))  # what its mail says, in the same read
+        .options(joinedload(ProcessInstance.dossier))  # what its mail says, in the same read
         .where(ProcessInstance.id == instance_id, ProcessInstance.next_due_at < clock.now())
         .execution_options(**{ALL_CENTRES: True})
     )

@@ -7,7 +7,7 @@ STAMPS := $(VENV)/.stamps
 VENDOR := service/static/vendor
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test test-sqlite test-postgresql lint bench setup setup-dev assets browser clean
+.PHONY: run test test-sqlite test-postgresql lint bench setup setup-dev assets system-packages clean
 
 ## run: set everything up, migrate, deploy the diagrams, seed the demo data, serve on http://127.0.0.1:$(PORT)
 run: setup
@@ -17,7 +17,7 @@ run: setup
 	$(BIN)/entraide run --host 127.0.0.1 --port $(PORT)
 
 ## test: set up with the dev tools, then pytest on SQLite, and on PostgreSQL when ENTRAIDE_TEST_DATABASE_URL is set
-test: setup-dev browser
+test: setup-dev system-packages
 	$(MAKE) --no-print-directory test-sqlite
 	@if [ -n "$$ENTRAIDE_TEST_DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgresql; \
 	else echo "ENTRAIDE_TEST_DATABASE_URL is not set: PostgreSQL run skipped."; fi
@@ -67,12 +67,13 @@ $(VENDOR)/.installed: package.json package-lock.json
 	cp -r node_modules/bpmn-js/dist/assets node_modules/bpmn-js/dist/bpmn-navigated-viewer.production.min.js $(VENDOR)/bpmn-js/
 	@touch $@
 
-## browser: Debian's chromium for the browser tests (Playwright cannot download its own here)
-browser:
-	@if [ ! -x $(CHROMIUM) ]; then \
+## system-packages: Debian's chromium (browser tests; Playwright cannot download its own browser here)
+## and poppler-utils (pdftotext reads the issued PDF documents back in the tests)
+system-packages:
+	@if [ ! -x $(CHROMIUM) ] || [ ! -x /usr/bin/pdftotext ]; then \
 		if [ "$$(id -u)" = 0 ]; then \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-		else echo "Install Debian's chromium (sudo apt-get install chromium) for the browser tests."; exit 1; fi; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; \
+		else echo "Install Debian's chromium and poppler-utils (sudo apt-get install chromium poppler-utils)."; exit 1; fi; \
 	fi
 
 clean:

@@ -1,7 +1,8 @@
 """One task completion: the bare engine path against the same completion through HTTP, in one run.
 
 Prints RATIO lines (b/a, state size) and BENCH lines (statements and commits per completion).
-Both paths complete the same task (the delegate's decision) on distinct, identically prepared dossiers,
+Both paths complete the same task (the notification of a decision: no letter is printed in it) on distinct,
+identically prepared dossiers,
 alternately, on the embedded database (SQLite file) or on ENTRAIDE_BENCH_DATABASE_URL when set.
 """
 
@@ -41,7 +42,8 @@ EVALUATION = {
     "mode_paiement": "bon",
 }
 DECISION_FORM = {"decision": "accord", "montant_accorde_cents": "150"}
-DECISION_DATA = {"decision": "accord", "montant_accorde_cents": 15000}
+NOTIFICATION_FORM = {"moyen": "courrier", "date_notification": "2026-11-23"}
+NOTIFICATION_DATA = {"notifie_le": "2026-11-23", "moyen_notification": "courrier"}
 
 
 def build(tmp: Path) -> Flask:
@@ -61,8 +63,8 @@ def build(tmp: Path) -> Flask:
     return app
 
 
-def prepare_decisions(app: Flask, count: int) -> list[int]:
-    """Dossiers waiting for the delegate's decision; return their decision task ids."""
+def prepare_notifications(app: Flask, count: int) -> list[int]:
+    """Dossiers decided, waiting for their notification; return the notification task ids."""
     with app.app_context():
         agent = accounts.authenticate(username="agent", password=PASSWORD, address="bench")
         accounts.scope_session_to(agent)
@@ -76,8 +78,8 @@ def prepare_decisions(app: Flask, count: int) -> list[int]:
             dossier = dossiers.open_request(
                 actor=agent, person_id=person.id, aid_type=AidType.SECOURS_URGENCE, reason="Énergie"
             )
-            evaluer = _open_task(dossier.id)
-            tasks.complete_task(actor=agent, task_id=evaluer, form=EVALUATION)
+            tasks.complete_task(actor=agent, task_id=_open_task(dossier.id), form=EVALUATION)
+            tasks.complete_task(actor=agent, task_id=_open_task(dossier.id), form=DECISION_FORM)
             task_ids.append(_open_task(dossier.id))
         return task_ids
 
@@ -107,7 +109,7 @@ def engine_completion(app: Flask, task_id: int) -> float:
         workflow = registry.codec().load_state(state, bundle)
         workflow.script_engine = runtime.make_script_engine()
         engine_task = workflow.get_task_from_id(engine_task_id)
-        engine_task.data.update(DECISION_DATA)
+        engine_task.data.update(NOTIFICATION_DATA)
         engine_task.run()
         workflow.do_engine_steps()
         new_state = registry.codec().dump_state(workflow)
@@ -120,7 +122,7 @@ def engine_completion(app: Flask, task_id: int) -> float:
 
 def http_completion(client: Any, token: str, task_id: int) -> float:
     started = time.perf_counter()
-    response = client.post(f"/taches/{task_id}", data={**DECISION_FORM, "csrf_token": token})
+    response = client.post(f"/taches/{task_id}", data={**NOTIFICATION_FORM, "csrf_token": token})
     elapsed = time.perf_counter() - started
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     return elapsed
@@ -171,10 +173,10 @@ def state_sizes(app: Flask, task_id: int) -> tuple[int, int]:
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         app = build(Path(tmp))
-        tasks = prepare_decisions(app, 2 * ROUNDS + 6)
-        stored, default = state_sizes(app, tasks[0])
-        client, token = signed_in_client(app, tasks[0])
-        warm_up = tasks[-6:]
+        task_ids = prepare_notifications(app, 2 * ROUNDS + 6)
+        stored, default = state_sizes(app, task_ids[0])
+        client, token = signed_in_client(app, task_ids[0])
+        warm_up = task_ids[-6:]
         for task_id in warm_up[:2]:
             engine_completion(app, task_id)
         for task_id in warm_up[2:4]:
@@ -182,8 +184,8 @@ def main() -> None:
         statements, commits = count_statements(app, client, token, warm_up[4])
         engine_times, http_times = [], []
         for index in range(ROUNDS):
-            engine_times.append(engine_completion(app, tasks[2 * index]))
-            http_times.append(http_completion(client, token, tasks[2 * index + 1]))
+            engine_times.append(engine_completion(app, task_ids[2 * index]))
+            http_times.append(http_completion(client, token, task_ids[2 * index + 1]))
         engine_ms = statistics.median(engine_times) * 1000
         http_ms = statistics.median(http_times) * 1000
         print(f"BENCH engine_completion_ms {engine_ms:.2f}")

@@ -11,7 +11,9 @@ from sqlalchemy import func, select
 
 from service import clock
 from service.config import current_settings
+from service.documents import service as documents
 from service.dossiers import pieces
+from service.dossiers.numbering import decision_number
 from service.engine.durations import parse_duration
 from service.errors import InvalidInputError
 from service.extensions import db
@@ -91,6 +93,9 @@ def _decide(
     dossier.decided_by_id = actor.id
     dossier.decided_at = clock.now()
     dossier.status = DossierStatus.ACCORDE if decision == "accord" else DossierStatus.REFUSE
+    delegated = ceiling_cents is not None
+    number = decision_number(centre_id=dossier.centre_id, year=people.today().year) if delegated else ""
+    documents.issue_decision_letter(dossier=dossier, author=actor, number=number)
     return {"decision": decision, "montant_accorde_cents": granted}
 
 

@@ -11,14 +11,16 @@ from sqlalchemy import select
 from service import clock
 from service.audit import service as audit
 from service.config import current_settings
+from service.documents import service as documents
 from service.dossiers.aids import AIDS
-from service.dossiers.numbering import next_number
+from service.dossiers.numbering import dossier_number
 from service.engine import registry, runtime
 from service.errors import InvalidInputError, NotFoundError
 from service.extensions import db
 from service.models import (
     AidType,
     AuditEvent,
+    Document,
     Dossier,
     DossierStatus,
     HumanTask,
@@ -28,6 +30,7 @@ from service.models import (
     Role,
     User,
 )
+from service.models.tenancy import get_in_centre
 from service.notifications import service as notifications
 from service.people import service as people
 from service.permissions import require_role
@@ -47,7 +50,7 @@ def open_request(*, actor: User, person_id: int, aid_type: AidType, reason: str)
     year = now.astimezone(ZoneInfo(current_settings().TIMEZONE)).year
     dossier = Dossier(
         centre_id=actor.centre_id,
-        number=next_number(centre_id=actor.centre_id, year=year),
+        number=dossier_number(centre_id=actor.centre_id, year=year),
         aid_type=aid_type,
         status=DossierStatus.EN_INSTRUCTION,
         person=person,
@@ -91,12 +94,13 @@ class DossierPage:
     open_tasks: Sequence[HumanTask]
     history: Sequence[AuditEvent]
     instance: ProcessInstance | None
+    documents: Sequence[Document]
 
 
 def read_dossier(*, actor: User, dossier_id: int) -> DossierPage:
     """A dossier with its current steps and history; every read is audited."""
     require_role(actor, *READING_ROLES)
-    dossier = db.session.get(Dossier, dossier_id)
+    dossier = get_in_centre(db.session(), Dossier, dossier_id, actor.centre_id)
     if dossier is None:
         raise NotFoundError("Ce dossier n'existe pas dans votre centre.")
     open_tasks = db.session.scalars(
@@ -119,7 +123,9 @@ def read_dossier(*, actor: User, dossier_id: int) -> DossierPage:
     audit.record(action="dossier.consultation", subject_type="dossier", subject_id=dossier.id, actor=actor)
     db.session.commit()
     actions = [event for event in history if event.action != "dossier.consultation"]
-    return DossierPage(dossier, open_tasks, actions, instance)
+    return DossierPage(
+        dossier, open_tasks, actions, instance, documents.documents_of(actor=actor, dossier=dossier)
+    )
 
 
 def dossiers_of(*, actor: User, person: Person) -> Sequence[Dossier]:

@@ -3,7 +3,8 @@
 from service.models.account import LoginAttempt, Role, User, UserRole
 from service.models.audit import AuditEvent, AuditLogAppendOnlyError
 from service.models.base import Base, UtcDateTime
-from service.models.dossier import AidType, Dossier, DossierCounter, DossierStatus
+from service.models.document import Counter, Document, DocumentIsARecordError
+from service.models.dossier import AidType, Dossier, DossierStatus
 from service.models.organisation import Centre, CentreKind, Commune, Quartier
 from service.models.outbox import MailStatus, OutboxMessage
 from service.models.people import BudgetKind, BudgetLine, HouseholdMember, Person, Relationship
@@ -21,8 +22,10 @@ __all__ = [
     "CentreKind",
     "CentreScoped",
     "Commune",
+    "Counter",
+    "Document",
+    "DocumentIsARecordError",
     "Dossier",
-    "DossierCounter",
     "DossierStatus",
     "HouseholdMember",
     "HumanTask",

@@ -82,14 +82,3 @@ class Dossier(CentreScoped, Base):
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
 
     person: Mapped[Person] = relationship(lazy="joined", innerjoin=True)
-
-
-class DossierCounter(CentreScoped, Base):
-    """The last dossier number given by a centre in a year; locked while numbering."""
-
-    __tablename__ = "dossier_counter"
-    __table_args__ = (UniqueConstraint("centre_id", "year"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    year: Mapped[int] = mapped_column(Integer)
-    last_value: Mapped[int] = mapped_column(Integer, default=0)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import ForeignKey, event
 from sqlalchemy.orm import (
@@ -15,6 +15,7 @@ from sqlalchemy.orm import (
 )
 
 _CENTRE_KEY = "centre_id"
+_Scoped = TypeVar("_Scoped", bound="CentreScoped")
 ALL_CENTRES = "all_centres"  # execution option for the rare cross-centre read (login, admin CLI)
 
 
@@ -33,6 +34,12 @@ class CrossCentreError(RuntimeError):
 def bind_centre(session: Session, centre_id: int) -> None:
     """Scope every later query and insert of this session to one centre."""
     session.info[_CENTRE_KEY] = centre_id
+
+
+def get_in_centre(session: Session, model: type[_Scoped], ident: int, centre_id: int) -> _Scoped | None:
+    """session.get(), refused across centres even when the row is already in the identity map."""
+    found = session.get(model, ident)
+    return found if found is not None and found.centre_id == centre_id else None
 
 
 def unbind_centre(session: Session) -> None:

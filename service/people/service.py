@@ -17,6 +17,7 @@ from service.config import current_settings
 from service.errors import InvalidInputError, NotFoundError
 from service.extensions import db
 from service.models import BudgetKind, BudgetLine, HouseholdMember, Person, Relationship, Role, User
+from service.models.tenancy import get_in_centre
 from service.people.budget import CHARGE_CATEGORIES, RESOURCE_CATEGORIES, BudgetSummary, summarise
 from service.permissions import require_role
 
@@ -100,7 +101,7 @@ def create(*, actor: User, identity: Identity, confirm_duplicate: bool = False) 
 
 def get(*, actor: User, person_id: int) -> Person:
     require_role(actor, *PEOPLE_ROLES)
-    person = db.session.get(Person, person_id)
+    person = get_in_centre(db.session(), Person, person_id, actor.centre_id)
     if person is None:
         raise NotFoundError("Cette personne n'existe pas dans votre centre.")
     return person

@@ -8,6 +8,7 @@ from service.web import (
     account,
     admin,
     auth,
+    documents,
     dossiers,
     errors,
     formatting,
@@ -24,5 +25,5 @@ def init_app(app: Flask) -> None:
     errors.init_app(app)
     formatting.init_app(app)
     navigation.init_app(app)
-    for blueprint in (auth.bp, home.bp, people.bp, dossiers.bp, tasks.bp, account.bp, admin.bp):
+    for blueprint in (auth.bp, home.bp, people.bp, dossiers.bp, tasks.bp, documents.bp, account.bp, admin.bp):
         app.register_blueprint(blueprint)

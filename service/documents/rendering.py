@@ -1,0 +1,51 @@
+"""Render a template of pdf/ to PDF/A with WeasyPrint; user text is escaped, fonts are embedded."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from weasyprint import CSS, HTML
+
+from service.config import current_settings
+from service.money import euros
+from service.paths import PDF_DIR
+
+_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+           "novembre", "décembre")  # fmt: skip
+
+
+def date_long(moment: date | datetime) -> str:
+    """23 novembre 2026, in the centre's time zone."""
+    if isinstance(moment, datetime):
+        moment = moment.astimezone(ZoneInfo(current_settings().TIMEZONE)).date()
+    day = "1er" if moment.day == 1 else str(moment.day)
+    return f"{day} {_MONTHS[moment.month - 1]} {moment.year}"
+
+
+@functools.cache
+def _environment() -> Environment:
+    environment = Environment(
+        loader=FileSystemLoader(PDF_DIR / "templates"),
+        autoescape=select_autoescape(default=True),  # a name or a reason typed by a user prints as text
+        undefined=StrictUndefined,
+    )
+    environment.filters.update(date_long=date_long, euros=euros)
+    return environment
+
+
+@functools.cache
+def _stylesheet() -> CSS:
+    return CSS(filename=str(PDF_DIR / "print.css"))
+
+
+def render_pdf(template: str, context: Mapping[str, Any]) -> bytes:
+    html = _environment().get_template(template).render(**context)
+    pdf: bytes = HTML(string=html, base_url=str(PDF_DIR)).write_pdf(
+        stylesheets=[_stylesheet()], pdf_variant="pdf/a-3b"
+    )
+    return pdf

@@ -73,7 +73,7 @@ def test_delegated_grant_letter_carries_its_mandatory_mentions(agent: User) -> N
         "Objet : votre demande de secours d'urgence", "d'un montant de 150,00 € vous est accordé",
         "sous forme de bon d'achat", "Voies et délais de recours", "deux mois", "recours gracieux",
         "tribunal administratif", "R421-1 et R421-5", "Pour le président et par délégation", "Michel Garnier",
-        "Vice-président du CCAS", "le 23 novembre 2026",
+        "Vice-président du CCAS", "Le 23 novembre 2026",
     ):  # fmt: skip
         assert mention in text, mention
 

@@ -82,3 +82,51 @@ def _token(page: str) -> str:
     marker = 'name="csrf_token" value="'
     start = page.index(marker) + len(marker)
     return page[start : page.index('"', start)]
+
+
+def test_admin_creates_an_account_from_the_web(client: FlaskClient, make_user: Callable[..., User]) -> None:
+    make_user("lea", Role.ADMIN)
+    login(client, "lea")
+    page = "/administration/utilisateurs/nouveau"
+    form = {
+        "username": "sophie",
+        "full_name": "Sophie Lambert",
+        "title": "Secrétaire",
+        "email": "",
+        "roles": ["secretariat", "elu"],
+        "password": "un-mot-de-passe-solide",
+    }
+    response = client.post(page, data={**form, "csrf_token": _token(text_of(client.get(page)))})
+    assert response.status_code == 302
+    assert "Sophie Lambert" in text_of(client.get("/administration/utilisateurs"))
+    client.post("/deconnexion", data={"csrf_token": _token(text_of(client.get("/tableau-de-bord")))})
+    assert login(client, "sophie", "un-mot-de-passe-solide").status_code == 302
+
+
+def test_account_form_explains_and_keeps_what_was_typed(
+    client: FlaskClient, make_user: Callable[..., User]
+) -> None:
+    make_user("lea", Role.ADMIN)
+    login(client, "lea")
+    page = "/administration/utilisateurs/nouveau"
+    form = {
+        "username": "lea",
+        "full_name": "Homonyme",
+        "roles": ["elu"],
+        "password": "un-mot-de-passe-solide",
+    }
+    taken = client.post(page, data={**form, "csrf_token": _token(text_of(client.get(page)))})
+    assert taken.status_code == 422
+    assert "L'identifiant « lea » est déjà utilisé." in text_of(taken)
+    assert 'value="Homonyme"' in taken.get_data(as_text=True)
+    no_role = client.post(
+        page, data={**form, "username": "autre", "roles": [], "csrf_token": _token(text_of(taken))}
+    )
+    assert "Choisissez au moins un rôle." in text_of(no_role)
+
+
+def test_only_admins_create_accounts(client: FlaskClient, make_user: Callable[..., User]) -> None:
+    make_user("claire", Role.RESPONSABLE)
+    login(client, "claire")
+    assert client.get("/administration/utilisateurs/nouveau").status_code == 403
+    assert "Créer un compte" not in text_of(client.get("/administration/utilisateurs"))

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms import EmailField, PasswordField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from service.models import Role
 
 _REQUIRED = "Ce champ est obligatoire."
 
@@ -39,5 +43,28 @@ class ChangePasswordForm(FlaskForm):  # type: ignore[misc]
             DataRequired(_REQUIRED),
             EqualTo("new_password", message="Les deux mots de passe ne sont pas identiques."),
         ],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class NewUserForm(FlaskForm):  # type: ignore[misc]
+    username = StringField(
+        "Identifiant", validators=[DataRequired(_REQUIRED), Length(max=80)], render_kw={"autocomplete": "off"}
+    )
+    full_name = StringField("Prénom et nom", validators=[DataRequired(_REQUIRED), Length(max=200)])
+    title = StringField("Fonction (imprimée sous la signature)", validators=[Length(max=200)])
+    email = EmailField(
+        "Courriel", validators=[Optional(), Email("Adresse de courriel invalide."), Length(max=200)]
+    )
+    roles = SelectMultipleField(
+        "Rôles",
+        choices=[SelectChoice(role.value, role.label) for role in Role],
+        validators=[DataRequired("Choisissez au moins un rôle.")],
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
+    password = PasswordField(
+        "Mot de passe provisoire",
+        validators=[DataRequired(_REQUIRED), Length(max=200)],
         render_kw={"autocomplete": "new-password"},
     )

@@ -185,6 +185,10 @@ def check_password_strength(password: str) -> None:
         raise InvalidInputError(f"Le mot de passe doit compter au moins {minimum} caractères.")
 
 
+def require_admin(*, actor: User) -> None:
+    require_role(actor, Role.ADMIN)
+
+
 def list_users(*, actor: User) -> Sequence[User]:
     """Return the users of the actor's centre, for admins and heads of service."""
     require_role(actor, Role.ADMIN, Role.RESPONSABLE)

@@ -8,9 +8,13 @@ from werkzeug.wrappers import Response
 
 from service import deployment
 from service.accounts import service as accounts
+from service.accounts.forms import NewUserForm
 from service.audit import service as audit
 from service.config import current_settings
+from service.errors import InvalidInputError
+from service.models import Role
 from service.notifications import service as notifications
+from service.organisation import service as organisation
 
 bp = Blueprint("admin", __name__, url_prefix="/administration")
 
@@ -18,7 +22,39 @@ bp = Blueprint("admin", __name__, url_prefix="/administration")
 @bp.route("/utilisateurs")
 @login_required
 def users() -> str:
-    return render_template("admin/users.html", users=accounts.list_users(actor=current_user))
+    return render_template(
+        "admin/users.html", users=accounts.list_users(actor=current_user), admin_role=Role.ADMIN
+    )
+
+
+@bp.route("/utilisateurs/nouveau", methods=["GET", "POST"])
+@login_required
+def new_user() -> Response | str | tuple[str, int]:
+    form = NewUserForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.create_user(
+                centre_code=organisation.get_centre(current_user.centre_id).code,
+                username=form.username.data,
+                full_name=form.full_name.data,
+                title=form.title.data or "",
+                email=form.email.data or "",
+                password=form.password.data,
+                roles=[Role(value) for value in form.roles.data],
+                actor=current_user,
+            )
+        except InvalidInputError as error:
+            form.form_errors.append(error.message)
+        else:
+            flash(
+                f"Le compte « {user.username} » est créé : transmettez-lui son mot de passe provisoire.",
+                "success",
+            )
+            return redirect(url_for("admin.users"))
+        return render_template("admin/new_user.html", form=form), 422
+    accounts.require_admin(actor=current_user)  # the page itself is for administrators
+    status = 422 if form.errors else 200
+    return render_template("admin/new_user.html", form=form), status
 
 
 @bp.route("/journal")

@@ -12,7 +12,7 @@ from typing import Any
 
 import flask_migrate
 import pytest
-from flask import Flask
+from flask import Flask, g
 from flask.testing import FlaskClient
 from sqlalchemy.orm import scoped_session, sessionmaker
 from werkzeug.test import TestResponse
@@ -73,6 +73,9 @@ def app(migrated_database: str, tmp_path: Path, settings_overrides: dict[str, An
     """An application whose every commit lands in a savepoint of one transaction rolled back at the end."""
     application = build_app(migrated_database, tmp_path / "instance", **settings_overrides)
     clock.install(application, clock.TravellingClock(START))
+    # Requests reuse the test's application context, and with it `g`, where Flask-Login caches the user and
+    # Flask-WTF the CSRF token: empty it first, so each request starts from its own cookie, as in production.
+    application.before_request_funcs.setdefault(None, []).insert(0, _fresh_request_globals)
     with application.app_context():
         connection = db.engine.connect()
         outer = connection.begin()
@@ -87,6 +90,11 @@ def app(migrated_database: str, tmp_path: Path, settings_overrides: dict[str, An
             outer.rollback()
             connection.close()
             db.engine.dispose()
+
+
+def _fresh_request_globals() -> None:
+    for name in list(vars(g)):
+        g.pop(name)
 
 
 @pytest.fixture

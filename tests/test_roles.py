@@ -130,3 +130,27 @@ def test_only_admins_create_accounts(client: FlaskClient, make_user: Callable[..
     login(client, "claire")
     assert client.get("/administration/utilisateurs/nouveau").status_code == 403
     assert "Créer un compte" not in text_of(client.get("/administration/utilisateurs"))
+
+
+def test_a_closed_account_signs_out_and_cannot_sign_in(
+    client: FlaskClient, make_user: Callable[..., User]
+) -> None:
+    lea = make_user("lea", Role.ADMIN)
+    former = make_user("ancien", Role.INSTRUCTEUR)
+    other = client.application.test_client()
+    assert login(other, "ancien").status_code == 302
+    assert login(client, "lea").status_code == 302
+    listing = client.get("/administration/utilisateurs")
+    assert listing.status_code == 200, listing.status_code
+    page = text_of(listing)
+    response = client.post(
+        f"/administration/utilisateurs/{former.id}/etat", data={"actif": "non", "csrf_token": _token(page)}
+    )
+    assert response.status_code == 302
+    assert other.get("/tableau-de-bord").status_code == 302  # their open session ends
+    assert login(other, "ancien").status_code == 401
+    own = client.post(
+        f"/administration/utilisateurs/{lea.id}/etat", data={"actif": "non", "csrf_token": _token(page)}
+    )
+    assert own.status_code == 422
+    assert "Vous ne pouvez pas désactiver votre propre compte." in text_of(own)

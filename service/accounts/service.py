@@ -17,7 +17,7 @@ from service.config import current_settings
 from service.errors import InvalidInputError, NotFoundError, TooManyAttemptsError
 from service.extensions import db
 from service.models import Centre, LoginAttempt, Role, User, UserRole
-from service.models.tenancy import ALL_CENTRES, bind_centre, unbind_centre
+from service.models.tenancy import ALL_CENTRES, bind_centre, get_in_centre, unbind_centre
 from service.permissions import require_role
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{2,79}$")
@@ -183,6 +183,23 @@ def check_password_strength(password: str) -> None:
     minimum = current_settings().PASSWORD_MIN_LENGTH
     if len(password) < minimum:
         raise InvalidInputError(f"Le mot de passe doit compter au moins {minimum} caractères.")
+
+
+def set_active(*, actor: User, user_id: int, active: bool) -> User:
+    """Close or reopen an account of the centre; an administrator cannot close their own."""
+    require_role(actor, Role.ADMIN)
+    user = get_in_centre(db.session(), User, user_id, actor.centre_id)
+    if user is None:
+        raise NotFoundError("Ce compte n'existe pas dans votre centre.")
+    if user.id == actor.id and not active:
+        raise InvalidInputError("Vous ne pouvez pas désactiver votre propre compte.")
+    user.active = active
+    audit.record(
+        action="utilisateur.réactivation" if active else "utilisateur.désactivation",
+        subject_type="utilisateur", subject_id=user.id, actor=actor,
+    )  # fmt: skip
+    db.session.commit()
+    return user
 
 
 def require_admin(*, actor: User) -> None:

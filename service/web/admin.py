@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -55,6 +55,15 @@ def new_user() -> Response | str | tuple[str, int]:
     accounts.require_admin(actor=current_user)  # the page itself is for administrators
     status = 422 if form.errors else 200
     return render_template("admin/new_user.html", form=form), status
+
+
+@bp.route("/utilisateurs/<int:user_id>/etat", methods=["POST"])
+@login_required
+def set_user_active(user_id: int) -> Response:
+    active = request.form.get("actif") == "oui"
+    user = accounts.set_active(actor=current_user, user_id=user_id, active=active)
+    flash(f"Le compte « {user.username} » est {'réactivé' if active else 'désactivé'}.", "success")
+    return redirect(url_for("admin.users"))
 
 
 @bp.route("/journal")

@@ -41,6 +41,7 @@ def run_command(host: str, port: int, debug: bool) -> None:
     """Servir l'application (et ses tâches planifiées, sauf ENTRAIDE_SCHEDULER_IN_PROCESS=false)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     _log_to_console()
+    _deploy_at_start()
     # Under the reloader the code runs twice: only the serving child starts the scheduler.
     if current_settings().SCHEDULER_IN_PROCESS and (
         not debug or os.environ.get("WERKZEUG_RUN_MAIN") == "true"
@@ -54,8 +55,21 @@ def run_command(host: str, port: int, debug: bool) -> None:
 def worker_command() -> None:
     """Exécuter seulement les tâches planifiées (échéances, courriels, récapitulatif)."""
     _log_to_console()
+    _deploy_at_start()
     click.echo("Entraide : tâches planifiées en cours d'exécution (Ctrl+C pour arrêter).")
     runner.run_worker(current_app._get_current_object())  # type: ignore[attr-defined]
+
+
+def _deploy_at_start() -> None:
+    """Load workflows/ at start: a changed diagram becomes a new version, a broken set stops the start."""
+    try:
+        for item in deployment.deploy_folder(deployed_by="démarrage"):
+            if item.created:
+                click.echo(f"Processus {item.key} : version {item.version} déployée.")
+    except registry.DiagramError as error:
+        for problem in error.problems:
+            click.echo(f"ERREUR {problem}", err=True)
+        raise SystemExit(1) from error
 
 
 def _log_to_console() -> None:

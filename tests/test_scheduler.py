@@ -65,3 +65,22 @@ def test_the_scheduler_gets_every_job_of_the_table(app: Flask) -> None:
 
 def test_the_factory_starts_no_scheduler(app: Flask) -> None:
     assert not [thread for thread in threading.enumerate() if "APScheduler" in thread.name]
+
+
+def test_run_deploys_the_diagrams_and_refuses_a_broken_set(
+    app: Flask, started: list[Flask], monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    import shutil
+
+    from service import deployment
+    from service.paths import WORKFLOWS_DIR
+
+    folder = tmp_path / "workflows"
+    shutil.copytree(WORKFLOWS_DIR, folder)
+    (folder / "forms" / "versement.json").unlink()
+    original = deployment.deploy_folder
+    monkeypatch.setattr(deployment, "deploy_folder", lambda **kwargs: original(**kwargs, folder=folder))
+    result = app.test_cli_runner().invoke(args=["run"])
+    assert result.exit_code == 1
+    assert "ERREUR secours_urgence.bpmn (élément « payer ») : formulaire introuvable" in result.output
+    assert started == []  # nothing serves on a broken set

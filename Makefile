@@ -9,10 +9,9 @@ CHROMIUM := /usr/bin/chromium
 
 .PHONY: run test test-sqlite test-postgresql lint bench setup setup-dev assets system-packages clean
 
-## run: set everything up, migrate, deploy the diagrams, seed the demo data, serve on http://127.0.0.1:$(PORT)
+## run: set everything up, migrate, seed the demo data (diagrams are deployed at start), serve on http://127.0.0.1:$(PORT)
 run: setup
 	$(BIN)/entraide db upgrade
-	$(BIN)/entraide workflows deploy
 	$(BIN)/entraide demo seed
 	$(BIN)/entraide run --host 127.0.0.1 --port $(PORT)
 

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 
@@ -124,6 +125,11 @@ def current_settings() -> Settings:
     return settings
 
 
+def local_zone() -> ZoneInfo:
+    """The centre's time zone: storage is UTC, people see and count days in this one."""
+    return ZoneInfo(current_settings().TIMEZONE)
+
+
 def _read_file(path: Path) -> dict[str, Any]:
     if not path.exists():
         return {}
@@ -189,8 +195,6 @@ def _validate(settings: Settings, instance_path: Path) -> Settings:
     if not 0 < settings.SMTP_PORT < 65536:
         raise ConfigError(f"{ENV_PREFIX}SMTP_PORT doit être un port valide (1 à 65535)")
     try:
-        from zoneinfo import ZoneInfo
-
         ZoneInfo(settings.TIMEZONE)
     except (KeyError, ValueError) as exc:
         raise ConfigError(f"{ENV_PREFIX}TIMEZONE inconnu : « {settings.TIMEZONE} »") from exc

@@ -6,12 +6,11 @@ import functools
 from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from weasyprint import CSS, HTML
 
-from service.config import current_settings
+from service.config import local_zone
 from service.money import euros
 from service.paths import PDF_DIR
 
@@ -22,7 +21,7 @@ _MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "ao
 def date_long(moment: date | datetime) -> str:
     """23 novembre 2026, in the centre's time zone."""
     if isinstance(moment, datetime):
-        moment = moment.astimezone(ZoneInfo(current_settings().TIMEZONE)).date()
+        moment = moment.astimezone(local_zone()).date()
     day = "1er" if moment.day == 1 else str(moment.day)
     return f"{day} {_MONTHS[moment.month - 1]} {moment.year}"
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
 from service import clock
-from service.config import current_settings
+from service.config import current_settings, local_zone
 from service.documents import service as documents
 from service.dossiers import pieces
 from service.dossiers.numbering import decision_number
@@ -55,7 +54,7 @@ def evaluate(dossier: Dossier, values: dict[str, Any], actor: User) -> dict[str,
 
 def granted_this_year(dossier: Dossier) -> int:
     """What the household already received in urgent relief this calendar year (Paris time)."""
-    zone = ZoneInfo(current_settings().TIMEZONE)
+    zone = local_zone()
     year = clock.now().astimezone(zone).year
     start, end = datetime(year, 1, 1, tzinfo=zone), datetime(year + 1, 1, 1, tzinfo=zone)
     total = db.session.scalar(

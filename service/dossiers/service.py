@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from service import clock
 from service.audit import service as audit
-from service.config import current_settings
+from service.config import local_zone
 from service.documents import service as documents
 from service.dossiers.aids import AIDS
 from service.dossiers.numbering import dossier_number
@@ -47,7 +46,7 @@ def open_request(*, actor: User, person_id: int, aid_type: AidType, reason: str)
     if not reason.strip():
         raise InvalidInputError("Indiquez l'objet de la demande.")
     now = clock.now()
-    year = now.astimezone(ZoneInfo(current_settings().TIMEZONE)).year
+    year = now.astimezone(local_zone()).year
     dossier = Dossier(
         centre_id=actor.centre_id,
         number=dossier_number(centre_id=actor.centre_id, year=year),

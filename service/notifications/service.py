@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Row, or_, select
 
 from service import clock
-from service.config import current_settings
+from service.config import current_settings, local_zone
 from service.errors import InvalidInputError, NotFoundError
 from service.extensions import db
 from service.models import AidType, Dossier, HumanTask, MailStatus, OutboxMessage, Role, User, UserRole
@@ -174,7 +173,7 @@ def resend(*, actor: User, message_id: int) -> OutboxMessage:
 
 def daily_digest() -> int:
     """Mail each agent their overdue and due-today tasks, on working days; return how many were queued."""
-    zone = ZoneInfo(current_settings().TIMEZONE)
+    zone = local_zone()
     today = clock.now().astimezone(zone).date()
     if today.weekday() >= 5:
         return 0

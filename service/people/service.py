@@ -7,13 +7,12 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, select
 
 from service import clock
 from service.audit import service as audit
-from service.config import current_settings
+from service.config import local_zone
 from service.errors import InvalidInputError, NotFoundError
 from service.extensions import db
 from service.models import BudgetKind, BudgetLine, HouseholdMember, Person, Relationship, Role, User
@@ -191,4 +190,4 @@ def budget(person: Person) -> BudgetSummary:
 
 def today() -> date:
     """Today in the centre's time zone."""
-    return clock.now().astimezone(ZoneInfo(current_settings().TIMEZONE)).date()
+    return clock.now().astimezone(local_zone()).date()

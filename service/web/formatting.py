@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from flask import Flask
 
-from service.config import current_settings
+from service.config import local_zone
 from service.money import euros
 
 
@@ -20,7 +19,7 @@ def init_app(app: Flask) -> None:
 
 def datetime_fr(moment: datetime) -> str:
     """23/11/2026 à 14:05, in the centre's time zone."""
-    local = moment.astimezone(ZoneInfo(current_settings().TIMEZONE))
+    local = moment.astimezone(local_zone())
     return local.strftime("%d/%m/%Y à %H:%M")
 
 

@@ -52,6 +52,25 @@ class Settings:
     SECOURS_DELEGATION_CEILING_CENTS: int = 30000
     # ISO 8601 durations: the delegate's decision deadline (then the head of service is alerted).
     SECOURS_DECISION_DELAY: str = "PT48H"
+    # Yearly ceilings per household and aid (règlement des aides facultatives), checked at each decision.
+    SECOURS_ANNUAL_CEILING_CENTS: int = 80000
+    COLIS_ANNUAL_CEILING_CENTS: int = 24000
+    CHEQUES_ANNUAL_CEILING_CENTS: int = 40000
+    PRET_ANNUAL_CEILING_CENTS: int = 170000
+    # Food parcels: the value a parcel counts for (ceiling, statistics), and where they are picked up
+    # (distribution points separated by ";").
+    COLIS_PARCEL_VALUE_CENTS: int = 2000
+    DISTRIBUTION_POINTS: str = "Épicerie solidaire, 4 rue des Tilleuls;Mairie annexe du quartier des Prés"
+    # Support cheques: the delegate decides alone up to this amount; above it, the committee.
+    CHEQUES_DELEGATION_CEILING_CENTS: int = 15000
+    # Interest-free loans: the amounts the règlement allows, and the reminder after an unpaid due date.
+    PRET_MIN_CENTS: int = 30000
+    PRET_MAX_CENTS: int = 170000
+    PRET_REMINDER_DELAY: str = "P10D"
+    # Legal aid (L131-1 CASF): forwarded within one month of filing; warned, then escalated before.
+    LEGAL_AID_TRANSMISSION_DELAY: str = "P1M"
+    LEGAL_AID_WARNING_DELAY: str = "P21D"
+    LEGAL_AID_ESCALATION_DELAY: str = "P28D"
     # Silence vaut rejet (L231-4 CRPA): an undecided request is implicitly rejected two months after filing;
     # the instructing agent is warned this long after filing.
     SILENCE_ALERT_DELAY: str = "P6W"
@@ -78,6 +97,10 @@ _DURATION_SETTINGS = (
     "SILENCE_ALERT_DELAY",
     "PIECES_REMINDER_DELAY",
     "PIECES_CLOSURE_DELAY",
+    "PRET_REMINDER_DELAY",
+    "LEGAL_AID_TRANSMISSION_DELAY",
+    "LEGAL_AID_WARNING_DELAY",
+    "LEGAL_AID_ESCALATION_DELAY",
 )
 _POSITIVE_SETTINGS = (
     "SESSION_LIFETIME_HOURS",
@@ -86,6 +109,14 @@ _POSITIVE_SETTINGS = (
     "LOGIN_LOCKOUT_MINUTES",
     "PASSWORD_MIN_LENGTH",
     "SECOURS_DELEGATION_CEILING_CENTS",
+    "SECOURS_ANNUAL_CEILING_CENTS",
+    "COLIS_ANNUAL_CEILING_CENTS",
+    "CHEQUES_ANNUAL_CEILING_CENTS",
+    "PRET_ANNUAL_CEILING_CENTS",
+    "COLIS_PARCEL_VALUE_CENTS",
+    "CHEQUES_DELEGATION_CEILING_CENTS",
+    "PRET_MIN_CENTS",
+    "PRET_MAX_CENTS",
     "WAKE_INTERVAL_SECONDS",
     "WAKE_MAX_PER_RUN",
     "MAIL_INTERVAL_SECONDS",
@@ -123,6 +154,11 @@ def current_settings() -> Settings:
     """Return the settings of the running application."""
     settings: Settings = current_app.extensions["entraide.settings"]
     return settings
+
+
+def distribution_points(settings: Settings) -> list[str]:
+    """The food-parcel distribution points, in the order the settings give them."""
+    return [point.strip() for point in settings.DISTRIBUTION_POINTS.split(";") if point.strip()]
 
 
 def local_zone() -> ZoneInfo:
@@ -192,6 +228,10 @@ def _validate(settings: Settings, instance_path: Path) -> Settings:
     for name in _DURATION_SETTINGS:
         if not _ISO_DURATION.match(getattr(settings, name)):
             raise ConfigError(f"{ENV_PREFIX}{name} doit être une durée ISO 8601 (ex. PT48H, P15D)")
+    if settings.PRET_MIN_CENTS > settings.PRET_MAX_CENTS:
+        raise ConfigError(f"{ENV_PREFIX}PRET_MIN_CENTS ne peut dépasser {ENV_PREFIX}PRET_MAX_CENTS")
+    if not distribution_points(settings):
+        raise ConfigError(f"{ENV_PREFIX}DISTRIBUTION_POINTS doit nommer au moins un point de distribution")
     if not 0 < settings.SMTP_PORT < 65536:
         raise ConfigError(f"{ENV_PREFIX}SMTP_PORT doit être un port valide (1 à 65535)")
     try:

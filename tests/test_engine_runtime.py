@@ -78,10 +78,13 @@ def test_changed_diagram_makes_a_new_version_and_running_dossiers_keep_theirs(
     bpmn.write_text(bpmn.read_text().replace('name="Notifier la décision"', 'name="Informer la personne"'))
 
     changes = deployment.deploy_folder(deployed_by="test", folder=folder)
-    assert {(d.key, d.version, d.created) for d in changes} == {
+    assert {
+        (d.key, d.version, d.created) for d in changes if d.key in {"secours_urgence", "pieces_manquantes"}
+    } == {
         ("secours_urgence", v1.version + 1, True),
         ("pieces_manquantes", 1, False),  # untouched: no new version
     }
+    assert [d.key for d in changes if d.created] == ["secours_urgence"]  # the other aids are untouched too
     again = deployment.deploy_folder(deployed_by="test", folder=folder)
     assert {d.created for d in again} == {False}
 

@@ -12,7 +12,7 @@ from service.audit import service as audit
 from service.documents.rendering import render_pdf
 from service.errors import NotFoundError, PermissionDeniedError
 from service.extensions import db
-from service.models import Centre, Document, Dossier, Role, User
+from service.models import Centre, Document, Dossier, IssuedCheque, Role, User
 from service.models.tenancy import get_in_centre
 
 # Who may read a dossier's documents: as for the dossier itself, never the IT administrator.
@@ -20,10 +20,9 @@ READING_ROLES = tuple(role for role in Role if role is not Role.ADMIN)
 _PAYMENT_MODES = {"bon": "sous forme de bon d'achat", "virement": "par virement", "cheque": "par chèque"}
 
 
-def issue_decision_letter(*, dossier: Dossier, author: User, number: str) -> Document:
+def issue_decision_letter(*, dossier: Dossier, author: User, number: str, grant_text: str = "") -> Document:
     """Print the decision on the dossier and keep it; the caller's transaction commits it."""
-    centre = db.session.get(Centre, dossier.centre_id)
-    assert centre is not None  # noqa: S101 - every dossier has its centre
+    centre = _centre_of(dossier)
     delegated = bool(number)
     context = {
         "title": f"Décision — dossier {dossier.number}",
@@ -33,6 +32,7 @@ def issue_decision_letter(*, dossier: Dossier, author: User, number: str) -> Doc
         "number": number,
         "issued_on": clock.now(),
         "payment_modes": _PAYMENT_MODES,
+        "grant_text": grant_text,
         "signatory_name": author.full_name if delegated else centre.president_name,
         "signatory_title": author.title if delegated else centre.president_title,
     }
@@ -45,6 +45,35 @@ def issue_decision_letter(*, dossier: Dossier, author: User, number: str) -> Doc
         content=render_pdf("decision.html", context),
         filename=f"decision-{dossier.number}{'-' + number if number else ''}.pdf",
     )
+
+
+def issue_cheque_receipt(*, dossier: Dossier, author: User, cheques: Sequence[IssuedCheque]) -> Document:
+    """The hand-over receipt the person signs: every cheque by series, number, nature and face value."""
+    context = {
+        "title": f"Reçu de remise de chèques — dossier {dossier.number}",
+        "centre": _centre_of(dossier),
+        "dossier": dossier,
+        "person": dossier.person,
+        "author": author,
+        "issued_on": clock.now(),
+        "cheques": cheques,
+        "total_cents": sum(cheque.book.face_value_cents for cheque in cheques),
+    }
+    return _record(
+        kind="recu_cheques",
+        number="",
+        title=f"Reçu de remise de chèques — dossier {dossier.number}",
+        dossier=dossier,
+        author=author,
+        content=render_pdf("recu_cheques.html", context),
+        filename=f"recu-cheques-{dossier.number}.pdf",
+    )
+
+
+def _centre_of(dossier: Dossier) -> Centre:
+    centre = db.session.get(Centre, dossier.centre_id)
+    assert centre is not None  # noqa: S101 - every dossier has its centre
+    return centre
 
 
 def _record(

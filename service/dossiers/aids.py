@@ -1,10 +1,14 @@
-"""Each aid's module: its start data, its task hooks, its form prefills."""
+"""Each aid's module: its start data, its task hooks, its form prefills and choices."""
 
 from __future__ import annotations
 
 from types import ModuleType
 
-from service.dossiers import secours_urgence
+from service.dossiers import cheque_accompagnement, colis_alimentaire, secours_urgence
 from service.models import AidType
 
-AIDS: dict[AidType, ModuleType] = {AidType.SECOURS_URGENCE: secours_urgence}
+AIDS: dict[AidType, ModuleType] = {
+    AidType.SECOURS_URGENCE: secours_urgence,
+    AidType.COLIS_ALIMENTAIRE: colis_alimentaire,
+    AidType.CHEQUE_ACCOMPAGNEMENT: cheque_accompagnement,
+}

@@ -17,12 +17,14 @@ def start_data() -> dict[str, Any]:
     }
 
 
-def record(dossier: Dossier, values: dict[str, Any], actor: User) -> dict[str, Any]:
+def record(dossier: Dossier, values: dict[str, Any], actor: User, process: dict[str, Any]) -> dict[str, Any]:
     """A request or a reminder sent: the audit keeps it, the process only moves on."""
     return {}
 
 
-def received(dossier: Dossier, values: dict[str, Any], actor: User) -> dict[str, Any]:
+def received(
+    dossier: Dossier, values: dict[str, Any], actor: User, process: dict[str, Any]
+) -> dict[str, Any]:
     return {"pieces_recues": True}
 
 

@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
-
 from service import clock
-from service.config import current_settings, local_zone
-from service.documents import service as documents
-from service.dossiers import pieces
-from service.dossiers.numbering import decision_number
+from service.config import current_settings
+from service.dossiers import ceilings, decisions, pieces
+from service.dossiers.hooks import TaskHook, no_choices
 from service.engine.durations import parse_duration
 from service.errors import InvalidInputError
-from service.extensions import db
-from service.models import AidType, Dossier, DossierStatus, User
+from service.models import Dossier, DossierStatus, User
 from service.money import euros, euros_input
 from service.people import service as people
-
-TaskHook = Callable[[Dossier, dict[str, Any], User], dict[str, Any]]
 
 
 def start_data(filed_at: datetime) -> dict[str, Any]:
@@ -29,13 +22,16 @@ def start_data(filed_at: datetime) -> dict[str, Any]:
     alert_at = parse_duration(settings.SILENCE_ALERT_DELAY).after(filed_at)
     return {
         "plafond_delegation_cents": settings.SECOURS_DELEGATION_CEILING_CENTS,
+        "plafond_annuel_cents": settings.SECOURS_ANNUAL_CEILING_CENTS,
         "delai_decision": settings.SECOURS_DECISION_DELAY,
         "alerte_silence_le": alert_at.isoformat(),
         **pieces.start_data(),
     }
 
 
-def evaluate(dossier: Dossier, values: dict[str, Any], actor: User) -> dict[str, Any]:
+def evaluate(
+    dossier: Dossier, values: dict[str, Any], actor: User, process: dict[str, Any]
+) -> dict[str, Any]:
     dossier.situation = values["situation"]
     dossier.need_kind = values["nature_besoin"]
     dossier.amount_requested_cents = values["montant_cents"]
@@ -48,26 +44,8 @@ def evaluate(dossier: Dossier, values: dict[str, Any], actor: User) -> dict[str,
         "pieces_a_demander": missing,
         "montant_cents": values["montant_cents"],
         "rav_jour_cents": summary.rav_per_day_cents,
-        "deja_accorde_annee_cents": granted_this_year(dossier),
+        "deja_accorde_annee_cents": ceilings.granted_this_year(dossier),
     }
-
-
-def granted_this_year(dossier: Dossier) -> int:
-    """What the household already received in urgent relief this calendar year (Paris time)."""
-    zone = local_zone()
-    year = clock.now().astimezone(zone).year
-    start, end = datetime(year, 1, 1, tzinfo=zone), datetime(year + 1, 1, 1, tzinfo=zone)
-    total = db.session.scalar(
-        select(func.coalesce(func.sum(Dossier.amount_granted_cents), 0)).where(
-            Dossier.person_id == dossier.person_id,
-            Dossier.aid_type == AidType.SECOURS_URGENCE,
-            Dossier.id != dossier.id,
-            Dossier.decision == "accord",
-            Dossier.decided_at >= start,
-            Dossier.decided_at < end,
-        )
-    )
-    return int(total or 0)
 
 
 def _decide(
@@ -86,31 +64,36 @@ def _decide(
                 f"Au-delà de {euros(ceiling_cents)}, plafond de la délégation, "
                 "la décision revient à la commission."
             )
-    dossier.decision = decision
-    dossier.amount_granted_cents = granted
-    dossier.decision_reason = values.get("motif", "")
-    dossier.decided_by_id = actor.id
-    dossier.decided_at = clock.now()
-    dossier.status = DossierStatus.ACCORDE if decision == "accord" else DossierStatus.REFUSE
-    delegated = ceiling_cents is not None
-    number = decision_number(centre_id=dossier.centre_id, year=people.today().year) if delegated else ""
-    documents.issue_decision_letter(dossier=dossier, author=actor, number=number)
+    decisions.record_decision(
+        dossier,
+        decision=decision,
+        granted_cents=granted,
+        reason=values.get("motif", ""),
+        actor=actor,
+        delegated=ceiling_cents is not None,
+    )
     return {"decision": decision, "montant_accorde_cents": granted}
 
 
-def decide_under_delegation(dossier: Dossier, values: dict[str, Any], actor: User) -> dict[str, Any]:
+def decide_under_delegation(
+    dossier: Dossier, values: dict[str, Any], actor: User, process: dict[str, Any]
+) -> dict[str, Any]:
     return _decide(dossier, values, actor, ceiling_cents=current_settings().SECOURS_DELEGATION_CEILING_CENTS)
 
 
-def decide_in_committee(dossier: Dossier, values: dict[str, Any], actor: User) -> dict[str, Any]:
+def decide_in_committee(
+    dossier: Dossier, values: dict[str, Any], actor: User, process: dict[str, Any]
+) -> dict[str, Any]:
     return _decide(dossier, values, actor, ceiling_cents=None)
 
 
-def notify(dossier: Dossier, values: dict[str, Any], actor: User) -> dict[str, Any]:
+def notify(dossier: Dossier, values: dict[str, Any], actor: User, process: dict[str, Any]) -> dict[str, Any]:
     return {"notifie_le": values["date_notification"], "moyen_notification": values["moyen"]}
 
 
-def record_payment(dossier: Dossier, values: dict[str, Any], actor: User) -> dict[str, Any]:
+def record_payment(
+    dossier: Dossier, values: dict[str, Any], actor: User, process: dict[str, Any]
+) -> dict[str, Any]:
     paid = values["montant_verse_cents"]
     granted = dossier.amount_granted_cents or 0
     if paid > granted:
@@ -123,7 +106,7 @@ def record_payment(dossier: Dossier, values: dict[str, Any], actor: User) -> dic
     return {}
 
 
-def prefill(task_name: str, dossier: Dossier) -> dict[str, str]:
+def prefill(task_name: str, dossier: Dossier, process: dict[str, Any]) -> dict[str, str]:
     """What a form shows before the agent types: the amounts already known."""
     if task_name in {"decider_delegation", "decider_commission"} and dossier.amount_requested_cents:
         return {"montant_accorde_cents": euros_input(dossier.amount_requested_cents)}
@@ -135,11 +118,15 @@ def prefill(task_name: str, dossier: Dossier) -> dict[str, str]:
     return {}
 
 
-def acknowledge_silence_alert(dossier: Dossier, values: dict[str, Any], actor: User) -> dict[str, Any]:
+def acknowledge_silence_alert(
+    dossier: Dossier, values: dict[str, Any], actor: User, process: dict[str, Any]
+) -> dict[str, Any]:
     return {}
 
 
-def handle_late_decision(dossier: Dossier, values: dict[str, Any], actor: User) -> dict[str, Any]:
+def handle_late_decision(
+    dossier: Dossier, values: dict[str, Any], actor: User, process: dict[str, Any]
+) -> dict[str, Any]:
     return {"suite_retard": values["suite_retard"]}
 
 
@@ -153,3 +140,6 @@ HOOKS: dict[str, TaskHook] = {
     "notifier": notify,
     "payer": record_payment,
 }
+
+
+choices = no_choices

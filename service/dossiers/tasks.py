@@ -14,6 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from service import clock
 from service.audit import service as audit
+from service.dossiers import ceilings
 from service.dossiers.aids import AIDS
 from service.dossiers.service import follow
 from service.engine import registry, runtime, worklist
@@ -101,6 +102,7 @@ class TaskPage:
     schema: dict[str, Any]
     process_data: dict[str, Any]
     prefill: dict[str, str]
+    ceiling: ceilings.CeilingUse | None = None
 
 
 def task_page(*, actor: User, task_id: int) -> TaskPage:
@@ -109,8 +111,23 @@ def task_page(*, actor: User, task_id: int) -> TaskPage:
     dossier = task.dossier
     form = registry.task_form(task.instance.definition, task.form_key)
     data = runtime.task_data(task) if task.is_open else {}
-    prefill = AIDS[dossier.aid_type].prefill(task.task_name, dossier) if dossier else {}
-    return TaskPage(task, dossier, form.schema, data, prefill)
+    schema = form.schema
+    if dossier is None:
+        return TaskPage(task, None, schema, data, {})
+    aid = AIDS[dossier.aid_type]
+    prefill = aid.prefill(task.task_name, dossier, data)
+    schema = _with_choices(schema, aid.choices(task.task_name, dossier))
+    return TaskPage(task, dossier, schema, data, prefill, ceilings.use_of(dossier))
+
+
+def _with_choices(schema: dict[str, Any], choices: Mapping[str, Sequence[tuple[str, str]]]) -> dict[str, Any]:
+    """The schema with the choices only the service knows (stock, directory) offered as a list."""
+    if not choices:
+        return schema
+    properties = dict(schema["properties"])
+    for name, options in choices.items():
+        properties[name] = {**properties[name], "oneOf": [{"const": v, "title": t} for v, t in options]}
+    return {**schema, "properties": properties}
 
 
 def claim_task(*, actor: User, task_id: int) -> HumanTask:
@@ -164,10 +181,13 @@ def _complete_task(actor: User, task_id: int, form: Mapping[str, str]) -> Comple
     if errors:
         raise FormInvalidError(errors)
     dossier = task.dossier
-    data = dict(values)
-    if dossier is not None:
-        data = AIDS[dossier.aid_type].HOOKS[task.task_name](dossier, values, actor)
-    advance = runtime.complete(task=task, data=data, actor=actor)
+    if dossier is None:
+        advance = runtime.complete(task=task, data=dict(values), actor=actor)
+    else:
+        hook = AIDS[dossier.aid_type].HOOKS[task.task_name]
+        advance = runtime.complete(
+            task=task, actor=actor, apply=lambda process: hook(dossier, values, actor, process)
+        )
     follow(advance)
     _record_task_event("tâche.terminée", task, actor, _summary(values))
     completed = CompletedTask(task.title, task.dossier_id)  # read before the commit expires the row

@@ -127,4 +127,6 @@ def _explain(error: Any, schema: dict[str, Any], values: dict[str, Any]) -> list
         "enum": "Choisissez une des valeurs proposées.",
         "const": "Choisissez une des valeurs proposées.",
     }
+    if error.validator == "const" and field.get("type") == "boolean":
+        return [(name, "Cochez cette case pour continuer.")]
     return [(name, messages.get(error.validator, "Valeur invalide."))]

@@ -21,6 +21,7 @@ from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
 from sqlalchemy import func, select
 
 from service import clock
+from service.engine.decision_tables import check_unique_tables
 from service.engine.durations import parse_duration
 from service.engine.forms import FormSchemaError, TaskForm, check_form_schema, form_source_name
 from service.engine.scripting import UnsafeExpressionError, check_source
@@ -103,6 +104,9 @@ def check_sources(sources: dict[str, str]) -> list[CheckedProcess]:
         for name in sorted(name for name in sources if name.endswith(suffix)):
             _add(parser, name, sources[name], problems)
     processes = [] if problems else _check_processes(parser, sources, problems)
+    for name in sorted(name for name in sources if name.endswith(".dmn")):  # one answer per UNIQUE table
+        for table_problem in check_unique_tables(name, sources[name]):
+            problems.append(Problem(table_problem.file, table_problem.element, table_problem.message))
     if problems:
         raise DiagramError(problems)
     return processes

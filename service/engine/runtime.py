@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -67,8 +68,18 @@ def load(instance: ProcessInstance) -> BpmnWorkflow:
     return workflow
 
 
-def complete(*, task: HumanTask, data: dict[str, Any], actor: User) -> Advance:
-    """Complete a human task with its data, run the engine, save; a lost race raises ConflictError."""
+def complete(
+    *,
+    task: HumanTask,
+    actor: User,
+    data: dict[str, Any] | None = None,
+    apply: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+) -> Advance:
+    """Complete a human task with its data, run the engine, save; a lost race raises ConflictError.
+
+    `apply`, when given, receives what the task sees of the process data and returns the data to add:
+    the domain's hook runs on the loaded instance, with no second load.
+    """
     worklist.check_can_work_on(task, actor)
     instance = task.instance
     workflow = load(instance)
@@ -76,7 +87,9 @@ def complete(*, task: HumanTask, data: dict[str, Any], actor: User) -> Advance:
     if engine_task is None or engine_task.state != TaskState.READY:
         raise ConflictError("Cette tâche n'est plus à faire : le dossier a avancé entre-temps.")
     ready_before = worklist.ready_user_tasks(workflow).keys()
-    engine_task.data.update(data)
+    if apply is not None:
+        data = apply(dict(engine_task.data))
+    engine_task.data.update(data or {})
     _run(workflow, engine_task)
     now = clock.now()
     task.completed_at = now

@@ -51,7 +51,7 @@ def _row_for(instance: ProcessInstance, task: Task, now: datetime) -> HumanTask:
     properties = spec.extensions.get("properties", {})
     due_in = properties.get("due_in", "")
     if due_in and not due_in.startswith("P"):
-        due_in = str(task.data.get(due_in, ""))  # the name of a variable holding the duration
+        due_in = str(task.data.get(due_in, ""))  # the name of a variable holding a duration or an instant
     row = HumanTask(
         centre_id=instance.centre_id,
         instance_id=instance.id,
@@ -62,13 +62,22 @@ def _row_for(instance: ProcessInstance, task: Task, now: datetime) -> HumanTask:
         title=spec.bpmn_name or spec.bpmn_id,
         role=spec.lane,
         form_key=properties.get("form", ""),
-        due_at=parse_duration(due_in).after(now) if due_in else None,
+        due_at=_due_at(due_in, now),
         mail_role=properties.get("mail_role") == "true",
         created_at=now,
     )
     if "dossier" not in inspect(instance).unloaded and instance.dossier is not None:
         row.dossier = instance.dossier  # already read with the instance: its mail needs no other query
     return row
+
+
+def _due_at(due_in: str, now: datetime) -> datetime | None:
+    """A task's due instant: a duration from now ("P2D"), or an instant the process computed (ISO 8601)."""
+    if not due_in:
+        return None
+    if due_in.startswith("P"):
+        return parse_duration(due_in).after(now)
+    return datetime.fromisoformat(due_in)
 
 
 def check_can_work_on(task: HumanTask, actor: User) -> None:

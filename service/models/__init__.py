@@ -3,10 +3,14 @@
 from service.models.account import LoginAttempt, Role, User, UserRole
 from service.models.audit import AuditEvent, AuditLogAppendOnlyError
 from service.models.base import Base, UtcDateTime
+from service.models.cheques import ChequeBook, ChequeNature, IssuedCheque
 from service.models.document import Counter, Document, DocumentIsARecordError
 from service.models.dossier import AidType, Dossier, DossierStatus
+from service.models.legal_aid import Authority, AuthorityKind, LegalAidRequest
+from service.models.loans import Loan, LoanInstallment, LoanRepayment, LoanSchedule
 from service.models.organisation import Centre, CentreKind, Commune, Quartier
 from service.models.outbox import MailStatus, OutboxMessage
+from service.models.parcels import Parcel, ParcelStatus
 from service.models.people import BudgetKind, BudgetLine, HouseholdMember, Person, Relationship
 from service.models.tenancy import CentreScoped
 from service.models.workflow import HumanTask, InstanceStatus, ProcessDefinition, ProcessInstance
@@ -15,12 +19,16 @@ __all__ = [
     "AidType",
     "AuditEvent",
     "AuditLogAppendOnlyError",
+    "Authority",
+    "AuthorityKind",
     "Base",
     "BudgetKind",
     "BudgetLine",
     "Centre",
     "CentreKind",
     "CentreScoped",
+    "ChequeBook",
+    "ChequeNature",
     "Commune",
     "Counter",
     "Document",
@@ -30,9 +38,17 @@ __all__ = [
     "HouseholdMember",
     "HumanTask",
     "InstanceStatus",
+    "IssuedCheque",
+    "LegalAidRequest",
+    "Loan",
+    "LoanInstallment",
+    "LoanRepayment",
+    "LoanSchedule",
     "LoginAttempt",
     "MailStatus",
     "OutboxMessage",
+    "Parcel",
+    "ParcelStatus",
     "Person",
     "ProcessDefinition",
     "ProcessInstance",

@@ -15,10 +15,23 @@ from service.models.tenancy import CentreScoped
 
 class AidType(enum.StrEnum):
     SECOURS_URGENCE = "secours_urgence"
+    COLIS_ALIMENTAIRE = "colis_alimentaire"
+    CHEQUE_ACCOMPAGNEMENT = "cheque_accompagnement"
+    PRET_SANS_INTERET = "pret_sans_interet"
+    AIDE_SOCIALE_LEGALE = "aide_sociale_legale"
 
     @property
     def label(self) -> str:
-        return {"secours_urgence": "Secours d'urgence"}[self.value]
+        return _AID_LABELS[self]
+
+
+_AID_LABELS = {
+    AidType.SECOURS_URGENCE: "Secours d'urgence",
+    AidType.COLIS_ALIMENTAIRE: "Colis alimentaires",
+    AidType.CHEQUE_ACCOMPAGNEMENT: "Chèques d'accompagnement personnalisé",
+    AidType.PRET_SANS_INTERET: "Prêt sans intérêt",
+    AidType.AIDE_SOCIALE_LEGALE: "Aide sociale légale (transmission)",
+}
 
 
 class DossierStatus(enum.StrEnum):
@@ -30,6 +43,8 @@ class DossierStatus(enum.StrEnum):
     VERSE = "verse"
     CLOS = "clos"
     CLASSE_SANS_SUITE = "classe_sans_suite"
+    EN_COURS = "en_cours"  # parcels being picked up, a loan being repaid
+    TRANSMIS = "transmis"  # a legal-aid file sent to the competent authority
 
     @property
     def label(self) -> str:
@@ -45,6 +60,8 @@ _STATUS_LABELS = {
     DossierStatus.CLOS: "Clos",
     DossierStatus.EN_ATTENTE_PIECES: "En attente de pièces",
     DossierStatus.CLASSE_SANS_SUITE: "Classé sans suite",
+    DossierStatus.EN_COURS: "En cours d'exécution",
+    DossierStatus.TRANSMIS: "Transmis à l'autorité compétente",
 }
 
 

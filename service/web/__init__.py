@@ -8,6 +8,7 @@ from service.web import (
     account,
     admin,
     auth,
+    cheques,
     documents,
     dossiers,
     errors,
@@ -25,5 +26,16 @@ def init_app(app: Flask) -> None:
     errors.init_app(app)
     formatting.init_app(app)
     navigation.init_app(app)
-    for blueprint in (auth.bp, home.bp, people.bp, dossiers.bp, tasks.bp, documents.bp, account.bp, admin.bp):
+    blueprints = (
+        auth.bp,
+        home.bp,
+        people.bp,
+        dossiers.bp,
+        tasks.bp,
+        documents.bp,
+        cheques.bp,
+        account.bp,
+        admin.bp,
+    )
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -23,6 +23,9 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("Tableau de bord", "home.dashboard"),
     NavEntry("Tâches", "tasks.index", frozenset(role for role in Role if role is not Role.ADMIN)),
     NavEntry("Personnes", "people.search", frozenset({Role.ACCUEIL, Role.INSTRUCTEUR, Role.RESPONSABLE})),
+    NavEntry(
+        "Chèques", "cheques.stock_page", frozenset({Role.SECRETARIAT, Role.REGISSEUR, Role.RESPONSABLE})
+    ),
     NavEntry("Utilisateurs", "admin.users", frozenset({Role.ADMIN, Role.RESPONSABLE})),
     NavEntry("Journal d'audit", "admin.audit_log", frozenset({Role.ADMIN, Role.RESPONSABLE})),
     NavEntry("Courriels", "admin.mail", frozenset({Role.ADMIN})),

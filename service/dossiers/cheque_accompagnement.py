@@ -1,0 +1,145 @@
+"""Chèques d'accompagnement personnalisé: decision, numbered cheques out of stock, hand-over receipt."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from service.cheques import stock
+from service.config import current_settings
+from service.documents import service as documents
+from service.dossiers import ceilings, decisions, pieces
+from service.dossiers.hooks import Choices, TaskHook
+from service.errors import InvalidInputError
+from service.models import ChequeNature, Dossier, DossierStatus, User
+from service.money import euros, euros_input
+from service.people import service as people
+
+
+def start_data(filed_at: datetime) -> dict[str, Any]:
+    return {
+        "plafond_delegation_cents": current_settings().CHEQUES_DELEGATION_CEILING_CENTS,
+        **pieces.start_data(),
+    }
+
+
+def evaluate(
+    dossier: Dossier, values: dict[str, Any], actor: User, process: dict[str, Any]
+) -> dict[str, Any]:
+    dossier.situation = values["situation"]
+    dossier.need_kind = values["nature"]
+    dossier.amount_requested_cents = values["montant_cents"]
+    dossier.instructor_id = actor.id
+    missing = values.get("pieces_manquantes", "")
+    dossier.status = DossierStatus.EN_ATTENTE_PIECES if missing else DossierStatus.EN_ATTENTE_DECISION
+    return {
+        "pieces_a_demander": missing,
+        "montant_cents": values["montant_cents"],
+        "rav_jour_cents": people.budget(dossier.person).rav_per_day_cents,
+        "deja_accorde_annee_cents": ceilings.granted_this_year(dossier),
+    }
+
+
+def _decide(dossier: Dossier, values: dict[str, Any], actor: User, *, delegated: bool) -> dict[str, Any]:
+    decision = values["decision"]
+    granted = values.get("montant_accorde_cents") if decision == "accord" else None
+    if granted is not None:
+        requested = dossier.amount_requested_cents or 0
+        if granted > requested:
+            raise InvalidInputError(
+                f"Le montant accordé ne peut dépasser le montant demandé ({euros(requested)})."
+            )
+        ceiling = current_settings().CHEQUES_DELEGATION_CEILING_CENTS
+        if delegated and granted > ceiling:
+            raise InvalidInputError(
+                f"Au-delà de {euros(ceiling)}, plafond de la délégation, la décision revient à la commission."
+            )
+    nature = ChequeNature(dossier.need_kind).label.lower()
+    grant = f"des chèques d'accompagnement personnalisé ({nature}) d'une valeur de {euros(granted or 0)}"
+    decisions.record_decision(
+        dossier, decision=decision, granted_cents=granted, reason=values.get("motif", ""), actor=actor,
+        delegated=delegated, grant_text=grant,
+    )  # fmt: skip
+    return {"decision": decision, "montant_accorde_cents": granted}
+
+
+def decide_under_delegation(
+    dossier: Dossier, values: dict[str, Any], actor: User, process: dict[str, Any]
+) -> dict[str, Any]:
+    return _decide(dossier, values, actor, delegated=True)
+
+
+def decide_in_committee(
+    dossier: Dossier, values: dict[str, Any], actor: User, process: dict[str, Any]
+) -> dict[str, Any]:
+    return _decide(dossier, values, actor, delegated=False)
+
+
+def notify(dossier: Dossier, values: dict[str, Any], actor: User, process: dict[str, Any]) -> dict[str, Any]:
+    return {"notifie_le": values["date_notification"]}
+
+
+def take_from_stock(
+    dossier: Dossier, values: dict[str, Any], actor: User, process: dict[str, Any]
+) -> dict[str, Any]:
+    """Numbered cheques leave stock for the dossier, and the receipt to sign is printed."""
+    try:
+        book_id = int(values["carnet"])
+    except ValueError as exc:
+        raise InvalidInputError("Choisissez un carnet de la liste.") from exc
+    cheques = stock.issue(
+        dossier=dossier, book_id=book_id, count=values["nombre"], actor=actor,
+        limit_cents=dossier.amount_granted_cents or 0, nature=dossier.need_kind,
+    )  # fmt: skip
+    documents.issue_cheque_receipt(dossier=dossier, author=actor, cheques=cheques)
+    return {"cheques": [f"{cheque.book.series}-{cheque.number}" for cheque in cheques]}
+
+
+def hand_over(
+    dossier: Dossier, values: dict[str, Any], actor: User, process: dict[str, Any]
+) -> dict[str, Any]:
+    cheques = stock.hand_over(dossier=dossier, actor=actor)
+    dossier.amount_paid_cents = sum(cheque.book.face_value_cents for cheque in cheques)
+    dossier.payment_mode = "cheque_accompagnement"
+    dossier.paid_at = cheques[0].handed_over_at
+    dossier.status = DossierStatus.VERSE
+    return {}
+
+
+def prefill(task_name: str, dossier: Dossier, process: dict[str, Any]) -> dict[str, str]:
+    if task_name in {"decider_delegation", "decider_commission"} and dossier.amount_requested_cents:
+        return {"montant_accorde_cents": euros_input(dossier.amount_requested_cents)}
+    if task_name == "notifier":
+        return {"date_notification": people.today().isoformat()}
+    if task_name == "delivrer_cheques":
+        books = stock.books_for(dossier.need_kind)
+        if books and dossier.amount_granted_cents:
+            count = dossier.amount_granted_cents // books[0].book.face_value_cents
+            return {"carnet": str(books[0].book.id), "nombre": str(min(count, books[0].available))}
+    return {}
+
+
+def choices(task_name: str, dossier: Dossier) -> Choices:
+    if task_name != "delivrer_cheques":
+        return {}
+    return {
+        "carnet": [
+            (
+                str(row.book.id),
+                f"Série {row.book.series} — {row.book.nature.label}, {euros(row.book.face_value_cents)} "
+                f"— {row.available} disponible(s)",
+            )
+            for row in stock.books_for(dossier.need_kind)
+        ]
+    }
+
+
+HOOKS: dict[str, TaskHook] = {
+    **pieces.HOOKS,
+    "evaluer": evaluate,
+    "decider_delegation": decide_under_delegation,
+    "decider_commission": decide_in_committee,
+    "notifier": notify,
+    "delivrer_cheques": take_from_stock,
+    "remettre_cheques": hand_over,
+}

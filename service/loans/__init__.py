@@ -1,0 +1,1 @@
+"""Interest-free loans (prêts sans intérêt): repayment schedules, balances and arrears."""

@@ -107,9 +107,8 @@ def books_for(nature: str) -> list[BookStock]:
 
 
 def _all_rows() -> list[BookStock]:
-    counts = dict(
-        db.session.execute(select(IssuedCheque.book_id, func.count()).group_by(IssuedCheque.book_id)).tuples()
-    )
+    counted = db.session.execute(select(IssuedCheque.book_id, func.count()).group_by(IssuedCheque.book_id))
+    counts = {book_id: int(count) for book_id, count in counted.all()}
     books = db.session.scalars(select(ChequeBook).order_by(ChequeBook.series)).all()
     return [BookStock(book, int(counts.get(book.id, 0)), 0) for book in books]
 

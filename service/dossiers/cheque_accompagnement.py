@@ -100,7 +100,7 @@ def hand_over(
 ) -> dict[str, Any]:
     cheques = stock.hand_over(dossier=dossier, actor=actor)
     dossier.amount_paid_cents = sum(cheque.book.face_value_cents for cheque in cheques)
-    dossier.payment_mode = "cheque_accompagnement"
+    dossier.payment_mode = "cheques_cap"
     dossier.paid_at = cheques[0].handed_over_at
     dossier.status = DossierStatus.VERSE
     return {}

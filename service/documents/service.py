@@ -12,7 +12,7 @@ from service.audit import service as audit
 from service.documents.rendering import render_pdf
 from service.errors import NotFoundError, PermissionDeniedError
 from service.extensions import db
-from service.models import Centre, Document, Dossier, IssuedCheque, Role, User
+from service.models import Centre, Document, Dossier, IssuedCheque, Loan, LoanSchedule, Role, User
 from service.models.tenancy import get_in_centre
 
 # Who may read a dossier's documents: as for the dossier itself, never the IT administrator.
@@ -67,6 +67,34 @@ def issue_cheque_receipt(*, dossier: Dossier, author: User, cheques: Sequence[Is
         author=author,
         content=render_pdf("recu_cheques.html", context),
         filename=f"recu-cheques-{dossier.number}.pdf",
+    )
+
+
+def issue_loan_schedule(*, dossier: Dossier, author: User, loan: Loan, schedule: LoanSchedule) -> Document:
+    """The loan contract with its schedule (version 1), or an amendment with the new schedule."""
+    amendment = schedule.version > 1
+    title = (
+        f"Avenant n° {schedule.version - 1} — prêt du dossier {dossier.number}"
+        if amendment
+        else f"Contrat de prêt et échéancier — dossier {dossier.number}"
+    )
+    context = {
+        "title": title,
+        "centre": _centre_of(dossier),
+        "dossier": dossier,
+        "person": dossier.person,
+        "issued_on": clock.now(),
+        "loan": loan,
+        "schedule": schedule,
+    }
+    return _record(
+        kind="avenant_pret" if amendment else "contrat_pret",
+        number="",
+        title=title,
+        dossier=dossier,
+        author=author,
+        content=render_pdf("echeancier_pret.html", context),
+        filename=f"pret-{dossier.number}-v{schedule.version}.pdf",
     )
 
 

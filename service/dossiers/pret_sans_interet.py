@@ -1,0 +1,166 @@
+"""Prêt sans intérêt: budget study, committee decision, contract and schedule, repayments, amendments."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from service import clock
+from service.documents import service as documents
+from service.dossiers import ceilings, decisions, pieces
+from service.dossiers.hooks import TaskHook, no_choices
+from service.errors import InvalidInputError
+from service.loans import ledger
+from service.models import Dossier, DossierStatus, Loan, User
+from service.money import euros, euros_input
+from service.people import service as people
+
+
+def start_data(filed_at: datetime) -> dict[str, Any]:
+    return dict(pieces.start_data())
+
+
+def study(dossier: Dossier, values: dict[str, Any], actor: User, process: dict[str, Any]) -> dict[str, Any]:
+    ledger.check_amount(values["montant_cents"], values["duree_mois"])
+    dossier.situation = values["situation"]
+    dossier.need_kind = values["objet"]
+    dossier.amount_requested_cents = values["montant_cents"]
+    dossier.instructor_id = actor.id
+    missing = values.get("pieces_manquantes", "")
+    dossier.status = DossierStatus.EN_ATTENTE_PIECES if missing else DossierStatus.EN_ATTENTE_DECISION
+    return {
+        "pieces_a_demander": missing,
+        "montant_cents": values["montant_cents"],
+        "duree_proposee_mois": values["duree_mois"],
+        "rav_jour_cents": people.budget(dossier.person).rav_per_day_cents,
+        "deja_accorde_annee_cents": ceilings.granted_this_year(dossier),
+    }
+
+
+def decide_in_committee(
+    dossier: Dossier, values: dict[str, Any], actor: User, process: dict[str, Any]
+) -> dict[str, Any]:
+    decision = values["decision"]
+    amount, months = values.get("montant_accorde_cents"), values.get("duree_mois")
+    if decision == "accord":  # the form requires both then
+        ledger.check_amount(amount or 0, months or 0)
+    decisions.record_decision(
+        dossier, decision=decision, granted_cents=amount, reason=values.get("motif", ""), actor=actor,
+        delegated=False,
+        grant_text=f"un prêt sans intérêt de {euros(amount or 0)}, remboursable en {months} mensualité(s)",
+    )  # fmt: skip
+    return {"decision": decision, "montant_accorde_cents": amount, "duree_mois": months}
+
+
+def notify(dossier: Dossier, values: dict[str, Any], actor: User, process: dict[str, Any]) -> dict[str, Any]:
+    return {"notifie_le": values["date_notification"]}
+
+
+def draw_up_contract(
+    dossier: Dossier, values: dict[str, Any], actor: User, process: dict[str, Any]
+) -> dict[str, Any]:
+    """The loan and its first schedule exist from here; the contract to sign is printed with it."""
+    loan = ledger.create(
+        dossier=dossier, amount_cents=dossier.amount_granted_cents or 0, months=int(process["duree_mois"]),
+        first_due_on=date.fromisoformat(values["premiere_echeance"]), actor=actor,
+    )  # fmt: skip
+    documents.issue_loan_schedule(
+        dossier=dossier, author=actor, loan=loan, schedule=ledger.current_schedule(loan)
+    )
+    return {}
+
+
+def disburse(
+    dossier: Dossier, values: dict[str, Any], actor: User, process: dict[str, Any]
+) -> dict[str, Any]:
+    loan = _loan(dossier)
+    loan.disbursed_on = date.fromisoformat(values["date_versement"])
+    loan.disbursement_reference = values["reference"]
+    dossier.amount_paid_cents, dossier.paid_at, dossier.payment_mode = (
+        loan.amount_cents,
+        clock.now(),
+        "virement",
+    )
+    dossier.status = DossierStatus.EN_COURS
+    return _follow_up(loan)
+
+
+def record_repayment(
+    dossier: Dossier, values: dict[str, Any], actor: User, process: dict[str, Any]
+) -> dict[str, Any]:
+    loan = _loan(dossier)
+    left = ledger.record_repayment(
+        loan=loan, paid_on=date.fromisoformat(values["date_paiement"]), amount_cents=values["montant_cents"],
+        reference=values.get("reference", ""), actor=actor,
+    )  # fmt: skip
+    if left == 0:
+        dossier.status = DossierStatus.CLOS
+    return _follow_up(loan)
+
+
+def remind(dossier: Dossier, values: dict[str, Any], actor: User, process: dict[str, Any]) -> dict[str, Any]:
+    """A reminder made: the next one comes after the same delay if the instalment stays unpaid."""
+    data = _follow_up(_loan(dossier), reminded_at=clock.now())
+    return {**data, "suite_relance": values["suite_relance"]}
+
+
+def amend(dossier: Dossier, values: dict[str, Any], actor: User, process: dict[str, Any]) -> dict[str, Any]:
+    loan = _loan(dossier)
+    schedule = ledger.amend(
+        loan=loan, months=values["duree_mois"], first_due_on=date.fromisoformat(values["premiere_echeance"]),
+        reason=values["motif"], actor=actor,
+    )  # fmt: skip
+    documents.issue_loan_schedule(dossier=dossier, author=actor, loan=loan, schedule=schedule)
+    return _follow_up(loan)
+
+
+def _follow_up(loan: Loan, *, reminded_at: datetime | None = None) -> dict[str, Any]:
+    """What the process needs after each step: what remains due, and when to remind if it stays unpaid.
+
+    Nothing remains due exactly when no instalment is left uncovered: the process then ends.
+    """
+    reminder = ledger.reminder_at(loan)
+    if reminder is not None and reminded_at is not None:  # after a reminder, wait the delay again
+        reminder = max(reminder, ledger.reminder_delay().after(reminded_at))
+    return {
+        "solde_cents": ledger.outstanding_cents(loan),
+        "relance_le": reminder.isoformat() if reminder else "",
+    }
+
+
+def _loan(dossier: Dossier) -> Loan:
+    loan = ledger.loan_of(dossier)
+    if loan is None:
+        raise InvalidInputError("Le contrat de ce prêt n'est pas encore établi.")
+    return loan
+
+
+def prefill(task_name: str, dossier: Dossier, process: dict[str, Any]) -> dict[str, str]:
+    today = people.today()
+    if task_name == "decider_commission" and dossier.amount_requested_cents:
+        return {
+            "montant_accorde_cents": euros_input(dossier.amount_requested_cents),
+            "duree_mois": str(process.get("duree_proposee_mois", "")),
+        }
+    if task_name == "notifier":
+        return {"date_notification": today.isoformat()}
+    if task_name == "etablir_contrat":
+        return {"premiere_echeance": (today.replace(day=1) + timedelta(days=62)).replace(day=5).isoformat()}
+    if task_name in {"decaisser", "enregistrer_remboursement"}:
+        return {"date_versement": today.isoformat(), "date_paiement": today.isoformat()}
+    return {}
+
+
+choices = no_choices
+
+HOOKS: dict[str, TaskHook] = {
+    **pieces.HOOKS,
+    "etudier_budget": study,
+    "decider_commission": decide_in_committee,
+    "notifier": notify,
+    "etablir_contrat": draw_up_contract,
+    "decaisser": disburse,
+    "enregistrer_remboursement": record_repayment,
+    "relancer_emprunteur": remind,
+    "etablir_avenant": amend,
+}

@@ -11,6 +11,7 @@ from service.accounts import service as accounts
 from service.accounts.forms import NewUserForm
 from service.audit import service as audit
 from service.config import current_settings
+from service.engine.registry import DiagramError
 from service.errors import InvalidInputError
 from service.models import Role
 from service.notifications import service as notifications
@@ -105,3 +106,32 @@ def processes() -> str:
         versions=deployment.versions(actor=current_user),
         failing=deployment.failing_instances(actor=current_user),
     )
+
+
+@bp.route("/baremes", methods=["GET", "POST"])
+@login_required
+def tables() -> str | tuple[str, int]:
+    """The barèmes in force; an administrator deploys a new version of one by sending its DMN file."""
+    problems: list[str] = []
+    status = 200
+    if request.method == "POST":
+        upload = request.files.get("fichier")
+        file_name = request.form.get("bareme", "")
+        try:
+            text = upload.read().decode("utf-8") if upload and upload.filename else ""
+            if not text:
+                raise InvalidInputError("Choisissez le fichier DMN du nouveau barème.")
+            created = deployment.deploy_table(actor=current_user, file_name=file_name, text=text)
+        except UnicodeDecodeError:
+            problems, status = ["Le fichier n'est pas un texte UTF-8 : est-ce bien un fichier .dmn ?"], 422
+        except DiagramError as error:
+            problems, status = [str(problem) for problem in error.problems], 422
+        except InvalidInputError as error:
+            problems, status = [error.message], 422
+        else:
+            versions = ", ".join(f"{d.key} v{d.version}" for d in created)
+            flash(f"Barème « {file_name} » déployé : nouvelles versions {versions}.", "success")
+    page = render_template(
+        "admin/tables.html", tables=deployment.tables(actor=current_user), problems=problems
+    )
+    return page, status

@@ -30,6 +30,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("Journal d'audit", "admin.audit_log", frozenset({Role.ADMIN, Role.RESPONSABLE})),
     NavEntry("Courriels", "admin.mail", frozenset({Role.ADMIN})),
     NavEntry("Processus", "admin.processes", frozenset({Role.ADMIN})),
+    NavEntry("Barèmes", "admin.tables", frozenset({Role.ADMIN})),
     NavEntry("Mon compte", "account.show"),
 )
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
@@ -30,7 +31,9 @@ from service.models import (
 )
 from service.scheduling.wake import wake_due_instances
 from tests.aid_steps import NOTIFIED, do, instance_of, open_aid, open_tasks, person_with_budget, task_of
+from tests.conftest import text_of
 from tests.test_documents import text_of_pdf
+from tests.workflow_helpers import as_user
 
 STUDY = {
     "situation": "Caution du nouveau logement ; capacité de remboursement de 100 € par mois.",
@@ -195,3 +198,15 @@ def test_what_remains_due_is_the_amount_minus_the_repayments(
         assert ledger.outstanding_cents(loan) == amount - sum(repayments)
         assert ledger.outstanding_cents(loan) >= 0
         assert (ledger.next_due_on(loan) is None) == (ledger.outstanding_cents(loan) == 0)
+
+
+def test_the_dossier_page_shows_the_schedule_and_what_remains_due(
+    client: FlaskClient, agents: dict[str, User]
+) -> None:
+    dossier = _disbursed(agents)
+    _pay(agents, dossier, "250")
+    as_user(client, "julien")
+    page = text_of(client.get(f"/dossiers/{dossier.id}"))
+    assert "<dt>Reste dû</dt><dd>650,00\u00a0€ (montant prêté moins les remboursements)" in page
+    assert "Échéancier en vigueur" in page
+    assert "05/01/2027" in page

@@ -12,6 +12,7 @@ from service.audit import service as audit
 from service.config import local_zone
 from service.documents import service as documents
 from service.dossiers.aids import AIDS
+from service.dossiers.execution import Execution, execution_of
 from service.dossiers.numbering import dossier_number
 from service.engine import registry, runtime
 from service.errors import InvalidInputError, NotFoundError
@@ -94,6 +95,7 @@ class DossierPage:
     history: Sequence[AuditEvent]
     instance: ProcessInstance | None
     documents: Sequence[Document]
+    execution: Execution
 
 
 def read_dossier(*, actor: User, dossier_id: int) -> DossierPage:
@@ -123,7 +125,12 @@ def read_dossier(*, actor: User, dossier_id: int) -> DossierPage:
     db.session.commit()
     actions = [event for event in history if event.action != "dossier.consultation"]
     return DossierPage(
-        dossier, open_tasks, actions, instance, documents.documents_of(actor=actor, dossier=dossier)
+        dossier,
+        open_tasks,
+        actions,
+        instance,
+        documents.documents_of(actor=actor, dossier=dossier),
+        execution_of(dossier),
     )
 
 

@@ -1,4 +1,4 @@
-"""Demo data for the embedded default: one centre, its quartiers, one user per role."""
+"""Demo data for the embedded default: one centre, its quartiers, one user per role, a cheque stock."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ from datetime import date
 
 from service import deployment
 from service.accounts import service as accounts
+from service.cheques import stock
 from service.dossiers import service as dossiers
-from service.models import AidType, BudgetKind, CentreKind, Relationship, Role, User
+from service.models import AidType, BudgetKind, CentreKind, ChequeNature, Relationship, Role, User
 from service.organisation import service as organisation
 from service.people import service as people
 
@@ -59,7 +60,21 @@ def seed_if_empty() -> bool:
             roles=[role],
         )
     _seed_people(users["accueil"])
+    _seed_cheque_stock(users["secretariat"])
     return True
+
+
+def _seed_cheque_stock(secretariat: User) -> None:
+    """Two cheque books in stock, so that a support-cheque dossier can be followed to the hand-over."""
+    accounts.scope_session_to(secretariat)
+    for series, nature, face_value_cents, first in (
+        ("CAP-ALIM-2026", ChequeNature.ALIMENTATION, 1000, 1001),
+        ("CAP-HYG-2026", ChequeNature.HYGIENE, 500, 5001),
+    ):
+        stock.register_book(
+            actor=secretariat, series=series, first_number=first, last_number=first + 99,
+            face_value_cents=face_value_cents, nature=nature,
+        )  # fmt: skip
 
 
 def _seed_people(accueil: User) -> None:

@@ -7,8 +7,11 @@ from sqlalchemy import select
 from service.dossiers import service as dossiers
 from service.dossiers import tasks
 from service.extensions import db
-from service.models import AidType, BudgetKind, Dossier, HumanTask, ProcessInstance, User
+from service.models import AidType, BudgetKind, Dossier, ProcessInstance, User
 from service.people import service as people
+from tests.workflow_helpers import open_task, open_task_names
+
+task_of = open_task
 
 
 def person_with_budget(agent: User, last_name: str, *, resources: int = 60000, charges: int = 45000) -> int:
@@ -33,30 +36,12 @@ def open_aid(agent: User, person_id: int, aid_type: AidType, reason: str = "Dema
     return dossiers.open_request(actor=agent, person_id=person_id, aid_type=aid_type, reason=reason)
 
 
-def task_of(dossier: Dossier, task_name: str) -> HumanTask:
-    db.session.expire_all()
-    return db.session.scalars(
-        select(HumanTask).where(
-            HumanTask.dossier_id == dossier.id,
-            HumanTask.task_name == task_name,
-            HumanTask.completed_at.is_(None),
-        )
-    ).one()
-
-
 def open_tasks(dossier: Dossier) -> list[str]:
-    db.session.expire_all()
-    return sorted(
-        db.session.scalars(
-            select(HumanTask.task_name).where(
-                HumanTask.dossier_id == dossier.id, HumanTask.completed_at.is_(None)
-            )
-        )
-    )
+    return sorted(open_task_names(dossier))
 
 
 def do(actor: User, dossier: Dossier, task_name: str, form: dict[str, str]) -> None:
-    tasks.complete_task(actor=actor, task_id=task_of(dossier, task_name).id, form=form)
+    tasks.complete_task(actor=actor, task_id=open_task(dossier, task_name).id, form=form)
 
 
 def instance_of(dossier: Dossier) -> ProcessInstance:

@@ -27,10 +27,7 @@ def start_data(filed_at: datetime) -> dict[str, Any]:
 def evaluate(
     dossier: Dossier, values: dict[str, Any], actor: User, process: dict[str, Any]
 ) -> dict[str, Any]:
-    dossier.situation = values["situation"]
-    dossier.instructor_id = actor.id
-    missing = values.get("pieces_manquantes", "")
-    dossier.status = DossierStatus.EN_ATTENTE_PIECES if missing else DossierStatus.EN_ATTENTE_DECISION
+    missing = pieces.record_instruction(dossier, values, actor)
     return {"pieces_a_demander": missing, "rav_jour_cents": people.budget(dossier.person).rav_per_day_cents}
 
 

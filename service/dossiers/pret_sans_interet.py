@@ -22,12 +22,9 @@ def start_data(filed_at: datetime) -> dict[str, Any]:
 
 def study(dossier: Dossier, values: dict[str, Any], actor: User, process: dict[str, Any]) -> dict[str, Any]:
     ledger.check_amount(values["montant_cents"], values["duree_mois"])
-    dossier.situation = values["situation"]
     dossier.need_kind = values["objet"]
     dossier.amount_requested_cents = values["montant_cents"]
-    dossier.instructor_id = actor.id
-    missing = values.get("pieces_manquantes", "")
-    dossier.status = DossierStatus.EN_ATTENTE_PIECES if missing else DossierStatus.EN_ATTENTE_DECISION
+    missing = pieces.record_instruction(dossier, values, actor)
     return {
         "pieces_a_demander": missing,
         "montant_cents": values["montant_cents"],

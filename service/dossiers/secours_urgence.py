@@ -32,13 +32,10 @@ def start_data(filed_at: datetime) -> dict[str, Any]:
 def evaluate(
     dossier: Dossier, values: dict[str, Any], actor: User, process: dict[str, Any]
 ) -> dict[str, Any]:
-    dossier.situation = values["situation"]
     dossier.need_kind = values["nature_besoin"]
     dossier.amount_requested_cents = values["montant_cents"]
     dossier.payment_mode = values["mode_paiement"]
-    dossier.instructor_id = actor.id
-    missing = values.get("pieces_manquantes", "")
-    dossier.status = DossierStatus.EN_ATTENTE_PIECES if missing else DossierStatus.EN_ATTENTE_DECISION
+    missing = pieces.record_instruction(dossier, values, actor)
     summary = people.budget(dossier.person)
     return {
         "pieces_a_demander": missing,

@@ -1,4 +1,4 @@
-"""Demo data for the embedded default: one centre, its quartiers, one user per role, a cheque stock."""
+"""Demo data for the embedded default: a centre, one user per role, households, cheque stock, authorities."""
 
 from __future__ import annotations
 
@@ -8,7 +8,17 @@ from service import deployment
 from service.accounts import service as accounts
 from service.cheques import stock
 from service.dossiers import service as dossiers
-from service.models import AidType, BudgetKind, CentreKind, ChequeNature, Relationship, Role, User
+from service.legal_aid import directory
+from service.models import (
+    AidType,
+    AuthorityKind,
+    BudgetKind,
+    CentreKind,
+    ChequeNature,
+    Relationship,
+    Role,
+    User,
+)
 from service.organisation import service as organisation
 from service.people import service as people
 
@@ -61,7 +71,19 @@ def seed_if_empty() -> bool:
         )
     _seed_people(users["accueil"])
     _seed_cheque_stock(users["secretariat"])
+    _seed_authorities(users["secretariat"])
     return True
+
+
+def _seed_authorities(secretariat: User) -> None:
+    """The authorities legal-aid files are forwarded to."""
+    for name, kind, address in (
+        ("Conseil départemental du Loiret — Direction de l'autonomie", AuthorityKind.CONSEIL_DEPARTEMENTAL,
+         "45 rue de la Bretonnerie, 45000 Orléans"),
+        ("CPAM du Loiret", AuthorityKind.CPAM, "Place du Général de Gaulle, 45000 Orléans"),
+        ("Préfecture du Loiret — DDETS", AuthorityKind.PREFET, "181 rue de Bourgogne, 45000 Orléans"),
+    ):  # fmt: skip
+        directory.add_authority(actor=secretariat, name=name, kind=kind, address=address)
 
 
 def _seed_cheque_stock(secretariat: User) -> None:

@@ -68,7 +68,7 @@ def test_demo_instructeur_signs_in_and_sees_their_navigation(
     expect(page.get_by_text("CCAS de Saint-Aubin-sur-Loire")).to_be_visible()
     navigation = page.get_by_role("navigation", name="Navigation principale")
     expect(navigation.get_by_role("link")).to_have_text(
-        ["Tableau de bord", "Tâches", "Personnes", "Mon compte"]
+        ["Tableau de bord", "Tâches", "Personnes", "Autorités", "Mon compte"]
     )
     page.screenshot(path=str(tmp_path / "tableau-de-bord.png"), full_page=True)
 
@@ -102,7 +102,15 @@ def test_demo_admin_reaches_the_users_page(page: Page, base_url: str) -> None:
     _sign_in(page, base_url, "admin")
     navigation = page.get_by_role("navigation", name="Navigation principale")
     expect(navigation.get_by_role("link")).to_have_text(
-        ["Tableau de bord", "Utilisateurs", "Journal d'audit", "Courriels", "Processus", "Mon compte"]
+        [
+            "Tableau de bord",
+            "Utilisateurs",
+            "Journal d'audit",
+            "Courriels",
+            "Processus",
+            "Barèmes",
+            "Mon compte",
+        ]
     )
     navigation.get_by_role("link", name="Utilisateurs").click()
     expect(page.get_by_role("heading", name="Utilisateurs du centre")).to_be_visible()

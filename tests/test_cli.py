@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from service.demo import DEMO_CENTRE_CODE, DEMO_USERS
 from service.extensions import db
-from service.models import Centre, ChequeBook, Role, User
+from service.models import Authority, Centre, ChequeBook, Role, User
 
 
 def test_users_create_then_list(app: Flask, centre: Centre) -> None:
@@ -98,6 +98,9 @@ def test_demo_seed_creates_one_user_per_role_once(app: Flask) -> None:
     assert len(users) == len(DEMO_USERS)
     books = db.session.scalars(select(ChequeBook)).all()
     assert {(book.series, book.size) for book in books} == {("CAP-ALIM-2026", 100), ("CAP-HYG-2026", 100)}
+    assert {authority.kind.value for authority in db.session.scalars(select(Authority))} == {
+        "conseil_departemental", "cpam", "prefet",
+    }  # fmt: skip
 
     second = runner.invoke(args=["demo", "seed"])
     assert "rien n'a été ajouté" in second.output

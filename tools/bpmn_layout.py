@@ -132,7 +132,7 @@ def draw(container: etree._Element, plane: etree._Element, lanes: list[etree._El
         if kind not in EVENTS | GATEWAYS | ACTIVITIES or kind == "boundaryEvent":
             continue
         node_id = node.get("id")
-        band = lane_of.get(node_id) if lanes else None
+        band = _band_of(node, lane_of, bands) if lanes else None
         row = placed[(band, column[node_id])]
         placed[(band, column[node_id])] += 1
         rows_in_band[band] = max(rows_in_band[band], row + 1)
@@ -170,6 +170,8 @@ def draw(container: etree._Element, plane: etree._Element, lanes: list[etree._El
         source, target = boxes[flow.get("sourceRef")], boxes[flow.get("targetRef")]
         boundary = local(container.find(f"*[@id='{flow.get('sourceRef')}']")) == "boundaryEvent"
         points = _route(source, target, boundary, bottom - 20)
+        if not boundary:
+            points = _around(points, [box for box in boxes.values() if box not in (source, target)])
         edge = etree.SubElement(
             plane, f"{{{BPMNDI}}}BPMNEdge", id=f"{flow.get('id')}_di", bpmnElement=flow.get("id")
         )
@@ -182,6 +184,16 @@ def draw(container: etree._Element, plane: etree._Element, lanes: list[etree._El
             height = rows_in_band[band] * ROW + 40
             _bounds(lane_shape, Box(LEFT, band_top[band], width, height))
     return Box(LEFT - 30, top, width + 30, y - top)
+
+
+def _band_of(node: etree._Element, lane_of: dict[str, str], bands: list[str | None]) -> str | None:
+    """The lane a node is drawn in: its own; for a sub-process left out of the lanes (so that its tasks
+    keep their own lanes: SpiffWorkflow gives a sub-process's lane to all its tasks), its first task's."""
+    for element in node.iter():
+        band = lane_of.get(element.get("id", ""))
+        if band is not None:
+            return band
+    return bands[0]
 
 
 def _route(source: Box, target: Box, from_boundary: bool, low: float) -> list[tuple[float, float]]:
@@ -200,6 +212,18 @@ def _route(source: Box, target: Box, from_boundary: bool, low: float) -> list[tu
         middle = tx - 25
         return [(sx, sy), (middle, sy), (middle, ty), (tx, ty)]
     return [(sx, sy), (sx + 20, sy), (sx + 20, low), (tx - 20, low), (tx - 20, ty), (tx, ty)]
+
+
+def _around(points: list[tuple[float, float]], others: list[Box]) -> list[tuple[float, float]]:
+    """A straight edge that would cross another node on its row goes under the nodes in its way."""
+    if len(points) != 2 or points[0][1] != points[1][1]:
+        return points
+    (sx, y), (tx, _) = points
+    crossed = [box for box in others if sx < box.x < tx and box.y < y < box.y + box.height]
+    if not crossed:
+        return points
+    below = max(box.y + box.height for box in crossed) + 20
+    return [(sx, y), (sx + 20, y), (sx + 20, below), (tx - 20, below), (tx - 20, y), (tx, y)]
 
 
 def _bounds(shape: etree._Element, box: Box) -> None:

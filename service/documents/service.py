@@ -12,12 +12,28 @@ from service.audit import service as audit
 from service.documents.rendering import render_pdf
 from service.errors import NotFoundError, PermissionDeniedError
 from service.extensions import db
-from service.models import Centre, Document, Dossier, IssuedCheque, Loan, LoanSchedule, Role, User
+from service.models import (
+    Centre,
+    Document,
+    Dossier,
+    IssuedCheque,
+    LegalAidRequest,
+    Loan,
+    LoanSchedule,
+    Role,
+    User,
+)
 from service.models.tenancy import get_in_centre
 
 # Who may read a dossier's documents: as for the dossier itself, never the IT administrator.
 READING_ROLES = tuple(role for role in Role if role is not Role.ADMIN)
 _PAYMENT_MODES = {"bon": "sous forme de bon d'achat", "virement": "par virement", "cheque": "par chèque"}
+_OPINIONS = {"favorable": "Favorable", "defavorable": "Défavorable", "reserve": "Réservé"}
+_TRANSMISSION_MODES = {
+    "courrier": "par courrier",
+    "courriel": "par courriel",
+    "depot": "par dépôt auprès de l'autorité",
+}
 
 
 def issue_decision_letter(*, dossier: Dossier, author: User, number: str, grant_text: str = "") -> Document:
@@ -95,6 +111,48 @@ def issue_loan_schedule(*, dossier: Dossier, author: User, loan: Loan, schedule:
         author=author,
         content=render_pdf("echeancier_pret.html", context),
         filename=f"pret-{dossier.number}-v{schedule.version}.pdf",
+    )
+
+
+def issue_transmission_slip(
+    *,
+    dossier: Dossier,
+    author: User,
+    request: LegalAidRequest,
+    pieces: Sequence[str],
+    kind_label: str,
+    missing: Sequence[str] = (),
+) -> Document:
+    """The slip that goes with a legal-aid file to the competent authority (art. L131-1 CASF).
+
+    It states the filing date, the aid asked for, the pieces joined (and those still awaited), the
+    centre's opinion with its reasons, the authority and the sender; the caller's transaction commits it.
+    """
+    if request.authority is None or request.transmitted_at is None:
+        raise ValueError("a transmission slip needs the authority and the instant of the transmission")
+    context = {
+        "title": f"Bordereau de transmission — dossier {dossier.number}",
+        "centre": _centre_of(dossier),
+        "dossier": dossier,
+        "person": dossier.person,
+        "request": request,
+        "authority": request.authority,
+        "kind_label": kind_label,
+        "pieces": list(pieces),
+        "missing": list(missing),
+        "opinion": _OPINIONS.get(request.opinion, request.opinion),
+        "mode": _TRANSMISSION_MODES.get(request.transmission_mode, ""),
+        "author": author,
+        "issued_on": request.transmitted_at,
+    }
+    return _record(
+        kind="bordereau_transmission",
+        number="",
+        title=f"Bordereau de transmission à {request.authority.name} — dossier {dossier.number}",
+        dossier=dossier,
+        author=author,
+        content=render_pdf("bordereau_transmission.html", context),
+        filename=f"bordereau-transmission-{dossier.number}.pdf",
     )
 
 

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from service.dossiers import cheque_accompagnement, colis_alimentaire, pret_sans_interet, secours_urgence
+from service.dossiers import (
+    aide_sociale_legale,
+    cheque_accompagnement,
+    colis_alimentaire,
+    pret_sans_interet,
+    secours_urgence,
+)
 from service.models import AidType
 
 AIDS: dict[AidType, ModuleType] = {
@@ -12,4 +18,5 @@ AIDS: dict[AidType, ModuleType] = {
     AidType.COLIS_ALIMENTAIRE: colis_alimentaire,
     AidType.CHEQUE_ACCOMPAGNEMENT: cheque_accompagnement,
     AidType.PRET_SANS_INTERET: pret_sans_interet,
+    AidType.AIDE_SOCIALE_LEGALE: aide_sociale_legale,
 }

@@ -1,14 +1,18 @@
-"""What a granted aid became: parcels picked up, cheques handed over, a loan and its repayments."""
+"""What an aid became: parcels picked up, cheques handed over, a loan and its repayments, a file forwarded."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from sqlalchemy import select
+
 from service.cheques import stock
 from service.dossiers.colis_alimentaire import parcels_of
+from service.extensions import db
+from service.legal_aid import directory
 from service.loans import ledger
-from service.models import Dossier, IssuedCheque, Loan, LoanRepayment, LoanSchedule, Parcel
+from service.models import Dossier, IssuedCheque, LegalAidRequest, Loan, LoanRepayment, LoanSchedule, Parcel
 
 
 @dataclass(frozen=True)
@@ -21,10 +25,17 @@ class LoanView:
 
 
 @dataclass(frozen=True)
+class LegalAidView:
+    request: LegalAidRequest
+    kind_label: str
+
+
+@dataclass(frozen=True)
 class Execution:
     parcels: Sequence[Parcel] = ()
     cheques: Sequence[IssuedCheque] = ()
     loan: LoanView | None = None
+    legal_aid: LegalAidView | None = None
 
 
 def execution_of(dossier: Dossier) -> Execution:
@@ -35,4 +46,8 @@ def execution_of(dossier: Dossier) -> Execution:
         view = LoanView(
             loan, ledger.current_schedule(loan), loan.repayments, repaid, loan.amount_cents - repaid
         )
-    return Execution(parcels_of(dossier), stock.cheques_of(dossier), view)
+    request = db.session.scalars(
+        select(LegalAidRequest).where(LegalAidRequest.dossier_id == dossier.id)
+    ).one_or_none()
+    legal_aid = None if request is None else LegalAidView(request, directory.kind_of(request.kind).label)
+    return Execution(parcels_of(dossier), stock.cheques_of(dossier), view, legal_aid)

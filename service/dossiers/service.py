@@ -84,7 +84,9 @@ def follow(advance: runtime.Advance, *, directory: notifications.Directory | Non
     dossier = db.session.get(Dossier, instance.dossier_id)
     if dossier is not None:
         dossier.closed_at = instance.completed_at
-        if not dossier.decision:  # ended before any decision: the documents never came
+        # Ended before any decision of the centre: the documents never came. A legal-aid file has no decision
+        # of the centre (the authority decides) and closes once forwarded and the person informed.
+        if not dossier.decision and dossier.status is not DossierStatus.CLOS:
             dossier.status = DossierStatus.CLASSE_SANS_SUITE
 
 

@@ -8,6 +8,7 @@ from service.web import (
     account,
     admin,
     auth,
+    authorities,
     cheques,
     documents,
     dossiers,
@@ -34,6 +35,7 @@ def init_app(app: Flask) -> None:
         tasks.bp,
         documents.bp,
         cheques.bp,
+        authorities.bp,
         account.bp,
         admin.bp,
     )

@@ -26,6 +26,9 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry(
         "Chèques", "cheques.stock_page", frozenset({Role.SECRETARIAT, Role.REGISSEUR, Role.RESPONSABLE})
     ),
+    NavEntry(
+        "Autorités", "authorities.index", frozenset({Role.SECRETARIAT, Role.RESPONSABLE, Role.INSTRUCTEUR})
+    ),
     NavEntry("Utilisateurs", "admin.users", frozenset({Role.ADMIN, Role.RESPONSABLE})),
     NavEntry("Journal d'audit", "admin.audit_log", frozenset({Role.ADMIN, Role.RESPONSABLE})),
     NavEntry("Courriels", "admin.mail", frozenset({Role.ADMIN})),

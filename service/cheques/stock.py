@@ -70,21 +70,7 @@ def register_book(
 def stock(*, actor: User) -> list[BookStock]:
     """Every book with what left it: the stock page of the secretariat and the régisseur."""
     require_role(actor, *STOCK_ROLES)
-    counts = (
-        select(
-            IssuedCheque.book_id,
-            func.count().label("issued"),
-            func.count(IssuedCheque.handed_over_at).label("handed_over"),
-        )
-        .group_by(IssuedCheque.book_id)
-        .subquery()
-    )
-    rows = db.session.execute(
-        select(ChequeBook, func.coalesce(counts.c.issued, 0), func.coalesce(counts.c.handed_over, 0))
-        .outerjoin(counts, counts.c.book_id == ChequeBook.id)
-        .order_by(ChequeBook.nature, ChequeBook.series)
-    ).all()
-    return [BookStock(book, int(issued), int(handed)) for book, issued, handed in rows]
+    return _rows()
 
 
 def movements(*, actor: User, limit: int = 50) -> Sequence[tuple[IssuedCheque, str]]:
@@ -103,14 +89,25 @@ def movements(*, actor: User, limit: int = 50) -> Sequence[tuple[IssuedCheque, s
 
 def books_for(nature: str) -> list[BookStock]:
     """Books of a nature that still hold cheques, for the issuing form."""
-    return [row for row in _all_rows() if row.book.nature == nature and row.available > 0]
+    return [row for row in _rows() if row.book.nature == nature and row.available > 0]
 
 
-def _all_rows() -> list[BookStock]:
-    counted = db.session.execute(select(IssuedCheque.book_id, func.count()).group_by(IssuedCheque.book_id))
-    counts = {book_id: int(count) for book_id, count in counted.all()}
-    books = db.session.scalars(select(ChequeBook).order_by(ChequeBook.series)).all()
-    return [BookStock(book, int(counts.get(book.id, 0)), 0) for book in books]
+def _rows() -> list[BookStock]:
+    counts = (
+        select(
+            IssuedCheque.book_id,
+            func.count().label("issued"),
+            func.count(IssuedCheque.handed_over_at).label("handed_over"),
+        )
+        .group_by(IssuedCheque.book_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(ChequeBook, func.coalesce(counts.c.issued, 0), func.coalesce(counts.c.handed_over, 0))
+        .outerjoin(counts, counts.c.book_id == ChequeBook.id)
+        .order_by(ChequeBook.nature, ChequeBook.series)
+    ).all()
+    return [BookStock(book, int(issued), int(handed)) for book, issued, handed in rows]
 
 
 def issue(

@@ -41,16 +41,8 @@ def _decide(dossier: Dossier, values: dict[str, Any], actor: User, *, delegated:
     decision = values["decision"]
     granted = values.get("montant_accorde_cents") if decision == "accord" else None
     if granted is not None:
-        requested = dossier.amount_requested_cents or 0
-        if granted > requested:
-            raise InvalidInputError(
-                f"Le montant accordé ne peut dépasser le montant demandé ({euros(requested)})."
-            )
-        ceiling = current_settings().CHEQUES_DELEGATION_CEILING_CENTS
-        if delegated and granted > ceiling:
-            raise InvalidInputError(
-                f"Au-delà de {euros(ceiling)}, plafond de la délégation, la décision revient à la commission."
-            )
+        ceiling = current_settings().CHEQUES_DELEGATION_CEILING_CENTS if delegated else None
+        decisions.check_granted_amount(dossier, granted, delegation_ceiling_cents=ceiling)
     nature = ChequeNature(dossier.need_kind).label.lower()
     grant = f"des chèques d'accompagnement personnalisé ({nature}) d'une valeur de {euros(granted or 0)}"
     decisions.record_decision(

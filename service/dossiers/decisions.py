@@ -8,7 +8,24 @@ from service.dossiers import ceilings
 from service.dossiers.numbering import decision_number
 from service.errors import InvalidInputError
 from service.models import Dossier, DossierStatus, User
+from service.money import euros
 from service.people import service as people
+
+
+def check_granted_amount(
+    dossier: Dossier, granted_cents: int, *, delegation_ceiling_cents: int | None
+) -> None:
+    """A grant never exceeds what was asked for, nor, under delegation, the ceiling the board delegated."""
+    requested = dossier.amount_requested_cents or 0
+    if granted_cents > requested:
+        raise InvalidInputError(
+            f"Le montant accordé ne peut dépasser le montant demandé ({euros(requested)})."
+        )
+    if delegation_ceiling_cents is not None and granted_cents > delegation_ceiling_cents:
+        raise InvalidInputError(
+            f"Au-delà de {euros(delegation_ceiling_cents)}, plafond de la délégation, "
+            "la décision revient à la commission."
+        )
 
 
 def record_decision(

@@ -42,7 +42,7 @@ def execution_of(dossier: Dossier) -> Execution:
     loan = ledger.loan_of(dossier)
     view = None
     if loan is not None:
-        repaid = ledger.repaid_cents(loan)
+        repaid = sum(repayment.amount_cents for repayment in loan.repayments)
         view = LoanView(
             loan, ledger.current_schedule(loan), loan.repayments, repaid, loan.amount_cents - repaid
         )

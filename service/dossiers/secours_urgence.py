@@ -51,16 +51,7 @@ def _decide(
     decision = values["decision"]
     granted = values.get("montant_accorde_cents") if decision == "accord" else None
     if granted is not None:
-        requested = dossier.amount_requested_cents or 0
-        if granted > requested:
-            raise InvalidInputError(
-                f"Le montant accordé ne peut dépasser le montant demandé ({euros(requested)})."
-            )
-        if ceiling_cents is not None and granted > ceiling_cents:
-            raise InvalidInputError(
-                f"Au-delà de {euros(ceiling_cents)}, plafond de la délégation, "
-                "la décision revient à la commission."
-            )
+        decisions.check_granted_amount(dossier, granted, delegation_ceiling_cents=ceiling_cents)
     decisions.record_decision(
         dossier,
         decision=decision,

@@ -77,6 +77,18 @@ class Settings:
     # Missing documents: remind the person this long after asking, then close this long after the reminder.
     PIECES_REMINDER_DELAY: str = "P15D"
     PIECES_CLOSURE_DELAY: str = "P30D"
+    # The committee: members are convened at least this many clear days before a session (jours francs);
+    # the quorum is this many members present, 0 meaning the majority of the members in office; the reasons
+    # a refusal may give, separated by ";" (the facts of the case are always written too).
+    COMMISSION_CONVOCATION_CLEAR_DAYS: int = 3
+    COMMISSION_QUORUM: int = 0
+    COMMISSION_REFUSAL_REASONS: str = (
+        "Ressources supérieures au barème du règlement des aides facultatives;"
+        "Plafond annuel d'aide du foyer atteint;"
+        "Besoin couvert par un autre dispositif (droit commun, aide légale);"
+        "Dossier incomplet malgré les relances;"
+        "Demande hors du champ du règlement des aides facultatives"
+    )
     # Scheduler: run inside `entraide run` (off: only `entraide worker` processes run the jobs).
     SCHEDULER_IN_PROCESS: bool = True
     WAKE_INTERVAL_SECONDS: int = 30
@@ -117,6 +129,7 @@ _POSITIVE_SETTINGS = (
     "CHEQUES_DELEGATION_CEILING_CENTS",
     "PRET_MIN_CENTS",
     "PRET_MAX_CENTS",
+    "COMMISSION_CONVOCATION_CLEAR_DAYS",
     "WAKE_INTERVAL_SECONDS",
     "WAKE_MAX_PER_RUN",
     "MAIL_INTERVAL_SECONDS",
@@ -159,6 +172,11 @@ def current_settings() -> Settings:
 def distribution_points(settings: Settings) -> list[str]:
     """The food-parcel distribution points, in the order the settings give them."""
     return [point.strip() for point in settings.DISTRIBUTION_POINTS.split(";") if point.strip()]
+
+
+def refusal_reasons(settings: Settings) -> list[str]:
+    """The reasons a committee refusal may give, in the order the settings give them."""
+    return [reason.strip() for reason in settings.COMMISSION_REFUSAL_REASONS.split(";") if reason.strip()]
 
 
 def local_zone() -> ZoneInfo:
@@ -232,6 +250,12 @@ def _validate(settings: Settings, instance_path: Path) -> Settings:
         raise ConfigError(f"{ENV_PREFIX}PRET_MIN_CENTS ne peut dépasser {ENV_PREFIX}PRET_MAX_CENTS")
     if not distribution_points(settings):
         raise ConfigError(f"{ENV_PREFIX}DISTRIBUTION_POINTS doit nommer au moins un point de distribution")
+    if settings.COMMISSION_QUORUM < 0:
+        raise ConfigError(
+            f"{ENV_PREFIX}COMMISSION_QUORUM doit être positif, ou 0 pour la majorité des membres"
+        )
+    if not refusal_reasons(settings):
+        raise ConfigError(f"{ENV_PREFIX}COMMISSION_REFUSAL_REASONS doit nommer au moins un motif de refus")
     if not 0 < settings.SMTP_PORT < 65536:
         raise ConfigError(f"{ENV_PREFIX}SMTP_PORT doit être un port valide (1 à 65535)")
     try:

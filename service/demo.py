@@ -1,12 +1,15 @@
-"""Demo data for the embedded default: a centre, one user per role, households, cheque stock, authorities."""
+"""Demo data for the embedded default: a centre, one user per role, households, cheque stock, authorities,
+the committee's members and its next session."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
-from service import deployment
+from service import clock, deployment
 from service.accounts import service as accounts
 from service.cheques import stock
+from service.committee import members, sessions
+from service.config import local_zone
 from service.dossiers import service as dossiers
 from service.legal_aid import directory
 from service.models import (
@@ -15,8 +18,10 @@ from service.models import (
     BudgetKind,
     CentreKind,
     ChequeNature,
+    MemberKind,
     Relationship,
     Role,
+    SessionKind,
     User,
 )
 from service.organisation import service as organisation
@@ -72,7 +77,33 @@ def seed_if_empty() -> bool:
     _seed_people(users["accueil"])
     _seed_cheque_stock(users["secretariat"])
     _seed_authorities(users["secretariat"])
+    _seed_committee(users)
     return True
+
+
+def _seed_committee(users: dict[str, User]) -> None:
+    """Five members in office since the 2026 elections, two with an account; a session in two weeks."""
+    secretariat = users["secretariat"]
+    for full_name, kind, account in (
+        ("Michel Garnier", MemberKind.ELU, users["delegataire"]),
+        ("Aïcha Diallo", MemberKind.ELU, users["elu"]),
+        ("Jean-Pierre Moreau", MemberKind.ELU, None),
+        ("Hélène Rousseau", MemberKind.NOMME, None),
+        ("Karim Haddad", MemberKind.NOMME, None),
+    ):
+        email = account.email if account else f"{full_name.split()[0].lower()}@conseil.saint-aubin.invalid"
+        members.save_member(
+            actor=secretariat,
+            form=members.MemberForm(
+                full_name=full_name, kind=kind, email=email, phone="", mandate_start=date(2026, 3, 23),
+                mandate_end=None, user_id=account.id if account else None,
+            ),
+        )  # fmt: skip
+    day = clock.now().astimezone(local_zone()).date() + timedelta(days=14)
+    sessions.plan_session(
+        actor=secretariat, kind=SessionKind.COMMISSION_PERMANENTE,
+        starts_at=datetime.combine(day, time(18, 0), tzinfo=local_zone()), place="Salle du conseil, mairie",
+    )  # fmt: skip
 
 
 def _seed_authorities(secretariat: User) -> None:

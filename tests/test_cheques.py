@@ -32,6 +32,7 @@ from service.models import (
     User,
 )
 from tests.aid_steps import NOTIFIED, do, instance_of, open_aid, open_tasks, person_with_budget, task_of
+from tests.committee_steps import accord, committee_decides
 from tests.conftest import PASSWORD, make_centre, migrated_app, text_of
 from tests.databases import fresh_database, on_postgresql
 from tests.test_documents import text_of_pdf
@@ -86,7 +87,9 @@ def test_cheques_granted_taken_from_stock_and_handed_over(
     other = _book(agents["secretariat"], "CAP-H", ChequeNature.HYGIENE)
 
     dossier = _granted(agents)
-    letter = db.session.scalars(select(Document).where(Document.subject_id == dossier.id)).one()
+    letter = db.session.scalars(
+        select(Document).where(Document.subject_type == "dossier", Document.subject_id == dossier.id)
+    ).one()
     assert "des chèques d'accompagnement personnalisé (alimentation) d'une valeur de 60,00" in " ".join(
         text_of_pdf(letter.content).split()
     )
@@ -130,9 +133,10 @@ def test_above_the_delegation_ceiling_the_committee_decides(agents: dict[str, Us
     person_id = person_with_budget(agents["instructeur"], "Petit")
     dossier = open_aid(agents["accueil"], person_id, AidType.CHEQUE_ACCOMPAGNEMENT)
     do(agents["instructeur"], dossier, "evaluer", {**EVALUATION, "montant_cents": "200"})  # ceiling: 150 €
-    assert open_tasks(dossier) == ["decider_commission"]
-    do(agents["elu"], dossier, "decider_commission", {"decision": "accord", "montant_accorde_cents": "200"})
+    assert open_tasks(dossier) == []  # waiting for the committee
+    committee_decides(agents["secretariat"], {dossier: accord(20000, voters=3)})
     assert dossier.decision == "accord"
+    assert dossier.amount_granted_cents == 20000
     assert open_tasks(dossier) == ["notifier"]
 
 

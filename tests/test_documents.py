@@ -13,6 +13,7 @@ from sqlalchemy import select
 from service.dossiers import tasks
 from service.extensions import db
 from service.models import AuditEvent, Centre, Document, DocumentIsARecordError, Dossier, Role, User
+from tests.committee_steps import committee_decides, refus
 from tests.conftest import make_centre
 from tests.secours_steps import awaiting_delegate_decision, open_task_of
 from tests.workflow_helpers import as_user
@@ -51,7 +52,9 @@ def text_of_pdf(content: bytes) -> str:
 
 def _decide(agent: User, dossier: Dossier, task_name: str, form: dict[str, str]) -> Document:
     tasks.complete_task(actor=agent, task_id=open_task_of(dossier.id, task_name).id, form=form)
-    return db.session.scalars(select(Document).where(Document.subject_id == dossier.id)).one()
+    return db.session.scalars(
+        select(Document).where(Document.subject_type == "dossier", Document.subject_id == dossier.id)
+    ).one()
 
 
 def test_delegated_grant_letter_carries_its_mandatory_mentions(agent: User) -> None:
@@ -98,7 +101,9 @@ def test_a_refusal_states_its_reasons_as_typed(agent: User) -> None:
         task_id=open_task_of(dossier_id, "decider_delegation").id,
         form={"decision": "refus", "motif": REASONS},
     )
-    document = db.session.scalars(select(Document).where(Document.subject_id == dossier_id)).one()
+    document = db.session.scalars(
+        select(Document).where(Document.subject_type == "dossier", Document.subject_id == dossier_id)
+    ).one()
     text = text_of_pdf(document.content)
     assert "votre demande est refusée" in text
     assert "<script>alert('x')</script>" in text  # printed as text, never interpreted
@@ -120,11 +125,21 @@ def test_a_committee_decision_is_signed_by_the_president(agent: User, make_user:
         task_id=open_task_of(dossier.id, "evaluer").id,
         form={**EVALUATION, "montant_cents": "450"},
     )  # above the 300 € ceiling
-    document = _decide(agent, dossier, "decider_commission", {"decision": "refus", "motif": REASONS})
-    assert document.number == ""
+    secretary = make_user("sophie", Role.SECRETARIAT, centre_code="ccas-lettres")
+    committee_decides(secretary, {dossier: refus(3, REASONS)})
+    document = db.session.scalars(
+        select(Document).where(
+            Document.subject_type == "dossier",
+            Document.subject_type == "dossier",
+            Document.subject_id == dossier.id,
+        )
+    ).one()
+    assert document.number == "DEL2026_001"
     text = text_of_pdf(document.content)
+    assert "Délibération n° DEL2026_001 de la commission permanente du 30 novembre 2026" in text
     assert "Marie Lefèvre Présidente du CCAS" in text
     assert "par délégation" not in text
+    assert "<script>alert('x')</script>" in text  # the reasons typed in session, printed as text
 
 
 def test_download_for_those_who_follow_the_dossier_only(client: FlaskClient, agent: User) -> None:

@@ -31,6 +31,7 @@ from service.models import (
 )
 from service.scheduling.wake import wake_due_instances
 from tests.aid_steps import NOTIFIED, do, instance_of, open_aid, open_tasks, person_with_budget, task_of
+from tests.committee_steps import accord, committee_decides
 from tests.conftest import text_of
 from tests.test_documents import text_of_pdf
 from tests.workflow_helpers import as_user
@@ -58,8 +59,7 @@ def _disbursed(agents: dict[str, User]) -> Dossier:
     person_id = person_with_budget(agents["instructeur"], "Martin")
     dossier = open_aid(agents["accueil"], person_id, AidType.PRET_SANS_INTERET)
     do(agents["instructeur"], dossier, "etudier_budget", STUDY)
-    do(agents["elu"], dossier, "decider_commission", {"decision": "accord", "montant_accorde_cents": "900",
-                                                      "duree_mois": "9"})  # fmt: skip
+    committee_decides(agents["secretariat"], {dossier: accord(90000, voters=3, months=9)})
     do(agents["instructeur"], dossier, "notifier", NOTIFIED)
     do(agents["secretariat"], dossier, "etablir_contrat", {"premiere_echeance": "2027-01-05"})
     do(agents["regisseur"], dossier, "decaisser", {"date_versement": "2026-11-23", "reference": "MANDAT-77"})
@@ -79,7 +79,9 @@ def _pay(agents: dict[str, User], dossier: Dossier, amount: str, on: str | None 
 def test_a_loan_from_the_study_to_the_last_repayment(agents: dict[str, User]) -> None:
     dossier = _disbursed(agents)
     letter, contract = db.session.scalars(
-        select(Document).where(Document.subject_id == dossier.id).order_by(Document.id)
+        select(Document)
+        .where(Document.subject_type == "dossier", Document.subject_id == dossier.id)
+        .order_by(Document.id)
     ).all()
     assert "un prêt sans intérêt de 900,00 €, remboursable en 9 mensualité(s)" in " ".join(
         text_of_pdf(letter.content).replace("\u00a0", " ").split()
@@ -147,7 +149,9 @@ def test_an_unpaid_instalment_brings_a_reminder_then_an_amendment(
     assert [(v.version, v.scheduled_cents, v.months) for v in versions] == [(1, 90000, 9), (2, 90000, 12)]
     assert ledger.next_due_on(loan) == date(2027, 3, 10)
     last = db.session.scalars(
-        select(Document).where(Document.subject_id == dossier.id).order_by(Document.id.desc())
+        select(Document)
+        .where(Document.subject_type == "dossier", Document.subject_id == dossier.id)
+        .order_by(Document.id.desc())
     ).first()
     assert last is not None
     assert last.kind == "avenant_pret"

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from service.clock import TravellingClock
 from service.extensions import db
 from service.models import AuditEvent, DossierStatus, HumanTask, InstanceStatus, ProcessInstance, Role, User
+from tests.committee_steps import REFUSAL, committee_decides, refus
 from tests.conftest import START, text_of
 from tests.workflow_helpers import (
     as_user,
@@ -109,33 +110,27 @@ def test_granted_under_delegation_then_paid(client: FlaskClient, team: dict[str,
 
 
 def test_above_the_ceiling_goes_to_the_committee_and_is_refused(
-    client: FlaskClient, team: dict[str, User]
+    client: FlaskClient, team: dict[str, User], make_user: Callable[..., User]
 ) -> None:
     as_user(client, "nadia")
     dossier = open_secours(client, create_person_with_budget(client, "Petit", "Louis"))
     as_user(client, "julien")
     complete(client, dossier, "evaluer", _evaluation("450,00"))
-    assert open_task_names(dossier) == ["decider_commission"]
-    assert open_task(dossier, "decider_commission").due_at is None
+    assert open_task_names(dossier) == []  # no one decides alone: the dossier waits for a session
+    instance = db.session.scalars(
+        select(ProcessInstance).where(ProcessInstance.dossier_id == dossier.id)
+    ).one()
+    assert instance.awaiting_message == "decision_commission"
+    assert dossier.status is DossierStatus.EN_ATTENTE_DECISION
 
-    as_user(client, "michel")
-    assert "Décider en commission" not in text_of(client.get("/taches/?vue=equipe"))
-
-    as_user(client, "aicha")
-    missing_reasons = complete(client, dossier, "decider_commission", {"decision": "refus"})
-    assert missing_reasons.status_code == 422
-    assert "Ce champ est obligatoire." in text_of(missing_reasons)
-    assert open_task_names(dossier) == ["decider_commission"]
-
-    reasons = "Le foyer a reçu 800 € cette année : le plafond annuel du règlement est atteint."
-    refused = complete(client, dossier, "decider_commission", {"decision": "refus", "motif": reasons})
-    assert refused.status_code == 302
+    secretary = make_user("sophie", Role.SECRETARIAT)
+    committee_decides(secretary, {dossier: refus(3, "Le foyer a reçu 800 € cette année.")})
     as_user(client, "julien")
     complete(client, dossier, "notifier", {"moyen": "remise", "date_notification": "2026-11-24"})
 
     db.session.expire_all()
     assert dossier.status is DossierStatus.REFUSE
-    assert dossier.decision_reason == reasons
+    assert dossier.decision_reason == f"{REFUSAL}. Le foyer a reçu 800 € cette année."
     assert dossier.closed_at is not None
     assert open_task_names(dossier) == []
 

@@ -1,22 +1,30 @@
-"""Use cases of documents: issue a decision letter as a record, read it back for those allowed to."""
+"""Use cases of documents: issue letters and committee papers as records, read them back for who may."""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import date
 
 from sqlalchemy import select
 
 from service import clock
 from service.audit import service as audit
-from service.documents.rendering import render_pdf
+from service.config import local_zone
+from service.documents.rendering import date_long, render_pdf
 from service.errors import NotFoundError, PermissionDeniedError
 from service.extensions import db
 from service.models import (
+    AgendaItem,
+    Attendance,
+    AttendanceStatus,
     Centre,
+    CommitteeMember,
+    CommitteeSession,
     Document,
     Dossier,
     IssuedCheque,
+    ItemStatus,
     LegalAidRequest,
     Loan,
     LoanSchedule,
@@ -27,6 +35,9 @@ from service.models.tenancy import get_in_centre
 
 # Who may read a dossier's documents: as for the dossier itself, never the IT administrator.
 READING_ROLES = tuple(role for role in Role if role is not Role.ADMIN)
+# Who may read a session's papers besides its members in office: those who prepare and minute it.
+SESSION_READING_ROLES = (Role.SECRETARIAT, Role.RESPONSABLE)
+SESSION_SUBJECT = "seance"
 _PAYMENT_MODES = {"bon": "sous forme de bon d'achat", "virement": "par virement", "cheque": "par chèque"}
 _OPINIONS = {"favorable": "Favorable", "defavorable": "Défavorable", "reserve": "Réservé"}
 _TRANSMISSION_MODES = {
@@ -36,16 +47,31 @@ _TRANSMISSION_MODES = {
 }
 
 
-def issue_decision_letter(*, dossier: Dossier, author: User, number: str, grant_text: str = "") -> Document:
-    """Print the decision on the dossier and keep it; the caller's transaction commits it."""
+def issue_decision_letter(
+    *,
+    dossier: Dossier,
+    author: User,
+    number: str,
+    grant_text: str = "",
+    committee: str = "",
+    adjournment: str = "",
+) -> Document:
+    """Print the decision on the dossier and keep it; the caller's transaction commits it.
+
+    `number` is a delegated decision's (DEC…) or, with `committee` naming the session, a deliberation's
+    (DEL…); `adjournment` is what the committee asks for before it decides.
+    """
     centre = _centre_of(dossier)
-    delegated = bool(number)
+    delegated = bool(number) and not committee
     context = {
         "title": f"Décision — dossier {dossier.number}",
         "centre": centre,
         "dossier": dossier,
         "person": dossier.person,
         "number": number,
+        "delegated": delegated,
+        "committee": committee,
+        "adjournment": adjournment,
         "issued_on": clock.now(),
         "payment_modes": _PAYMENT_MODES,
         "grant_text": grant_text,
@@ -156,6 +182,115 @@ def issue_transmission_slip(
     )
 
 
+def issue_convocation(
+    *,
+    session: CommitteeSession,
+    author: User,
+    centre: Centre,
+    items: Sequence[AgendaItem],
+    members: Sequence[CommitteeMember],
+    delegated: Sequence[Document],
+) -> Document:
+    """The convocation with its agenda (inscribed items only) and the delegated decisions for information."""
+    title = f"Convocation — {session.kind.label} du {date_long(session.starts_at)}"
+    context = {
+        **_session_context(session=session, centre=centre, title=title, delegated=delegated),
+        "members": list(members),
+        "items": sorted(
+            (item for item in items if item.status == ItemStatus.INSCRIT), key=lambda item: item.position
+        ),
+        "issued_on": clock.now(),
+    }
+    return _record(
+        kind="convocation",
+        number="",
+        title=title,
+        session=session,
+        author=author,
+        content=render_pdf("convocation.html", context),
+        filename=f"convocation-seance-{session.id}.pdf",
+    )
+
+
+def issue_minutes(
+    *,
+    session: CommitteeSession,
+    author: User,
+    centre: Centre,
+    items: Sequence[AgendaItem],
+    attendance: Sequence[Attendance],
+    members_by_id: Mapping[int, CommitteeMember],
+    quorum_required: int,
+    present_count: int,
+    delegated: Sequence[Document],
+) -> Document:
+    """The record of the decisions taken: attendance, quorum, each deliberation with its vote."""
+    title = f"Relevé de décisions — {session.kind.label} du {date_long(session.starts_at)}"
+    ordered = sorted(items, key=lambda item: item.position)
+
+    def name_of(member_id: int | None) -> str:
+        member = members_by_id.get(member_id) if member_id is not None else None
+        return member.full_name if member is not None else ""
+
+    context = {
+        **_session_context(session=session, centre=centre, title=title, delegated=delegated),
+        "present": [row for row in attendance if row.status == AttendanceStatus.PRESENT],
+        "represented": [
+            (row, name_of(row.proxy_member_id))
+            for row in attendance
+            if row.status == AttendanceStatus.REPRESENTE
+        ],
+        "absent": [row for row in attendance if row.status == AttendanceStatus.ABSENT],
+        "quorum_required": quorum_required,
+        "present_count": present_count,
+        "decided": [
+            (
+                item,
+                [name_of(member_id) or f"Membre n° {member_id}" for member_id in item.not_voting_member_ids],
+            )
+            for item in ordered
+            if item.status == ItemStatus.INSCRIT and item.decision is not None
+        ],
+        "set_aside": [item for item in ordered if item.status in (ItemStatus.RETIRE, ItemStatus.REPORTE)],
+        "signed_on": session.signed_at or clock.now(),
+    }
+    return _record(
+        kind="releve_decisions",
+        number="",
+        title=title,
+        session=session,
+        author=author,
+        content=render_pdf("releve_decisions.html", context),
+        filename=f"releve-decisions-seance-{session.id}.pdf",
+    )
+
+
+_WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+
+
+def _session_context(
+    *, session: CommitteeSession, centre: Centre, title: str, delegated: Sequence[Document]
+) -> dict[str, object]:
+    """What both committee papers print: the session, its time and place, the delegated decisions."""
+    local = session.starts_at.astimezone(local_zone())
+    return {
+        "title": title,
+        "centre": centre,
+        "session": session,
+        "kind_label": session.kind.label,
+        "weekday": _WEEKDAYS[local.weekday()],
+        "starts_at": session.starts_at,
+        "start_time": f"{local.hour} h {local.minute:02d}",
+        "delegated": sorted(delegated, key=lambda document: (document.created_at, document.id)),
+        "signatory_name": centre.president_name,
+        "signatory_title": centre.president_title,
+    }
+
+
+def _local_day(session: CommitteeSession) -> date:
+    return session.starts_at.astimezone(local_zone()).date()
+
+
 def _centre_of(dossier: Dossier) -> Centre:
     centre = db.session.get(Centre, dossier.centre_id)
     assert centre is not None  # noqa: S101 - every dossier has its centre
@@ -163,15 +298,31 @@ def _centre_of(dossier: Dossier) -> Centre:
 
 
 def _record(
-    *, kind: str, number: str, title: str, dossier: Dossier, author: User, content: bytes, filename: str
+    *,
+    kind: str,
+    number: str,
+    title: str,
+    author: User,
+    content: bytes,
+    filename: str,
+    dossier: Dossier | None = None,
+    session: CommitteeSession | None = None,
 ) -> Document:
+    """Keep the PDF with its hash, about a dossier or a committee session, and audit its issue."""
+    if (dossier is None) == (session is None):
+        raise ValueError("a document is about one dossier or one session")
+    if dossier is not None:
+        subject_type, subject_id, centre_id = "dossier", dossier.id, dossier.centre_id
+    else:
+        assert session is not None  # noqa: S101 - checked above
+        subject_type, subject_id, centre_id = SESSION_SUBJECT, session.id, session.centre_id
     document = Document(
-        centre_id=dossier.centre_id,
+        centre_id=centre_id,
         kind=kind,
         number=number,
         title=title,
-        subject_type="dossier",
-        subject_id=dossier.id,
+        subject_type=subject_type,
+        subject_id=subject_id,
         filename=filename,
         content=content,
         sha256=hashlib.sha256(content).hexdigest(),
@@ -183,7 +334,7 @@ def _record(
     db.session.add(document)
     db.session.flush()
     audit.record(
-        action="document.émission", subject_type="dossier", subject_id=dossier.id, actor=author,
+        action="document.émission", subject_type=subject_type, subject_id=subject_id, actor=author,
         details={"document": document.id, "type": kind, "numéro": number, "sha256": document.sha256},
     )  # fmt: skip
     return document
@@ -199,12 +350,34 @@ def documents_of(*, actor: User, dossier: Dossier) -> Sequence[Document]:
     ).all()
 
 
+def documents_of_session(*, session_id: int, centre_id: int) -> Sequence[Document]:
+    """A session's convocation and minutes, oldest first."""
+    return db.session.scalars(
+        select(Document)
+        .where(
+            Document.subject_type == SESSION_SUBJECT,
+            Document.subject_id == session_id,
+            Document.centre_id == centre_id,
+        )
+        .order_by(Document.created_at, Document.id)
+    ).all()
+
+
 def download(*, actor: User, document_id: int) -> Document:
-    """The document, for a user allowed to read its dossier; every attempt is audited, refused or not."""
+    """The document, for a user allowed to read its subject; every attempt is audited, refused or not.
+
+    A dossier's documents are for those who follow dossiers; a session's papers for the secretariat, the
+    head of service and the committee members in office on the session's day.
+    """
     document = get_in_centre(db.session(), Document, document_id, actor.centre_id)
     if document is None:
         raise NotFoundError("Ce document n'existe pas dans votre centre.")
-    allowed = actor.has_role(*READING_ROLES)
+    if document.subject_type == SESSION_SUBJECT:
+        allowed = _may_read_session_papers(actor, document)
+        refusal = "Ce document est réservé aux membres de l'instance et au secrétariat."
+    else:
+        allowed = actor.has_role(*READING_ROLES)
+        refusal = "Ce document est réservé aux personnes qui suivent le dossier."
     audit.record(
         action="document.téléchargement" if allowed else "document.téléchargement_refusé",
         subject_type=document.subject_type, subject_id=document.subject_id, actor=actor,
@@ -212,5 +385,19 @@ def download(*, actor: User, document_id: int) -> Document:
     )  # fmt: skip
     db.session.commit()
     if not allowed:
-        raise PermissionDeniedError("Ce document est réservé aux personnes qui suivent le dossier.")
+        raise PermissionDeniedError(refusal)
     return document
+
+
+def _may_read_session_papers(actor: User, document: Document) -> bool:
+    if actor.has_role(*SESSION_READING_ROLES):
+        return True
+    session = get_in_centre(db.session(), CommitteeSession, document.subject_id, document.centre_id)
+    if session is None:
+        return False
+    member = db.session.scalars(
+        select(CommitteeMember).where(
+            CommitteeMember.user_id == actor.id, CommitteeMember.centre_id == document.centre_id
+        )
+    ).one_or_none()
+    return member is not None and member.in_office(_local_day(session))

@@ -37,31 +37,29 @@ def evaluate(
     }
 
 
-def _decide(dossier: Dossier, values: dict[str, Any], actor: User, *, delegated: bool) -> dict[str, Any]:
-    decision = values["decision"]
-    granted = values.get("montant_accorde_cents") if decision == "accord" else None
-    if granted is not None:
-        ceiling = current_settings().CHEQUES_DELEGATION_CEILING_CENTS if delegated else None
-        decisions.check_granted_amount(dossier, granted, delegation_ceiling_cents=ceiling)
+def _grant_text(dossier: Dossier, granted_cents: int) -> str:
     nature = ChequeNature(dossier.need_kind).label.lower()
-    grant = f"des chèques d'accompagnement personnalisé ({nature}) d'une valeur de {euros(granted or 0)}"
-    decisions.record_decision(
-        dossier, decision=decision, granted_cents=granted, reason=values.get("motif", ""), actor=actor,
-        delegated=delegated, grant_text=grant,
-    )  # fmt: skip
-    return {"decision": decision, "montant_accorde_cents": granted}
+    return f"des chèques d'accompagnement personnalisé ({nature}) d'une valeur de {euros(granted_cents)}"
 
 
 def decide_under_delegation(
     dossier: Dossier, values: dict[str, Any], actor: User, process: dict[str, Any]
 ) -> dict[str, Any]:
-    return _decide(dossier, values, actor, delegated=True)
+    decision = values["decision"]
+    granted = values.get("montant_accorde_cents") if decision == "accord" else None
+    if granted is not None:
+        ceiling = current_settings().CHEQUES_DELEGATION_CEILING_CENTS
+        decisions.check_granted_amount(dossier, granted, delegation_ceiling_cents=ceiling)
+    decisions.record_decision(
+        dossier, decision=decision, granted_cents=granted, reason=values.get("motif", ""), actor=actor,
+        delegated=True, grant_text=_grant_text(dossier, granted or 0),
+    )  # fmt: skip
+    return {"decision": decision, "montant_accorde_cents": granted}
 
 
-def decide_in_committee(
-    dossier: Dossier, values: dict[str, Any], actor: User, process: dict[str, Any]
-) -> dict[str, Any]:
-    return _decide(dossier, values, actor, delegated=False)
+def decide_in_committee(dossier: Dossier, committee: decisions.CommitteeDecision, actor: User) -> None:
+    grant = _grant_text(dossier, committee.amount_cents or 0)
+    decisions.record_committee_decision(dossier, committee, actor, grant_text=grant)
 
 
 def notify(dossier: Dossier, values: dict[str, Any], actor: User, process: dict[str, Any]) -> dict[str, Any]:
@@ -96,7 +94,7 @@ def hand_over(
 
 
 def prefill(task_name: str, dossier: Dossier, process: dict[str, Any]) -> dict[str, str]:
-    if task_name in {"decider_delegation", "decider_commission"} and dossier.amount_requested_cents:
+    if task_name == "decider_delegation" and dossier.amount_requested_cents:
         return {"montant_accorde_cents": euros_input(dossier.amount_requested_cents)}
     if task_name == "notifier":
         return {"date_notification": people.today().isoformat()}
@@ -127,7 +125,7 @@ HOOKS: dict[str, TaskHook] = {
     **pieces.HOOKS,
     "evaluer": evaluate,
     "decider_delegation": decide_under_delegation,
-    "decider_commission": decide_in_committee,
+    "completer_pour_commission": decisions.complete_for_committee,
     "notifier": notify,
     "delivrer_cheques": take_from_stock,
     "remettre_cheques": hand_over,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from service import clock
 from service.documents import service as documents
 from service.dossiers import ceilings
@@ -37,10 +40,12 @@ def record_decision(
     actor: User,
     delegated: bool,
     grant_text: str = "",
+    committee: CommitteeDecision | None = None,
 ) -> None:
     """Keep the decision on the dossier and print its letter; a grant is checked against the yearly ceiling.
 
-    A delegated decision is numbered (DEC2026_…) and signed by its author; a committee one by the president.
+    A delegated decision is numbered (DEC2026_…) and signed by its author; a committee one carries its
+    deliberation's number (DEL2026_…) and is signed by the president.
     `grant_text` says what is granted, in the letter's words ("huit colis alimentaires, à retirer…").
     """
     if decision == "refus" and not reason.strip():
@@ -53,5 +58,68 @@ def record_decision(
     dossier.decided_by_id = actor.id
     dossier.decided_at = clock.now()
     dossier.status = DossierStatus.ACCORDE if decision == "accord" else DossierStatus.REFUSE
-    number = decision_number(centre_id=dossier.centre_id, year=people.today().year) if delegated else ""
-    documents.issue_decision_letter(dossier=dossier, author=actor, number=number, grant_text=grant_text)
+    if delegated:
+        number = decision_number(centre_id=dossier.centre_id, year=people.today().year)
+    else:
+        number = committee.deliberation if committee else ""
+    documents.issue_decision_letter(
+        dossier=dossier, author=actor, number=number, grant_text=grant_text,
+        committee=committee.session_label if committee else "",
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class CommitteeDecision:
+    """What the committee decided on one dossier, as its session's closing hands it over."""
+
+    decision: str  # accord, refus or ajournement
+    amount_cents: int | None
+    months: int | None  # a loan's length, when granted
+    reasons: str  # a refusal's reasons, or what an adjournment asks for
+    deliberation: str  # DEL2026_014
+    session_label: str  # "la commission permanente du 27 novembre 2026"
+
+    def message(self) -> dict[str, Any]:
+        """What the dossier's process receives: the decision and the amounts, nothing about the person."""
+        return {
+            "decision": self.decision,
+            "montant_accorde_cents": self.amount_cents if self.decision == "accord" else None,
+            "duree_mois": self.months if self.decision == "accord" else None,
+            "deliberation": self.deliberation,
+        }
+
+
+def record_committee_decision(
+    dossier: Dossier, committee: CommitteeDecision, actor: User, *, grant_text: str = ""
+) -> None:
+    """An accord or a refusal is a decision like any other; an adjournment sends the dossier back to its
+    instructor with what the committee asks for, and the person is told by letter."""
+    if committee.decision != "ajournement":
+        if committee.amount_cents is not None and committee.decision == "accord":
+            check_granted_amount(dossier, committee.amount_cents, delegation_ceiling_cents=None)
+        record_decision(
+            dossier, decision=committee.decision, granted_cents=committee.amount_cents,
+            reason=committee.reasons, actor=actor, delegated=False, grant_text=grant_text,
+            committee=committee,
+        )  # fmt: skip
+        return
+    if not committee.reasons.strip():
+        raise InvalidInputError("Un ajournement doit dire ce que la commission demande.")
+    dossier.status = DossierStatus.EN_INSTRUCTION
+    documents.issue_decision_letter(
+        dossier=dossier, author=actor, number=committee.deliberation, committee=committee.session_label,
+        adjournment=committee.reasons,
+    )  # fmt: skip
+
+
+def complete_for_committee(
+    dossier: Dossier, values: dict[str, Any], actor: User, process: dict[str, Any]
+) -> dict[str, Any]:
+    """After an adjournment: what the instructor adds, and the amount asked for if it changed."""
+    dossier.situation = (
+        f"{dossier.situation}\n\nComplément pour la commission : {values['complement']}".strip()
+    )
+    if values.get("montant_cents"):
+        dossier.amount_requested_cents = values["montant_cents"]
+    dossier.status = DossierStatus.EN_ATTENTE_DECISION
+    return {"montant_cents": dossier.amount_requested_cents}

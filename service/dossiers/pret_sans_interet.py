@@ -12,7 +12,7 @@ from service.dossiers.hooks import TaskHook, no_choices
 from service.errors import InvalidInputError
 from service.loans import ledger
 from service.models import Dossier, DossierStatus, Loan, User
-from service.money import euros, euros_input
+from service.money import euros
 from service.people import service as people
 
 
@@ -34,19 +34,13 @@ def study(dossier: Dossier, values: dict[str, Any], actor: User, process: dict[s
     }
 
 
-def decide_in_committee(
-    dossier: Dossier, values: dict[str, Any], actor: User, process: dict[str, Any]
-) -> dict[str, Any]:
-    decision = values["decision"]
-    amount, months = values.get("montant_accorde_cents"), values.get("duree_mois")
-    if decision == "accord":  # the form requires both then
+def decide_in_committee(dossier: Dossier, committee: decisions.CommitteeDecision, actor: User) -> None:
+    """Only the committee grants a loan: an amount and a number of instalments the règlement allows."""
+    amount, months = committee.amount_cents, committee.months
+    if committee.decision == "accord":
         ledger.check_amount(amount or 0, months or 0)
-    decisions.record_decision(
-        dossier, decision=decision, granted_cents=amount, reason=values.get("motif", ""), actor=actor,
-        delegated=False,
-        grant_text=f"un prêt sans intérêt de {euros(amount or 0)}, remboursable en {months} mensualité(s)",
-    )  # fmt: skip
-    return {"decision": decision, "montant_accorde_cents": amount, "duree_mois": months}
+    grant = f"un prêt sans intérêt de {euros(amount or 0)}, remboursable en {months} mensualité(s)"
+    decisions.record_committee_decision(dossier, committee, actor, grant_text=grant)
 
 
 def notify(dossier: Dossier, values: dict[str, Any], actor: User, process: dict[str, Any]) -> dict[str, Any]:
@@ -134,11 +128,6 @@ def _loan(dossier: Dossier) -> Loan:
 
 def prefill(task_name: str, dossier: Dossier, process: dict[str, Any]) -> dict[str, str]:
     today = people.today()
-    if task_name == "decider_commission" and dossier.amount_requested_cents:
-        return {
-            "montant_accorde_cents": euros_input(dossier.amount_requested_cents),
-            "duree_mois": str(process.get("duree_proposee_mois", "")),
-        }
     if task_name == "notifier":
         return {"date_notification": today.isoformat()}
     if task_name == "etablir_contrat":
@@ -153,7 +142,7 @@ choices = no_choices
 HOOKS: dict[str, TaskHook] = {
     **pieces.HOOKS,
     "etudier_budget": study,
-    "decider_commission": decide_in_committee,
+    "completer_pour_commission": decisions.complete_for_committee,
     "notifier": notify,
     "etablir_contrat": draw_up_contract,
     "decaisser": disburse,

@@ -69,10 +69,9 @@ def decide_under_delegation(
     return _decide(dossier, values, actor, ceiling_cents=current_settings().SECOURS_DELEGATION_CEILING_CENTS)
 
 
-def decide_in_committee(
-    dossier: Dossier, values: dict[str, Any], actor: User, process: dict[str, Any]
-) -> dict[str, Any]:
-    return _decide(dossier, values, actor, ceiling_cents=None)
+def decide_in_committee(dossier: Dossier, committee: decisions.CommitteeDecision, actor: User) -> None:
+    """Above the delegation ceiling (or late), the committee decides; its session's closing brings it here."""
+    decisions.record_committee_decision(dossier, committee, actor)
 
 
 def notify(dossier: Dossier, values: dict[str, Any], actor: User, process: dict[str, Any]) -> dict[str, Any]:
@@ -96,7 +95,7 @@ def record_payment(
 
 def prefill(task_name: str, dossier: Dossier, process: dict[str, Any]) -> dict[str, str]:
     """What a form shows before the agent types: the amounts already known."""
-    if task_name in {"decider_delegation", "decider_commission"} and dossier.amount_requested_cents:
+    if task_name == "decider_delegation" and dossier.amount_requested_cents:
         return {"montant_accorde_cents": euros_input(dossier.amount_requested_cents)}
     if task_name == "payer" and dossier.amount_granted_cents:
         return {
@@ -124,7 +123,7 @@ HOOKS: dict[str, TaskHook] = {
     "alerter_silence": acknowledge_silence_alert,
     "evaluer": evaluate,
     "decider_delegation": decide_under_delegation,
-    "decider_commission": decide_in_committee,
+    "completer_pour_commission": decisions.complete_for_committee,
     "notifier": notify,
     "payer": record_payment,
 }

@@ -61,9 +61,11 @@ def worklist_rows(*, actor: User, view: WorklistView, aid_type: AidType | None =
     """Open tasks: assigned to me, or for my roles, or overdue for my roles."""
     now = clock.now()
     roles = [role.value for role in actor.roles]
-    query: Select[tuple[HumanTask, Dossier, str]] = (
-        select(HumanTask, Dossier, User.full_name)
-        .outerjoin(Dossier, Dossier.id == HumanTask.dossier_id)
+    # The dossier comes with its task as a relationship: a session's steps have none, and an outer join on
+    # the dossier entity (which joins its person in turn) would drop them.
+    query: Select[tuple[HumanTask, str]] = (
+        select(HumanTask, User.full_name)
+        .options(joinedload(HumanTask.dossier))
         .outerjoin(User, User.id == HumanTask.assignee_id)
         .where(HumanTask.completed_at.is_(None))
         .order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at)
@@ -77,8 +79,8 @@ def worklist_rows(*, actor: User, view: WorklistView, aid_type: AidType | None =
     if aid_type is not None:
         query = query.where(HumanTask.process_key == aid_type.value)
     return [
-        WorklistRow(task, dossier, assignee, task.due_at is not None and task.due_at < now)
-        for task, dossier, assignee in db.session.execute(query).all()
+        WorklistRow(task, task.dossier, assignee, task.due_at is not None and task.due_at < now)
+        for task, assignee in db.session.execute(query).all()
     ]
 
 

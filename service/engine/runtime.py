@@ -8,8 +8,10 @@ from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
+from SpiffWorkflow.bpmn.util import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
-from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
+from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
 from service import clock
@@ -20,6 +22,7 @@ from service.extensions import db
 from service.models import HumanTask, InstanceStatus, ProcessDefinition, ProcessInstance, User
 
 RETRY_BASE = timedelta(minutes=1)
+_MESSAGE_EVENT = "MessageEventDefinition"
 RETRY_CEILING = timedelta(hours=6)
 
 
@@ -113,6 +116,39 @@ def wake(instance: ProcessInstance) -> Advance:
     return Advance(instance, new_tasks)
 
 
+def deliver(instance: ProcessInstance, *, message: str, payload: dict[str, Any]) -> Advance:
+    """Hand a message to an instance that waits for it, and run on; one that does not wait refuses it.
+
+    The caller correlates: it found the instance by the business key (a dossier id) the message carries.
+    The payload lands in the process data under the message's variable, as the diagram names it.
+    """
+    workflow = load(instance)
+    ready_before = worklist.ready_user_tasks(workflow).keys()
+    try:
+        workflow.send_event(BpmnEvent(MessageEventDefinition(message), payload=payload))
+    except WorkflowException as exc:
+        raise ProcessError(f"Le processus n'attend pas le message « {message} ».") from exc
+    _run(workflow)
+    new_tasks = worklist.project(instance, ready_before, worklist.ready_user_tasks(workflow), now=clock.now())
+    _store(instance, workflow)
+    return Advance(instance, new_tasks)
+
+
+def waiting_data(instance: ProcessInstance) -> dict[str, Any]:
+    """The process data of the step waiting for a message (what the instruction handed on), for display."""
+    workflow = load(instance)
+    for engine_task in workflow.get_tasks(state=TaskState.WAITING):
+        if isinstance(getattr(engine_task.task_spec, "event_definition", None), MessageEventDefinition):
+            return dict(engine_task.data)
+    return {}
+
+
+def awaiting(workflow: BpmnWorkflow) -> str | None:
+    """The messages the workflow waits for, by name, or None."""
+    names = sorted({event.name for event in workflow.waiting_events() if event.event_type == _MESSAGE_EVENT})
+    return ",".join(names) or None
+
+
 def record_failure(instance: ProcessInstance, reason: str) -> None:
     """Keep the instance as it was, note why it failed, and retry later with a growing delay."""
     instance.failed_attempts += 1
@@ -148,5 +184,7 @@ def _store(instance: ProcessInstance, workflow: BpmnWorkflow) -> None:
         instance.status = InstanceStatus.COMPLETED
         instance.completed_at = now
         instance.next_due_at = None
+        instance.awaiting_message = None
     else:
         instance.next_due_at = timers.next_due(workflow)
+        instance.awaiting_message = awaiting(workflow)

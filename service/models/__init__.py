@@ -4,6 +4,18 @@ from service.models.account import LoginAttempt, Role, User, UserRole
 from service.models.audit import AuditEvent, AuditLogAppendOnlyError
 from service.models.base import Base, UtcDateTime
 from service.models.cheques import ChequeBook, ChequeNature, IssuedCheque
+from service.models.committee import (
+    AgendaItem,
+    Attendance,
+    AttendanceStatus,
+    CommitteeMember,
+    CommitteeSession,
+    ItemDecision,
+    ItemStatus,
+    MemberKind,
+    SessionKind,
+    SessionStatus,
+)
 from service.models.document import Counter, Document, DocumentIsARecordError
 from service.models.dossier import AidType, Dossier, DossierStatus
 from service.models.legal_aid import Authority, AuthorityKind, LegalAidRequest
@@ -16,7 +28,10 @@ from service.models.tenancy import CentreScoped
 from service.models.workflow import HumanTask, InstanceStatus, ProcessDefinition, ProcessInstance
 
 __all__ = [
+    "AgendaItem",
     "AidType",
+    "Attendance",
+    "AttendanceStatus",
     "AuditEvent",
     "AuditLogAppendOnlyError",
     "Authority",
@@ -29,6 +44,8 @@ __all__ = [
     "CentreScoped",
     "ChequeBook",
     "ChequeNature",
+    "CommitteeMember",
+    "CommitteeSession",
     "Commune",
     "Counter",
     "Document",
@@ -39,6 +56,8 @@ __all__ = [
     "HumanTask",
     "InstanceStatus",
     "IssuedCheque",
+    "ItemDecision",
+    "ItemStatus",
     "LegalAidRequest",
     "Loan",
     "LoanInstallment",
@@ -46,6 +65,7 @@ __all__ = [
     "LoanSchedule",
     "LoginAttempt",
     "MailStatus",
+    "MemberKind",
     "OutboxMessage",
     "Parcel",
     "ParcelStatus",
@@ -55,6 +75,8 @@ __all__ = [
     "Quartier",
     "Relationship",
     "Role",
+    "SessionKind",
+    "SessionStatus",
     "User",
     "UserRole",
     "UtcDateTime",

@@ -38,6 +38,8 @@ class OutboxMessage(Base):
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
     attachment_document_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    # Small text files sent along (an iCal invitation): {"filename", "content_type", "text"}.
+    attachments: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
     status: Mapped[MailStatus] = mapped_column(
         Enum(MailStatus, name="mail_status", native_enum=False, length=20, values_callable=enum_values)
     )

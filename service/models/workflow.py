@@ -62,6 +62,8 @@ class ProcessInstance(CentreScoped, Base):
     completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
     # When the scheduler must wake it: its earliest timer, or a retry after an error; null: nothing to wait.
     next_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None, index=True)
+    # The message the instance waits for (a committee decision), so the service finds who is waiting.
+    awaiting_message: Mapped[str | None] = mapped_column(String(80), default=None, index=True)
     error: Mapped[str] = mapped_column(Text, default="")
     failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
 

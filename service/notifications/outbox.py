@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from flask import current_app
@@ -21,8 +21,13 @@ def queue(
     template: str,
     context: Mapping[str, Any],
     dedupe_key: str | None = None,
+    attachments: Sequence[Mapping[str, str]] = (),
+    document_ids: Sequence[int] = (),
 ) -> OutboxMessage | None:
-    """Render templates/mail/<template>.{subject.txt,txt,html} and add the message to the session."""
+    """Render templates/mail/<template>.{subject.txt,txt,html} and add the message to the session.
+
+    attachments are small text files ({"filename", "content_type", "text"}); document_ids name issued PDFs.
+    """
     addresses = sorted({address.strip() for address in recipients if address and address.strip()})
     if not addresses:
         return None
@@ -39,7 +44,8 @@ def queue(
         subject=_render(f"mail/{template}.subject.txt", context).strip(),
         body_text=_render(f"mail/{template}.txt", context),
         body_html=_render(f"mail/{template}.html", context),
-        attachment_document_ids=[],
+        attachment_document_ids=list(document_ids),
+        attachments=[_attachment(attachment) for attachment in attachments],
         status=MailStatus.PENDING,
         attempts=0,
         next_attempt_at=now,
@@ -47,6 +53,13 @@ def queue(
     )
     db.session.add(message)
     return message
+
+
+def _attachment(attachment: Mapping[str, str]) -> dict[str, str]:
+    missing = {"filename", "content_type", "text"} - attachment.keys()
+    if missing:
+        raise ValueError(f"attachment without {', '.join(sorted(missing))}")
+    return {key: attachment[key] for key in ("filename", "content_type", "text")}
 
 
 def _render(name: str, context: Mapping[str, Any]) -> str:

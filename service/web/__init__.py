@@ -10,6 +10,7 @@ from service.web import (
     auth,
     authorities,
     cheques,
+    committee,
     documents,
     dossiers,
     errors,
@@ -36,6 +37,7 @@ def init_app(app: Flask) -> None:
         documents.bp,
         cheques.bp,
         authorities.bp,
+        committee.bp,
         account.bp,
         admin.bp,
     )

@@ -7,12 +7,13 @@ from datetime import date, datetime
 from flask import Flask
 
 from service.config import local_zone
-from service.money import euros
+from service.money import euros, euros_input
 
 
 def init_app(app: Flask) -> None:
     app.add_template_filter(datetime_fr)
     app.add_template_filter(euros)
+    app.add_template_filter(euros_input)
     app.add_template_filter(date_fr)
     app.add_template_filter(audit_action)
 

@@ -27,6 +27,11 @@ NAVIGATION: tuple[NavEntry, ...] = (
         "Chèques", "cheques.stock_page", frozenset({Role.SECRETARIAT, Role.REGISSEUR, Role.RESPONSABLE})
     ),
     NavEntry(
+        "Commission",
+        "committee.index",
+        frozenset({Role.SECRETARIAT, Role.RESPONSABLE, Role.DELEGATAIRE, Role.ELU}),
+    ),
+    NavEntry(
         "Autorités", "authorities.index", frozenset({Role.SECRETARIAT, Role.RESPONSABLE, Role.INSTRUCTEUR})
     ),
     NavEntry("Utilisateurs", "admin.users", frozenset({Role.ADMIN, Role.RESPONSABLE})),

@@ -6,6 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from service.committee import sessions as committee
 from service.dossiers import tasks as worklist
 from service.dossiers.tasks import FormInvalidError, WorklistView
 from service.errors import InvalidInputError
@@ -59,6 +60,9 @@ def _render_task(
 @bp.route("/<int:task_id>", methods=["GET", "POST"])
 @login_required
 def show(task_id: int) -> Response | tuple[str, int]:
+    session = committee.session_for_task(actor=current_user, task_id=task_id)
+    if session is not None:  # a session's steps are done from its page
+        return redirect(url_for("committee.show", session_id=session.id))
     if request.method == "GET":
         return _render_task(task_id, values=None, errors={}, status=200)
     values = {key: value for key, value in request.form.items() if key != "csrf_token"}

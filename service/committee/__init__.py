@@ -1,0 +1,1 @@
+"""The elected committee: members, sessions, agendas, votes, minutes."""

@@ -1,0 +1,179 @@
+"""Closing a session: number the deliberations and send each decision to its dossier, all or nothing;
+then the president signs the minutes."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from service import clock
+from service.audit import service as audit
+from service.committee import sessions
+from service.committee.access import readable_session, require_manager
+from service.committee.members import all_members
+from service.committee.sitting import quorum
+from service.config import local_zone
+from service.documents import service as documents
+from service.documents.rendering import date_long
+from service.dossiers.aids import AIDS
+from service.dossiers.decisions import CommitteeDecision
+from service.dossiers.numbering import next_value
+from service.dossiers.service import follow
+from service.engine import runtime
+from service.errors import ConflictError, InvalidInputError
+from service.extensions import db
+from service.models import (
+    AgendaItem,
+    Centre,
+    CommitteeSession,
+    Document,
+    ProcessInstance,
+    Role,
+    SessionStatus,
+    User,
+)
+from service.permissions import require_role
+
+
+def close_session(*, actor: User, session_id: int) -> list[AgendaItem]:
+    """Number the deliberations (DEL2026_014) and route each decision to its dossier's process.
+
+    One transaction: every dossier moves, its letter printed, or none does and nothing is numbered.
+    The session row is locked first, so two closings never both run; the second is refused.
+    """
+    require_manager(actor)
+    readable_session(actor, session_id)
+    session = db.session.scalars(
+        select(CommitteeSession).where(CommitteeSession.id == session_id).with_for_update()
+    ).one()
+    db.session.refresh(session)  # what the lock holder committed, not what this session had cached
+    if session.status in (SessionStatus.CLOSE, SessionStatus.SIGNEE):
+        raise ConflictError(
+            f"Cette séance est déjà close (le {date_long(session.closed_at or clock.now())}) : "
+            "ses décisions ont été transmises aux dossiers."
+        )
+    step = sessions.open_step(session)
+    if session.status is not SessionStatus.CONVOQUEE or step is None or step.task_name != "tenir_seance":
+        raise InvalidInputError("Seule une séance dont les membres ont été convoqués peut être close.")
+    undecided = [item for item in sessions.agenda(session) if item.decision is None]
+    if undecided:
+        numbers = ", ".join(item.dossier.number for item in undecided)
+        raise InvalidInputError(
+            f"Chaque point de l'ordre du jour doit être voté, retiré ou reporté avant la clôture : {numbers}."
+        )
+    decided = sessions.agenda(session)
+    if decided and not quorum(session).reached:
+        raise InvalidInputError("Le quorum n'est pas atteint : la séance ne peut clore des décisions.")
+    try:
+        _route_decisions(actor, session, decided)
+        runtime.complete(task=step, actor=actor, data={"deliberations": len(decided)})
+        session.status = SessionStatus.CLOSE
+        session.closed_at = clock.now()
+        audit.record(
+            action="commission.clôture",
+            subject_type="seance",
+            subject_id=session.id,
+            actor=actor,
+            details={"délibérations": [item.deliberation_number for item in decided]},
+        )
+        db.session.commit()
+    except StaleDataError as exc:
+        db.session.rollback()
+        raise ConflictError(
+            "Un dossier de l'ordre du jour a bougé pendant la clôture : rien n'a été transmis. "
+            "Rechargez la page et recommencez."
+        ) from exc
+    except BaseException:
+        db.session.rollback()  # nothing numbered, no dossier moved, no letter kept
+        raise
+    return decided
+
+
+def _route_decisions(actor: User, session: CommitteeSession, decided: list[AgendaItem]) -> None:
+    zone = local_zone()
+    year = session.starts_at.astimezone(zone).year
+    label = f"la {session.kind.label.lower()} du {date_long(session.starts_at.astimezone(zone))}"
+    for item in decided:
+        assert item.decision is not None  # noqa: S101 - checked by the caller
+        number = next_value(centre_id=session.centre_id, series="DEL", year=year)
+        item.deliberation_number = f"DEL{year}_{number:03d}"
+        dossier = item.dossier
+        instance = db.session.scalars(
+            select(ProcessInstance).where(
+                ProcessInstance.dossier_id == dossier.id, ProcessInstance.awaiting_message == sessions.MESSAGE
+            )
+        ).first()
+        if instance is None:
+            raise InvalidInputError(
+                f"Le dossier {dossier.number} n'attend plus de décision de la commission (clos ou décidé "
+                "entre-temps) : retirez-le de l'ordre du jour, puis closez la séance."
+            )
+        decision = CommitteeDecision(
+            decision=item.decision.value,
+            amount_cents=item.amount_cents,
+            months=item.months,
+            reasons=_reasons(item),
+            deliberation=item.deliberation_number,
+            session_label=label,
+        )
+        AIDS[dossier.aid_type].decide_in_committee(dossier, decision, actor)
+        # Correlated by the dossier id: the instance was found by it, and the message carries it.
+        advance = runtime.deliver(
+            instance, message=sessions.MESSAGE, payload={**decision.message(), "dossier_id": dossier.id}
+        )
+        follow(advance)
+        audit.record(
+            action="commission.décision",
+            subject_type="dossier",
+            subject_id=dossier.id,
+            actor=actor,
+            details={
+                "délibération": item.deliberation_number,
+                "décision": item.decision.value,
+                "séance": session.id,
+            },
+        )
+
+
+def _reasons(item: AgendaItem) -> str:
+    """A refusal's reasons as the letter prints them: the rules of the list, then the facts."""
+    if item.refusal_reasons:
+        return "; ".join(item.refusal_reasons) + ". " + item.reason_text
+    return item.reason_text
+
+
+def sign_minutes(*, actor: User, session_id: int) -> Document:
+    """The president signs the minutes (relevé de décisions): printed as a record, the session is done."""
+    session = readable_session(actor, session_id)
+    step = sessions.open_step(session)
+    if step is None or step.task_name != "signer_releve":
+        raise InvalidInputError(
+            "Le relevé de décisions se signe une fois la séance close, et une seule fois."
+        )
+    require_role(actor, Role.DELEGATAIRE)  # the president, or the vice-president by delegation
+    centre = db.session.get(Centre, session.centre_id)
+    assert centre is not None  # noqa: S101 - every session has its centre
+    runtime.complete(task=step, actor=actor, data={})
+    session.status = SessionStatus.SIGNEE
+    session.signed_at = clock.now()
+    state = quorum(session)
+    minutes = documents.issue_minutes(
+        session=session,
+        author=actor,
+        centre=centre,
+        items=list(session.items),
+        attendance=session.attendance,
+        members_by_id={member.id: member for member in all_members(session.centre_id)},
+        quorum_required=state.required,
+        present_count=state.present,
+        delegated=sessions.delegated_decisions(session),
+    )
+    audit.record(
+        action="commission.relevé_signé",
+        subject_type="seance",
+        subject_id=session.id,
+        actor=actor,
+        details={"document": minutes.id},
+    )
+    db.session.commit()
+    return minutes

@@ -1,0 +1,80 @@
+"""What the session page shows, to whom: the agenda with names for members and staff, numbers for others."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from service.audit import service as audit
+from service.committee import access, sessions
+from service.committee.members import in_office
+from service.committee.sitting import Quorum, quorum
+from service.config import current_settings, refusal_reasons
+from service.documents import service as documents
+from service.extensions import db
+from service.models import (
+    AgendaItem,
+    AidType,
+    AttendanceStatus,
+    CommitteeMember,
+    CommitteeSession,
+    Document,
+    HumanTask,
+    Role,
+    User,
+)
+
+
+@dataclass(frozen=True)
+class SessionPage:
+    session: CommitteeSession
+    step: HumanTask | None
+    items: Sequence[AgendaItem]
+    members: Sequence[CommitteeMember]
+    presence: dict[int, tuple[AttendanceStatus, int | None]]
+    quorum: Quorum
+    names_visible: bool
+    may_manage: bool
+    may_sign: bool
+    waiting: int
+    delegated: Sequence[Document]
+    documents: Sequence[Document]
+    refusal_reasons: Sequence[str]
+    loan_aid: AidType = AidType.PRET_SANS_INTERET
+
+    @property
+    def step_name(self) -> str:
+        return self.step.task_name if self.step is not None else ""
+
+
+def session_page(*, actor: User, session_id: int) -> SessionPage:
+    """The session as the actor may see it; a read showing names is audited, as a dossier's is."""
+    session = access.readable_session(actor, session_id)
+    names = access.names_visible(actor, session)
+    step = sessions.open_step(session)
+    page = SessionPage(
+        session=session,
+        step=step,
+        items=list(session.items),
+        members=in_office(session.centre_id, sessions.session_date(session)),
+        presence={row.member_id: (row.status, row.proxy_member_id) for row in session.attendance},
+        quorum=quorum(session),
+        names_visible=names,
+        may_manage=access.may_manage(actor),
+        may_sign=step is not None and step.task_name == "signer_releve" and actor.has_role(*_SIGNING),
+        waiting=len(sessions.waiting_dossiers(session.centre_id)) if access.may_manage(actor) else 0,
+        delegated=sessions.delegated_decisions(session),
+        documents=documents.documents_of_session(session_id=session.id, centre_id=session.centre_id)
+        if names
+        else [],
+        refusal_reasons=refusal_reasons(current_settings()),
+    )
+    if names:
+        audit.record(
+            action="commission.consultation", subject_type="seance", subject_id=session.id, actor=actor
+        )
+        db.session.commit()
+    return page
+
+
+_SIGNING = (Role.DELEGATAIRE,)

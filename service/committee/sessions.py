@@ -1,0 +1,383 @@
+"""Sessions of the committee: plan one, build its agenda from the dossiers waiting, convene the members."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import select
+
+from service import clock
+from service.audit import service as audit
+from service.committee import calendar
+from service.committee.access import readable_session, require_manager, require_reader
+from service.committee.members import in_office
+from service.config import current_settings, local_zone
+from service.documents import service as documents
+from service.documents.rendering import date_long
+from service.engine import registry, runtime
+from service.errors import InvalidInputError, NotFoundError
+from service.extensions import db
+from service.models import (
+    AgendaItem,
+    AidType,
+    Centre,
+    CommitteeSession,
+    Document,
+    Dossier,
+    HumanTask,
+    ItemStatus,
+    ProcessInstance,
+    SessionKind,
+    SessionStatus,
+    User,
+)
+from service.notifications import outbox
+
+PROCESS_KEY = "seance_commission"
+MESSAGE = "decision_commission"  # what a dossier's process waits for, and what closing a session sends
+SESSION_LENGTH = timedelta(hours=2)
+OPEN_STATUSES = (SessionStatus.PREPARATION, SessionStatus.CONVOQUEE)
+_AID_ORDER = {aid: rank for rank, aid in enumerate(AidType)}
+
+
+def sessions(*, actor: User) -> Sequence[CommitteeSession]:
+    """The centre's sessions, the coming ones first."""
+    require_reader(actor)
+    return db.session.scalars(
+        select(CommitteeSession)
+        .where(CommitteeSession.centre_id == actor.centre_id)
+        .order_by(CommitteeSession.starts_at.desc())
+    ).all()
+
+
+def plan_session(*, actor: User, kind: SessionKind, starts_at: datetime, place: str) -> CommitteeSession:
+    """A new session and its process; the secretariat is asked to prepare the agenda in time to convene."""
+    require_manager(actor)
+    if starts_at.tzinfo is None:
+        raise InvalidInputError("L'heure de la séance doit être donnée avec son fuseau horaire.")
+    if starts_at <= clock.now():
+        raise InvalidInputError("La séance doit avoir lieu dans le futur.")
+    if not place.strip():
+        raise InvalidInputError("Indiquez le lieu de la séance.")
+    now = clock.now()
+    session = CommitteeSession(
+        centre_id=actor.centre_id,
+        kind=kind,
+        starts_at=starts_at,
+        place=place.strip(),
+        status=SessionStatus.PREPARATION,
+        created_by_id=actor.id,
+        created_at=now,
+    )
+    db.session.add(session)
+    db.session.flush()
+    advance = runtime.start(
+        definition=registry.latest(PROCESS_KEY),
+        centre_id=actor.centre_id,
+        dossier_id=None,
+        data={
+            "seance_id": session.id,
+            "convoquer_avant": convocation_deadline(starts_at).isoformat(),
+            "seance_le": starts_at.isoformat(),
+        },
+    )
+    session.instance_id = advance.instance.id
+    audit.record(
+        action="commission.séance_prévue",
+        subject_type="seance",
+        subject_id=session.id,
+        actor=actor,
+        details={"type": kind.label, "le": starts_at.isoformat(), "lieu": session.place},
+    )
+    db.session.commit()
+    return session
+
+
+def session_date(session: CommitteeSession) -> date:
+    return session.starts_at.astimezone(local_zone()).date()
+
+
+def convocation_deadline(starts_at: datetime) -> datetime:
+    """The last moment to send the convocation: N clear days (jours francs) must separate it from the session.
+
+    Neither the day it is sent nor the day of the session counts: for a Friday session and 3 clear days,
+    the convocation leaves on Monday at the latest.
+    """
+    zone = local_zone()
+    last_day = starts_at.astimezone(zone).date() - timedelta(
+        days=current_settings().COMMISSION_CONVOCATION_CLEAR_DAYS + 1
+    )
+    return datetime.combine(last_day, time(23, 59, 59), tzinfo=zone)
+
+
+def get_session(*, actor: User, session_id: int) -> CommitteeSession:
+    return readable_session(actor, session_id)
+
+
+def session_of_instance(instance_id: int) -> CommitteeSession | None:
+    return db.session.scalars(
+        select(CommitteeSession).where(CommitteeSession.instance_id == instance_id)
+    ).one_or_none()
+
+
+def session_for_task(*, actor: User, task_id: int) -> CommitteeSession | None:
+    """The session a worklist task belongs to: its steps are done from the session's page."""
+    task = db.session.get(HumanTask, task_id)
+    if task is None or task.centre_id != actor.centre_id or task.process_key != PROCESS_KEY:
+        return None
+    return session_of_instance(task.instance_id)
+
+
+def open_step(session: CommitteeSession) -> HumanTask | None:
+    """The step of the session's process to do now (prepare, convene, hold, sign), if any."""
+    return db.session.scalars(
+        select(HumanTask).where(
+            HumanTask.instance_id == session.instance_id, HumanTask.completed_at.is_(None)
+        )
+    ).first()
+
+
+def _step(session: CommitteeSession, name: str, refusal: str) -> HumanTask:
+    step = open_step(session)
+    if step is None or step.task_name != name:
+        raise InvalidInputError(refusal)
+    return step
+
+
+def _managed(actor: User, session_id: int) -> CommitteeSession:
+    require_manager(actor)
+    return readable_session(actor, session_id)
+
+
+def waiting_dossiers(centre_id: int) -> list[Dossier]:
+    """Dossiers whose process waits for the committee and that no open session has on its agenda."""
+    on_agenda = (
+        select(AgendaItem.dossier_id)
+        .join(CommitteeSession, CommitteeSession.id == AgendaItem.session_id)
+        .where(CommitteeSession.status.in_(OPEN_STATUSES), AgendaItem.status == ItemStatus.INSCRIT)
+    )
+    found = db.session.scalars(
+        select(Dossier)
+        .join(ProcessInstance, ProcessInstance.dossier_id == Dossier.id)
+        .where(
+            Dossier.centre_id == centre_id,
+            ProcessInstance.awaiting_message == MESSAGE,
+            Dossier.id.not_in(on_agenda),
+        )
+    ).all()
+    return sorted(found, key=lambda dossier: (_AID_ORDER[dossier.aid_type], dossier.opened_at, dossier.id))
+
+
+def compose_agenda(*, actor: User, session_id: int) -> int:
+    """Put every dossier waiting for the committee on the agenda, by aid then date; return how many."""
+    session = _managed(actor, session_id)
+    _step(
+        session,
+        "preparer_ordre_du_jour",
+        "L'ordre du jour est arrêté : il ne peut plus recevoir de dossiers.",
+    )
+    position = max((item.position for item in session.items), default=0)
+    added = 0
+    for dossier in waiting_dossiers(actor.centre_id):
+        if any(item.dossier_id == dossier.id for item in session.items):
+            continue  # withdrawn earlier from this very session: put back by hand, not by the batch
+        instance = db.session.scalars(
+            select(ProcessInstance).where(ProcessInstance.dossier_id == dossier.id)
+        ).first()
+        proposed = runtime.waiting_data(instance) if instance is not None else {}
+        position += 1
+        added += 1
+        session.items.append(
+            AgendaItem(
+                centre_id=actor.centre_id,
+                dossier=dossier,
+                position=position,
+                status=ItemStatus.INSCRIT,
+                proposal_summary=dossier.situation,
+                proposed_amount_cents=dossier.amount_requested_cents,
+                proposed_months=int(proposed["duree_proposee_mois"])
+                if proposed.get("duree_proposee_mois")
+                else None,
+            )
+        )
+    audit.record(
+        action="commission.ordre_du_jour",
+        subject_type="seance",
+        subject_id=session.id,
+        actor=actor,
+        details={"ajoutés": added},
+    )
+    db.session.commit()
+    return added
+
+
+def move_item(*, actor: User, session_id: int, item_id: int, offset: int) -> None:
+    """Move an item up (-1) or down (+1) the agenda."""
+    session = _managed(actor, session_id)
+    _step(session, "preparer_ordre_du_jour", "L'ordre du jour est arrêté : son ordre ne change plus.")
+    items = list(session.items)
+    index = next((i for i, item in enumerate(items) if item.id == item_id), None)
+    if index is None:
+        raise NotFoundError("Ce point n'est pas à l'ordre du jour de cette séance.")
+    other = index + offset
+    if 0 <= other < len(items):
+        items[index].position, items[other].position = items[other].position, items[index].position
+    db.session.commit()
+
+
+def set_aside(*, actor: User, session_id: int, item_id: int, status: ItemStatus, note: str) -> None:
+    """Withdraw an item, or postpone it to a later session; its dossier waits for the next agenda."""
+    session = _managed(actor, session_id)
+    if session.status not in OPEN_STATUSES:
+        raise InvalidInputError("La séance est close : son ordre du jour ne change plus.")
+    if status is ItemStatus.INSCRIT:
+        raise InvalidInputError("Choisissez de retirer ou de reporter ce point.")
+    if not note.strip():
+        raise InvalidInputError("Indiquez pourquoi ce point est retiré ou reporté.")
+    item = next((item for item in session.items if item.id == item_id), None)
+    if item is None:
+        raise NotFoundError("Ce point n'est pas à l'ordre du jour de cette séance.")
+    item.status, item.status_note = status, note.strip()
+    item.decision = None
+    audit.record(
+        action="commission.point_retiré" if status is ItemStatus.RETIRE else "commission.point_reporté",
+        subject_type="dossier",
+        subject_id=item.dossier_id,
+        actor=actor,
+        details={"séance": session.id, "motif": item.status_note[:120]},
+    )
+    db.session.commit()
+
+
+def settle_agenda(*, actor: User, session_id: int) -> None:
+    """The agenda is final: the secretariat may now convene the members."""
+    session = _managed(actor, session_id)
+    step = _step(session, "preparer_ordre_du_jour", "L'ordre du jour est déjà arrêté.")
+    runtime.complete(task=step, actor=actor, data={})
+    audit.record(
+        action="commission.ordre_du_jour_arrêté", subject_type="seance", subject_id=session.id, actor=actor
+    )
+    db.session.commit()
+
+
+def agenda(session: CommitteeSession) -> list[AgendaItem]:
+    return [item for item in session.items if item.status is ItemStatus.INSCRIT]
+
+
+def delegated_decisions(session: CommitteeSession) -> Sequence[Document]:
+    """Decisions taken under delegation since the previous session closed (R123-22 CASF: for information)."""
+    previous = db.session.scalar(
+        select(CommitteeSession.closed_at)
+        .where(
+            CommitteeSession.centre_id == session.centre_id,
+            CommitteeSession.closed_at.is_not(None),
+            CommitteeSession.starts_at < session.starts_at,
+        )
+        .order_by(CommitteeSession.starts_at.desc())
+        .limit(1)
+    )
+    query = select(Document).where(
+        Document.centre_id == session.centre_id, Document.kind == "decision", Document.number.like("DEC%")
+    )
+    if previous is not None:
+        query = query.where(Document.created_at > previous)
+    if session.closed_at is not None:
+        query = query.where(Document.created_at <= session.closed_at)
+    return db.session.scalars(query.order_by(Document.created_at, Document.id)).all()
+
+
+def clear_days_left(session: CommitteeSession, today: date) -> int:
+    """Clear days between today and the session: neither today nor the session's day counts."""
+    return (session_date(session) - today).days - 1
+
+
+def convene(*, actor: User, session_id: int) -> Document:
+    """Print the convocation with the agenda and mail every member in office, with the session as iCal.
+
+    Refused once fewer clear days remain than the règlement requires: nothing is sent then.
+    The mail carries dossier numbers, not names: names stay in Entraide and on the printed agenda.
+    """
+    session = _managed(actor, session_id)
+    step = _step(session, "convoquer", "Arrêtez d'abord l'ordre du jour, ou la séance est déjà convoquée.")
+    settings = current_settings()
+    zone = local_zone()
+    today = clock.now().astimezone(zone).date()
+    required = settings.COMMISSION_CONVOCATION_CLEAR_DAYS
+    if clear_days_left(session, today) < required:
+        deadline = convocation_deadline(session.starts_at)
+        raise InvalidInputError(
+            f"Trop tard pour convoquer : la convocation doit partir au moins {required} jours francs avant "
+            f"la séance, soit au plus tard le {date_long(deadline.date())}. Reportez la séance à une date "
+            "ultérieure, puis convoquez."
+        )
+    members = in_office(session.centre_id, session_date(session))
+    if not members:
+        raise InvalidInputError(
+            "Aucun membre en fonction à la date de la séance : enregistrez d'abord les membres."
+        )
+    centre = db.session.get(Centre, session.centre_id)
+    assert centre is not None  # noqa: S101 - every session has its centre
+    items = agenda(session)
+    convocation = documents.issue_convocation(
+        session=session,
+        author=actor,
+        centre=centre,
+        items=items,
+        members=members,
+        delegated=delegated_decisions(session),
+    )
+    url = f"{settings.PUBLIC_URL.rstrip('/')}/commission/seances/{session.id}"
+    invitation = ics_of(session, centre=centre, url=url)
+    for member in members:
+        outbox.queue(
+            centre_id=session.centre_id,
+            kind="convocation",
+            recipients=[member.email],
+            template="convocation",
+            context={"member": member, "session": session, "items": items, "centre": centre, "url": url},
+            attachments=[
+                {
+                    "filename": f"seance-{session.id}.ics",
+                    "content_type": "text/calendar; method=PUBLISH",
+                    "text": invitation,
+                }
+            ],
+        )
+    runtime.complete(task=step, actor=actor, data={})
+    session.status = SessionStatus.CONVOQUEE
+    session.convoked_at = clock.now()
+    audit.record(
+        action="commission.convocation",
+        subject_type="seance",
+        subject_id=session.id,
+        actor=actor,
+        details={
+            "membres": len(members),
+            "sans_courriel": sum(1 for m in members if not m.email),
+            "document": convocation.id,
+        },
+    )
+    db.session.commit()
+    return convocation
+
+
+def ics_of(session: CommitteeSession, *, centre: Centre, url: str) -> str:
+    return calendar.session_ics(
+        uid=f"seance-{session.id}@{centre.code}.entraide",
+        starts_at=session.starts_at,
+        ends_at=session.starts_at + SESSION_LENGTH,
+        summary=f"{session.kind.label} — {centre.name}",
+        location=session.place,
+        description=f"Séance de la {session.kind.label.lower()} du {centre.name}. Ordre du jour : {url}",
+        url=url,
+        stamp=session.convoked_at or clock.now(),
+    )
+
+
+def calendar_file(*, actor: User, session_id: int) -> str:
+    session = readable_session(actor, session_id)
+    centre = db.session.get(Centre, session.centre_id)
+    assert centre is not None  # noqa: S101 - every session has its centre
+    url = f"{current_settings().PUBLIC_URL.rstrip('/')}/commission/seances/{session.id}"
+    return ics_of(session, centre=centre, url=url)

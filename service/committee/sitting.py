@@ -1,0 +1,213 @@
+"""Holding a session live: who sits, the quorum, and each item's vote and decision."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from service.audit import service as audit
+from service.committee.access import readable_session, require_manager
+from service.committee.members import in_office
+from service.committee.sessions import session_date
+from service.config import current_settings, refusal_reasons
+from service.dossiers import ceilings, decisions
+from service.errors import InvalidInputError, NotFoundError
+from service.extensions import db
+from service.loans import ledger
+from service.models import (
+    AgendaItem,
+    AidType,
+    Attendance,
+    AttendanceStatus,
+    CommitteeMember,
+    CommitteeSession,
+    ItemDecision,
+    ItemStatus,
+    SessionStatus,
+    User,
+)
+
+
+@dataclass(frozen=True)
+class Quorum:
+    in_office: int
+    required: int
+    present: int
+
+    @property
+    def reached(self) -> bool:
+        return self.present >= self.required
+
+
+def quorum(session: CommitteeSession) -> Quorum:
+    """Members present (proxies do not count) against the setting, default: a majority in office."""
+    members = in_office(session.centre_id, session_date(session))
+    present = sum(1 for row in session.attendance if row.status is AttendanceStatus.PRESENT)
+    required = current_settings().COMMISSION_QUORUM or len(members) // 2 + 1
+    return Quorum(len(members), required, present)
+
+
+def voters(session: CommitteeSession, item: AgendaItem | None = None) -> list[CommitteeMember]:
+    """Members whose vote counts: present or represented, less those with a personal interest in the item."""
+    excluded = set(item.not_voting_member_ids) if item is not None else set()
+    return [
+        row.member
+        for row in session.attendance
+        if row.status in (AttendanceStatus.PRESENT, AttendanceStatus.REPRESENTE)
+        and row.member_id not in excluded
+    ]
+
+
+def _held(actor: User, session_id: int) -> CommitteeSession:
+    require_manager(actor)
+    session = readable_session(actor, session_id)
+    if session.status is not SessionStatus.CONVOQUEE:
+        raise InvalidInputError(
+            "Cette séance n'est pas en cours : elle se tient une fois les membres convoqués, "
+            "jusqu'à sa clôture."
+        )
+    return session
+
+
+def record_attendance(
+    *, actor: User, session_id: int, presence: Mapping[int, tuple[AttendanceStatus, int | None]]
+) -> Quorum:
+    """Present, absent or represented, for every member in office; a proxy goes to one present member."""
+    session = _held(actor, session_id)
+    members = {member.id: member for member in in_office(session.centre_id, session_date(session))}
+    unknown = set(presence) - set(members)
+    if unknown:
+        raise InvalidInputError("Seuls les membres en fonction à la date de la séance peuvent être pointés.")
+    holders: dict[int, int] = {}
+    for member_id, (status, proxy) in presence.items():
+        if status is not AttendanceStatus.REPRESENTE:
+            continue
+        name = members[member_id].full_name
+        if proxy is None:
+            raise InvalidInputError(f"Indiquez à qui {name} a donné pouvoir.")
+        if (
+            proxy == member_id
+            or presence.get(proxy, (AttendanceStatus.ABSENT, None))[0] is not AttendanceStatus.PRESENT
+        ):
+            raise InvalidInputError(f"Le pouvoir de {name} doit être donné à un membre présent.")
+        if proxy in holders:
+            raise InvalidInputError(
+                f"{members[proxy].full_name} détient déjà un pouvoir : un seul pouvoir par membre."
+            )
+        holders[proxy] = member_id
+    rows = {row.member_id: row for row in session.attendance}
+    for member_id in members:
+        status, proxy = presence.get(member_id, (AttendanceStatus.ABSENT, None))
+        row = rows.get(member_id)
+        if row is None:
+            row = Attendance(
+                centre_id=session.centre_id, session_id=session.id, member_id=member_id, status=status
+            )
+            session.attendance.append(row)
+        row.status = status
+        row.proxy_member_id = proxy if status is AttendanceStatus.REPRESENTE else None
+    db.session.flush()
+    result = quorum(session)
+    audit.record(
+        action="commission.présences",
+        subject_type="seance",
+        subject_id=session.id,
+        actor=actor,
+        details={"présents": result.present, "quorum": result.required},
+    )
+    db.session.commit()
+    return result
+
+
+@dataclass(frozen=True)
+class Vote:
+    decision: ItemDecision
+    amount_cents: int | None
+    months: int | None
+    reasons: Sequence[str]
+    text: str  # refusal: the facts; adjournment: what is asked for
+    votes_for: int
+    votes_against: int
+    votes_abstain: int
+    not_voting: Sequence[int]  # members with a personal interest
+
+
+def record_vote(*, actor: User, session_id: int, item_id: int, vote: Vote) -> AgendaItem:
+    """Record an item's vote and decision; refused without quorum, or when the counts do not add up."""
+    session = _held(actor, session_id)
+    item = next((item for item in session.items if item.id == item_id), None)
+    if item is None or item.status is not ItemStatus.INSCRIT:
+        raise NotFoundError("Ce point n'est pas (ou plus) à l'ordre du jour de cette séance.")
+    state = quorum(session)
+    if not state.reached:
+        raise InvalidInputError(
+            f"Le quorum n'est pas atteint ({state.present} membre(s) présent(s), {state.required} requis) : "
+            "aucun vote ne peut être enregistré."
+        )
+    seated = {member.id for member in voters(session)}
+    if not set(vote.not_voting) <= seated:
+        raise InvalidInputError(
+            "Seul un membre présent ou représenté peut être déclaré ne prenant pas part au vote."
+        )
+    _check_decision(item, vote)
+    taking_part = len(seated - set(vote.not_voting))
+    cast = vote.votes_for + vote.votes_against + vote.votes_abstain
+    if min(vote.votes_for, vote.votes_against, vote.votes_abstain) < 0 or cast != taking_part:
+        raise InvalidInputError(
+            f"{taking_part} membre(s) prennent part à ce vote "
+            "(présents et représentés, hors membres intéressés) : "
+            f"pour, contre et abstentions doivent faire {taking_part}, pas {cast}."
+        )
+    if vote.votes_for <= vote.votes_against:
+        raise InvalidInputError(
+            "Cette proposition n'a pas la majorité des suffrages exprimés : enregistrez la décision que la "
+            "commission a effectivement adoptée."
+        )
+    item.decision, item.amount_cents = (
+        vote.decision,
+        vote.amount_cents if vote.decision is ItemDecision.ACCORD else None,
+    )
+    item.months = vote.months if vote.decision is ItemDecision.ACCORD else None
+    item.refusal_reasons = list(vote.reasons) if vote.decision is ItemDecision.REFUS else []
+    item.reason_text = vote.text.strip() if vote.decision is not ItemDecision.ACCORD else ""
+    item.votes_for, item.votes_against, item.votes_abstain = (
+        vote.votes_for,
+        vote.votes_against,
+        vote.votes_abstain,
+    )
+    item.not_voting_member_ids = sorted(vote.not_voting)
+    audit.record(
+        action="commission.vote",
+        subject_type="dossier",
+        subject_id=item.dossier_id,
+        actor=actor,
+        details={
+            "séance": session.id,
+            "décision": vote.decision.value,
+            "pour": vote.votes_for,
+            "contre": vote.votes_against,
+            "abstention": vote.votes_abstain,
+        },
+    )
+    db.session.commit()
+    return item
+
+
+def _check_decision(item: AgendaItem, vote: Vote) -> None:
+    """What the decision needs, checked now rather than at closing: an amount, reasons, a request."""
+    dossier = item.dossier
+    if vote.decision is ItemDecision.ACCORD:
+        if not vote.amount_cents or vote.amount_cents <= 0:
+            raise InvalidInputError("Un accord indique le montant accordé.")
+        if dossier.aid_type is AidType.PRET_SANS_INTERET:
+            ledger.check_amount(vote.amount_cents, vote.months or 0)
+        decisions.check_granted_amount(dossier, vote.amount_cents, delegation_ceiling_cents=None)
+        ceilings.check_annual_ceiling(dossier, vote.amount_cents)
+    elif vote.decision is ItemDecision.REFUS:
+        allowed = refusal_reasons(current_settings())
+        if not vote.reasons or not set(vote.reasons) <= set(allowed):
+            raise InvalidInputError("Un refus doit être motivé : cochez au moins un motif de la liste.")
+        if len(vote.text.strip()) < 10:
+            raise InvalidInputError("Un refus doit être motivé : décrivez aussi les faits pris en compte.")
+    elif len(vote.text.strip()) < 10:
+        raise InvalidInputError("Un ajournement dit ce que la commission demande avant de décider.")

@@ -1,0 +1,253 @@
+"""The committee pages: sessions, the live session page, members."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, flash, make_response, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response as BaseResponse
+
+from service.committee import access, closing, members, pages, sessions, sitting
+from service.committee.forms import MemberForm, SessionForm
+from service.errors import ConflictError, InvalidInputError
+from service.models import AttendanceStatus, ItemDecision, ItemStatus, MemberKind, SessionKind
+from service.money import parse_euros
+
+bp = Blueprint("committee", __name__, url_prefix="/commission")
+
+
+@bp.route("/", methods=["GET", "POST"])
+@login_required
+def index() -> BaseResponse | tuple[str, int]:
+    form = SessionForm()
+    if form.validate_on_submit():
+        try:
+            session = sessions.plan_session(
+                actor=current_user,
+                kind=SessionKind(form.kind.data),
+                starts_at=form.starts_at,
+                place=form.place.data,
+            )
+        except InvalidInputError as error:
+            form.form_errors.append(error.message)
+        else:
+            flash("La séance est prévue : préparez son ordre du jour.", "success")
+            return redirect(url_for("committee.show", session_id=session.id))
+    status = 422 if form.errors or form.form_errors else 200
+    listed = sessions.sessions(actor=current_user)
+    return render_template(
+        "committee/index.html", sessions=listed, form=form, may_manage=access.may_manage(current_user)
+    ), status
+
+
+def _render(
+    session_id: int,
+    *,
+    status: int = 200,
+    errors: dict[int, str] | None = None,
+    typed: dict[int, dict[str, list[str]]] | None = None,
+) -> tuple[str, int]:
+    page = pages.session_page(actor=current_user, session_id=session_id)
+    return render_template(
+        "committee/session.html",
+        page=page,
+        errors=errors or {},
+        typed=typed or {},
+        statuses=list(AttendanceStatus),
+        decisions=list(ItemDecision),
+        item_statuses=ItemStatus,
+    ), status
+
+
+@bp.route("/seances/<int:session_id>")
+@login_required
+def show(session_id: int) -> tuple[str, int]:
+    return _render(session_id)
+
+
+def _act(session_id: int, action: str) -> BaseResponse | tuple[str, int]:
+    """Run one step of the session; a refusal is shown on the page, nothing having changed."""
+    try:
+        message = _ACTIONS[action](session_id)
+    except (InvalidInputError, ConflictError) as error:
+        flash(error.message, "error")
+        return _render(session_id, status=409 if isinstance(error, ConflictError) else 422)
+    flash(message, "success")
+    return redirect(url_for("committee.show", session_id=session_id))
+
+
+def _compose(session_id: int) -> str:
+    added = sessions.compose_agenda(actor=current_user, session_id=session_id)
+    return f"{added} dossier(s) ajouté(s) à l'ordre du jour."
+
+
+def _settle(session_id: int) -> str:
+    sessions.settle_agenda(actor=current_user, session_id=session_id)
+    return "L'ordre du jour est arrêté : vous pouvez convoquer les membres."
+
+
+def _convene(session_id: int) -> str:
+    sessions.convene(actor=current_user, session_id=session_id)
+    return "Les convocations sont envoyées, avec l'ordre du jour et l'invitation au calendrier."
+
+
+def _close(session_id: int) -> str:
+    decided = closing.close_session(actor=current_user, session_id=session_id)
+    return f"La séance est close : {len(decided)} délibération(s) numérotée(s) et transmise(s) aux dossiers."
+
+
+def _sign(session_id: int) -> str:
+    closing.sign_minutes(actor=current_user, session_id=session_id)
+    return "Le relevé de décisions est signé."
+
+
+_ACTIONS = {"composer": _compose, "arreter": _settle, "convoquer": _convene, "clore": _close, "signer": _sign}
+
+
+@bp.route(
+    "/seances/<int:session_id>/<any(composer, arreter, convoquer, clore, signer):action>", methods=["POST"]
+)
+@login_required
+def step(session_id: int, action: str) -> BaseResponse | tuple[str, int]:
+    return _act(session_id, action)
+
+
+@bp.route("/seances/<int:session_id>/points/<int:item_id>/deplacer", methods=["POST"])
+@login_required
+def move(session_id: int, item_id: int) -> BaseResponse:
+    offset = -1 if request.form.get("sens") == "monter" else 1
+    sessions.move_item(actor=current_user, session_id=session_id, item_id=item_id, offset=offset)
+    return redirect(url_for("committee.show", session_id=session_id) + "#ordre-du-jour")
+
+
+@bp.route("/seances/<int:session_id>/points/<int:item_id>/retrait", methods=["POST"])
+@login_required
+def set_aside(session_id: int, item_id: int) -> BaseResponse | tuple[str, int]:
+    try:
+        status = ItemStatus(request.form.get("statut", ""))
+        sessions.set_aside(
+            actor=current_user,
+            session_id=session_id,
+            item_id=item_id,
+            status=status,
+            note=request.form.get("motif", ""),
+        )
+    except ValueError:
+        flash("Choisissez de retirer ou de reporter ce point.", "error")
+        return _render(session_id, status=422)
+    except InvalidInputError as error:
+        flash(error.message, "error")
+        return _render(session_id, status=422)
+    flash("Le point est retiré de l'ordre du jour ; le dossier attend une prochaine séance.", "success")
+    return redirect(url_for("committee.show", session_id=session_id) + "#ordre-du-jour")
+
+
+@bp.route("/seances/<int:session_id>/presences", methods=["POST"])
+@login_required
+def attendance(session_id: int) -> BaseResponse | tuple[str, int]:
+    presence: dict[int, tuple[AttendanceStatus, int | None]] = {}
+    for key, value in request.form.items():
+        if key.startswith("presence-"):
+            member_id = int(key.removeprefix("presence-"))
+            proxy = request.form.get(f"pouvoir-{member_id}", "")
+            try:
+                presence[member_id] = (AttendanceStatus(value), int(proxy) if proxy.isdigit() else None)
+            except ValueError:
+                continue
+    try:
+        state = sitting.record_attendance(actor=current_user, session_id=session_id, presence=presence)
+    except InvalidInputError as error:
+        flash(error.message, "error")
+        return _render(session_id, status=422)
+    reached = "atteint" if state.reached else "non atteint : aucun vote ne peut être enregistré"
+    flash(
+        f"Présences enregistrées : {state.present} présent(s), quorum de {state.required} {reached}.",
+        "success" if state.reached else "error",
+    )
+    return redirect(url_for("committee.show", session_id=session_id) + "#presences")
+
+
+def _number(raw: str) -> int:
+    raw = raw.strip()
+    if not raw:
+        return 0
+    if not raw.isdigit():
+        raise InvalidInputError(f"« {raw} » n'est pas un nombre de voix.")
+    return int(raw)
+
+
+@bp.route("/seances/<int:session_id>/points/<int:item_id>/vote", methods=["POST"])
+@login_required
+def vote(session_id: int, item_id: int) -> BaseResponse | tuple[str, int]:
+    form = request.form
+    try:
+        decision = ItemDecision(form.get("decision", ""))
+    except ValueError:
+        return _render(
+            session_id,
+            status=422,
+            errors={item_id: "Choisissez la décision."},
+            typed={item_id: form.to_dict(flat=False)},
+        )
+    try:
+        amount = parse_euros(form["montant"]) if form.get("montant", "").strip() else None
+        months = _number(form.get("duree_mois", "")) or None
+        ballot = sitting.Vote(
+            decision=decision,
+            amount_cents=amount,
+            months=months,
+            reasons=form.getlist("motifs"),
+            text=form.get("texte", ""),
+            votes_for=_number(form.get("pour", "")),
+            votes_against=_number(form.get("contre", "")),
+            votes_abstain=_number(form.get("abstention", "")),
+            not_voting=[int(v) for v in form.getlist("non_votant") if v.isdigit()],
+        )
+        sitting.record_vote(actor=current_user, session_id=session_id, item_id=item_id, vote=ballot)
+    except InvalidInputError as error:
+        return _render(
+            session_id, status=422, errors={item_id: error.message}, typed={item_id: form.to_dict(flat=False)}
+        )
+    flash(f"Vote enregistré : {decision.label.lower()}.", "success")
+    return redirect(url_for("committee.show", session_id=session_id) + f"#point-{item_id}")
+
+
+@bp.route("/seances/<int:session_id>/seance.ics")
+@login_required
+def calendar_file(session_id: int) -> Response:
+    response = make_response(sessions.calendar_file(actor=current_user, session_id=session_id))
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="seance-{session_id}.ics"'
+    return response
+
+
+@bp.route("/membres", methods=["GET", "POST"])
+@bp.route("/membres/<int:member_id>", methods=["GET", "POST"])
+@login_required
+def member_list(member_id: int | None = None) -> BaseResponse | tuple[str, int]:
+    listed = members.members(actor=current_user)
+    editing = next((m for m in listed if m.id == member_id), None) if member_id else None
+    form = MemberForm(obj=editing, accounts=list(members.accounts_for_members(actor=current_user)))
+    if request.method == "GET" and editing is not None:
+        form.kind.data, form.account.data = editing.kind.value, str(editing.user_id or "")
+    if form.validate_on_submit():
+        try:
+            member = members.save_member(
+                actor=current_user,
+                member_id=editing.id if editing else None,
+                form=members.MemberForm(
+                    full_name=form.full_name.data,
+                    kind=MemberKind(form.kind.data),
+                    email=form.email.data or "",
+                    phone=form.phone.data or "",
+                    mandate_start=form.mandate_start.data,
+                    mandate_end=form.mandate_end.data,
+                    user_id=int(form.account.data) if form.account.data else None,
+                ),
+            )
+        except InvalidInputError as error:
+            form.form_errors.append(error.message)
+        else:
+            flash(f"{member.full_name} est enregistré·e.", "success")
+            return redirect(url_for("committee.member_list"))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("committee/members.html", members=listed, form=form, editing=editing), status

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
-from service.config import local_zone
+from service.documents import service as documents
 from service.errors import NotFoundError, PermissionDeniedError
 from service.extensions import db
-from service.models import CommitteeMember, CommitteeSession, Role, User
+from service.models import CommitteeSession, Role, User
 from service.models.tenancy import get_in_centre
 
 # The staff who prepare and hold sessions.
@@ -16,28 +14,13 @@ MANAGING_ROLES = (Role.SECRETARIAT, Role.RESPONSABLE)
 READING_ROLES = tuple(role for role in Role if role is not Role.ADMIN)
 
 
-def member_account(actor: User) -> CommitteeMember | None:
-    """The committee member this account belongs to, if any."""
-    return db.session.scalars(
-        select(CommitteeMember).where(
-            CommitteeMember.user_id == actor.id, CommitteeMember.centre_id == actor.centre_id
-        )
-    ).one_or_none()
-
-
-def sits_on(actor: User, session: CommitteeSession) -> bool:
-    """The actor is a member in office on the session's day: convened to it."""
-    member = member_account(actor)
-    return member is not None and member.in_office(session.starts_at.astimezone(local_zone()).date())
-
-
 def may_manage(actor: User) -> bool:
     return actor.has_role(*MANAGING_ROLES)
 
 
 def names_visible(actor: User, session: CommitteeSession) -> bool:
     """Names are shown to the members of the session and to the staff preparing it, to nobody else."""
-    return may_manage(actor) or sits_on(actor, session)
+    return documents.may_read_session(actor, session)
 
 
 def require_reader(actor: User) -> None:

@@ -111,10 +111,6 @@ def convocation_deadline(starts_at: datetime) -> datetime:
     return datetime.combine(last_day, time(23, 59, 59), tzinfo=zone)
 
 
-def get_session(*, actor: User, session_id: int) -> CommitteeSession:
-    return readable_session(actor, session_id)
-
-
 def session_of_instance(instance_id: int) -> CommitteeSession | None:
     return db.session.scalars(
         select(CommitteeSession).where(CommitteeSession.instance_id == instance_id)
@@ -152,13 +148,18 @@ def _managed(actor: User, session_id: int) -> CommitteeSession:
 
 def waiting_dossiers(centre_id: int) -> list[Dossier]:
     """Dossiers whose process waits for the committee and that no open session has on its agenda."""
+    return [dossier for dossier, _ in _waiting(centre_id)]
+
+
+def _waiting(centre_id: int) -> list[tuple[Dossier, ProcessInstance]]:
+    """The waiting dossiers with their instances, by aid then filing date."""
     on_agenda = (
         select(AgendaItem.dossier_id)
         .join(CommitteeSession, CommitteeSession.id == AgendaItem.session_id)
         .where(CommitteeSession.status.in_(OPEN_STATUSES), AgendaItem.status == ItemStatus.INSCRIT)
     )
-    found = db.session.scalars(
-        select(Dossier)
+    found = db.session.execute(
+        select(Dossier, ProcessInstance)
         .join(ProcessInstance, ProcessInstance.dossier_id == Dossier.id)
         .where(
             Dossier.centre_id == centre_id,
@@ -166,7 +167,8 @@ def waiting_dossiers(centre_id: int) -> list[Dossier]:
             Dossier.id.not_in(on_agenda),
         )
     ).all()
-    return sorted(found, key=lambda dossier: (_AID_ORDER[dossier.aid_type], dossier.opened_at, dossier.id))
+    pairs = [(dossier, instance) for dossier, instance in found]
+    return sorted(pairs, key=lambda pair: (_AID_ORDER[pair[0].aid_type], pair[0].opened_at, pair[0].id))
 
 
 def compose_agenda(*, actor: User, session_id: int) -> int:
@@ -179,13 +181,10 @@ def compose_agenda(*, actor: User, session_id: int) -> int:
     )
     position = max((item.position for item in session.items), default=0)
     added = 0
-    for dossier in waiting_dossiers(actor.centre_id):
+    for dossier, instance in _waiting(actor.centre_id):
         if any(item.dossier_id == dossier.id for item in session.items):
             continue  # withdrawn earlier from this very session: put back by hand, not by the batch
-        instance = db.session.scalars(
-            select(ProcessInstance).where(ProcessInstance.dossier_id == dossier.id)
-        ).first()
-        proposed = runtime.waiting_data(instance) if instance is not None else {}
+        proposed = runtime.waiting_data(instance)
         position += 1
         added += 1
         session.items.append(

@@ -47,14 +47,12 @@ def quorum(session: CommitteeSession) -> Quorum:
     return Quorum(len(members), required, present)
 
 
-def voters(session: CommitteeSession, item: AgendaItem | None = None) -> list[CommitteeMember]:
-    """Members whose vote counts: present or represented, less those with a personal interest in the item."""
-    excluded = set(item.not_voting_member_ids) if item is not None else set()
+def voters(session: CommitteeSession) -> list[CommitteeMember]:
+    """Members who sit, present or represented; an item's vote leaves out those with a personal interest."""
     return [
         row.member
         for row in session.attendance
         if row.status in (AttendanceStatus.PRESENT, AttendanceStatus.REPRESENTE)
-        and row.member_id not in excluded
     ]
 
 

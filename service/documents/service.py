@@ -373,7 +373,8 @@ def download(*, actor: User, document_id: int) -> Document:
     if document is None:
         raise NotFoundError("Ce document n'existe pas dans votre centre.")
     if document.subject_type == SESSION_SUBJECT:
-        allowed = _may_read_session_papers(actor, document)
+        session = get_in_centre(db.session(), CommitteeSession, document.subject_id, document.centre_id)
+        allowed = session is not None and may_read_session(actor, session)
         refusal = "Ce document est réservé aux membres de l'instance et au secrétariat."
     else:
         allowed = actor.has_role(*READING_ROLES)
@@ -389,15 +390,14 @@ def download(*, actor: User, document_id: int) -> Document:
     return document
 
 
-def _may_read_session_papers(actor: User, document: Document) -> bool:
+def may_read_session(actor: User, session: CommitteeSession) -> bool:
+    """A session's papers, and the names on its agenda, are for the staff who prepare it and for the
+    members in office on the session's day (professional secrecy, L133-5 CASF)."""
     if actor.has_role(*SESSION_READING_ROLES):
         return True
-    session = get_in_centre(db.session(), CommitteeSession, document.subject_id, document.centre_id)
-    if session is None:
-        return False
     member = db.session.scalars(
         select(CommitteeMember).where(
-            CommitteeMember.user_id == actor.id, CommitteeMember.centre_id == document.centre_id
+            CommitteeMember.user_id == actor.id, CommitteeMember.centre_id == session.centre_id
         )
     ).one_or_none()
     return member is not None and member.in_office(_local_day(session))

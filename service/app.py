@@ -14,6 +14,7 @@ from service.engine import timers
 from service.extensions import csrf, db, login_manager, migrate
 from service.models import tenancy
 from service.paths import MIGRATIONS_DIR, TEMPLATES_DIR
+from service.workshops import operations
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
@@ -34,6 +35,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 
     tenancy.install()
     timers.install_clock()
+    operations.register()  # the service tasks of the diagrams
     db.init_app(app)
     with app.app_context():
         database.tune_engine(db.engine)

@@ -15,6 +15,7 @@ from service import deployment
 from service.accounts import service as accounts
 from service.config import current_settings
 from service.demo import DEMO_PASSWORD, seed_if_empty
+from service.documents import batches
 from service.engine import registry
 from service.errors import EntraideError
 from service.models import Role
@@ -28,6 +29,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(demo)
     app.cli.add_command(workflows)
+    app.cli.add_command(letters)
 
 
 @click.command("run")
@@ -199,3 +201,22 @@ def list_command() -> None:
         click.echo("Aucun processus déployé : lancez « entraide workflows deploy ».")
     for row in rows:
         click.echo(f"{row.key}\tv{row.version}\t{row.content_hash[:12]}\t{row.running} en cours\t{row.name}")
+
+
+@click.group(cls=AppGroup)
+def letters() -> None:
+    """Courriers des séances de la commission."""
+
+
+@letters.command("print")
+@click.option(
+    "--processus",
+    "workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Nombre de processus d'impression (par défaut : PDF_WORKERS).",
+)
+def print_letters_command(workers: int | None) -> None:
+    """Imprimer maintenant les courriers en attente, comme le fait la tâche planifiée."""
+    summary = batches.print_letter_batches(workers=workers)
+    click.echo(f"Imprimé : {summary}." if summary else "Aucun courrier en attente d'impression.")

@@ -61,6 +61,14 @@ class Settings:
     # (distribution points separated by ";").
     COLIS_PARCEL_VALUE_CENTS: int = 2000
     DISTRIBUTION_POINTS: str = "Épicerie solidaire, 4 rue des Tilleuls;Mairie annexe du quartier des Prés"
+    # Collective workshops: where sessions are held (the centre, neighbourhood town halls), ";" between.
+    WORKSHOP_PLACES: str = (
+        "Centre communal d'action sociale, salle collective;"
+        "Mairie annexe des Grillons;Mairie annexe de la Gare"
+    )
+    # Days before a session: below its minimum the organiser decides; then the reminders go out.
+    WORKSHOP_MINIMUM_CHECK_DAYS: int = 3
+    WORKSHOP_REMINDER_DAYS: int = 2
     # Support cheques: the delegate decides alone up to this amount; above it, the committee.
     CHEQUES_DELEGATION_CEILING_CENTS: int = 15000
     # Interest-free loans: the amounts the règlement allows, and the reminder after an unpaid due date.
@@ -95,6 +103,10 @@ class Settings:
     WAKE_MAX_PER_RUN: int = 1000
     MAIL_INTERVAL_SECONDS: int = 60
     MAIL_MAX_ATTEMPTS: int = 8
+    # Printed letters: a committee session's letters are printed in the background by this many processes
+    # (1: in the scheduler's own process), the job looking for batches to print this often.
+    PDF_WORKERS: int = dataclasses.field(default_factory=lambda: os.cpu_count() or 2)
+    LETTER_BATCH_INTERVAL_SECONDS: int = 5
     # Where people reach the service: links in mail point there.
     PUBLIC_URL: str = "http://127.0.0.1:5000"
 
@@ -130,11 +142,16 @@ _POSITIVE_SETTINGS = (
     "PRET_MIN_CENTS",
     "PRET_MAX_CENTS",
     "COMMISSION_CONVOCATION_CLEAR_DAYS",
+    "WORKSHOP_MINIMUM_CHECK_DAYS",
+    "WORKSHOP_REMINDER_DAYS",
     "WAKE_INTERVAL_SECONDS",
     "WAKE_MAX_PER_RUN",
     "MAIL_INTERVAL_SECONDS",
     "MAIL_MAX_ATTEMPTS",
+    "PDF_WORKERS",
+    "LETTER_BATCH_INTERVAL_SECONDS",
 )
+_MAX_PDF_WORKERS = 64
 _ISO_DURATION = re.compile(r"^P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$")
 _TRUE = {"1", "true", "yes", "oui", "on"}
 _FALSE = {"0", "false", "no", "non", "off", ""}
@@ -172,6 +189,11 @@ def current_settings() -> Settings:
 def distribution_points(settings: Settings) -> list[str]:
     """The food-parcel distribution points, in the order the settings give them."""
     return [point.strip() for point in settings.DISTRIBUTION_POINTS.split(";") if point.strip()]
+
+
+def workshop_places(settings: Settings) -> list[str]:
+    """Where workshop sessions may be held, in the order the settings give them."""
+    return [place.strip() for place in settings.WORKSHOP_PLACES.split(";") if place.strip()]
 
 
 def refusal_reasons(settings: Settings) -> list[str]:
@@ -250,12 +272,16 @@ def _validate(settings: Settings, instance_path: Path) -> Settings:
         raise ConfigError(f"{ENV_PREFIX}PRET_MIN_CENTS ne peut dépasser {ENV_PREFIX}PRET_MAX_CENTS")
     if not distribution_points(settings):
         raise ConfigError(f"{ENV_PREFIX}DISTRIBUTION_POINTS doit nommer au moins un point de distribution")
+    if not workshop_places(settings):
+        raise ConfigError(f"{ENV_PREFIX}WORKSHOP_PLACES doit nommer au moins un lieu d'atelier")
     if settings.COMMISSION_QUORUM < 0:
         raise ConfigError(
             f"{ENV_PREFIX}COMMISSION_QUORUM doit être positif, ou 0 pour la majorité des membres"
         )
     if not refusal_reasons(settings):
         raise ConfigError(f"{ENV_PREFIX}COMMISSION_REFUSAL_REASONS doit nommer au moins un motif de refus")
+    if settings.PDF_WORKERS > _MAX_PDF_WORKERS:
+        raise ConfigError(f"{ENV_PREFIX}PDF_WORKERS ne peut dépasser {_MAX_PDF_WORKERS} processus")
     if not 0 < settings.SMTP_PORT < 65536:
         raise ConfigError(f"{ENV_PREFIX}SMTP_PORT doit être un port valide (1 à 65535)")
     try:

@@ -9,7 +9,7 @@ from service import clock, deployment
 from service.accounts import service as accounts
 from service.cheques import stock
 from service.committee import members, sessions
-from service.config import local_zone
+from service.config import current_settings, local_zone, workshop_places
 from service.dossiers import service as dossiers
 from service.legal_aid import directory
 from service.models import (
@@ -18,7 +18,9 @@ from service.models import (
     BudgetKind,
     CentreKind,
     ChequeNature,
+    Frequency,
     MemberKind,
+    Referral,
     Relationship,
     Role,
     SessionKind,
@@ -26,6 +28,7 @@ from service.models import (
 )
 from service.organisation import service as organisation
 from service.people import service as people
+from service.workshops import planning, registrations, themes
 
 DEMO_CENTRE_CODE = "ccas-saint-aubin"
 DEMO_PASSWORD = "demo-entraide-2026"  # noqa: S105 - published in the README, demo only
@@ -78,6 +81,7 @@ def seed_if_empty() -> bool:
     _seed_cheque_stock(users["secretariat"])
     _seed_authorities(users["secretariat"])
     _seed_committee(users)
+    _seed_workshops(users["instructeur"])
     return True
 
 
@@ -128,6 +132,54 @@ def _seed_cheque_stock(secretariat: User) -> None:
             actor=secretariat, series=series, first_number=first, last_number=first + 99,
             face_value_cents=face_value_cents, nature=nature,
         )  # fmt: skip
+
+
+def _seed_workshops(instructeur: User) -> None:
+    """Four themes; a weekly digital-skills series from next week, with two people registered in its first
+    session; a budget workshop in ten days still below its minimum."""
+    accounts.scope_session_to(instructeur)
+    topics = {
+        name: themes.save_theme(actor=instructeur, name=name, description=description)
+        for name, description in (
+            ("Éco-gestes", "Réduire ses factures d'eau et d'énergie au quotidien."),
+            ("Budget", "Tenir son budget, anticiper les dépenses, connaître ses droits."),
+            ("Numérique", "Démarches en ligne : messagerie, espace CAF, impots.gouv."),
+            ("Santé", "Accès aux soins, complémentaire santé solidaire, prévention."),
+        )
+    }
+    today = clock.now().astimezone(local_zone()).date()
+    place = workshop_places(current_settings())
+    series = planning.plan_series(
+        actor=instructeur,
+        plan=planning.Plan(
+            theme_id=topics["Numérique"].id,
+            starts_at=datetime.combine(today + timedelta(days=7), time(14, 0), tzinfo=local_zone()),
+            duration=timedelta(hours=2),
+            place=place[0],
+            facilitators="Julien Marchand, avec l'association Relais Numérique",
+            capacity=8,
+            minimum=2,
+        ),
+        frequency=Frequency.HEBDOMADAIRE,
+        count=4,
+    )
+    for name in ("Martin Fatou", "Lefèvre Élodie"):
+        person = people.search(actor=instructeur, query=name)[0]
+        registrations.register(
+            actor=instructeur, session_id=series[0].id, person_id=person.id, referral=Referral.AGENT
+        )
+    planning.plan_session(
+        actor=instructeur,
+        plan=planning.Plan(
+            theme_id=topics["Budget"].id,
+            starts_at=datetime.combine(today + timedelta(days=10), time(9, 30), tzinfo=local_zone()),
+            duration=timedelta(hours=2, minutes=30),
+            place=place[-1],
+            facilitators="Julien Marchand, conseiller en économie sociale et familiale",
+            capacity=10,
+            minimum=4,
+        ),
+    )
 
 
 def _seed_people(accueil: User) -> None:

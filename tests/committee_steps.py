@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from service import clock
 from service.committee import closing, sessions, sitting
+from service.documents import batches
 from service.extensions import db
 from service.models import (
     AgendaItem,
@@ -85,7 +86,8 @@ def refus(
 
 
 def committee_decides(secretary: User, votes: Mapping[Dossier, sitting.Vote]) -> CommitteeSession:
-    """Convene (three members enter office if the centre has none), sit with everyone present, vote, close."""
+    """Convene (three members enter office if the centre has none), sit with everyone present, vote, close;
+    then the scheduler's job prints the session's letters."""
     if not sitting.in_office(secretary.centre_id, next_week().date()):
         members(secretary.centre_id)
     session = convened(secretary)
@@ -95,4 +97,5 @@ def committee_decides(secretary: User, votes: Mapping[Dossier, sitting.Vote]) ->
             actor=secretary, session_id=session.id, item_id=item_of(session, dossier).id, vote=vote
         )
     closing.close_session(actor=secretary, session_id=session.id)
+    batches.print_letter_batches()
     return session

@@ -36,6 +36,8 @@ def build_app(database_url: str, instance_path: Path, **overrides: Any) -> Flask
         "SECRET_KEY": "clé-de-test",
         "DATABASE_URL": database_url,
         "INSTANCE_PATH": instance_path,
+        # Letters print in the test's own process; tests that want the process pool say so.
+        "PDF_WORKERS": 1,
         **FAST_HASHING,
     }
     settings.update(overrides)

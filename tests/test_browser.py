@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from service import clock
 from service.demo import DEMO_PASSWORD
-from tests.live_server import serve_demo
+from service.scheduling.wake import wake_due_instances
+from tests.conftest import START
+from tests.live_server import serve_demo, serve_demo_app
 
 pytestmark = pytest.mark.browser
 
@@ -68,7 +72,7 @@ def test_demo_instructeur_signs_in_and_sees_their_navigation(
     expect(page.get_by_text("CCAS de Saint-Aubin-sur-Loire")).to_be_visible()
     navigation = page.get_by_role("navigation", name="Navigation principale")
     expect(navigation.get_by_role("link")).to_have_text(
-        ["Tableau de bord", "Tâches", "Personnes", "Autorités", "Mon compte"]
+        ["Tableau de bord", "Tâches", "Personnes", "Ateliers", "Autorités", "Mon compte"]
     )
     page.screenshot(path=str(tmp_path / "tableau-de-bord.png"), full_page=True)
 
@@ -124,3 +128,41 @@ def test_wrong_password_is_explained_on_the_page(page: Page, base_url: str) -> N
     page.get_by_role("button", name="Se connecter").click()
     expect(page.get_by_role("alert")).to_have_text("Identifiant ou mot de passe incorrect.")
     expect(page.get_by_label("Identifiant")).to_have_value("accueil")
+
+
+def test_the_organiser_registers_a_person_then_ticks_attendance_on_a_tablet(
+    browser: Browser, tmp_path: Path
+) -> None:
+    time = clock.TravellingClock(START)
+    with serve_demo_app(tmp_path, time) as (base_url, app):
+        context = browser.new_context(locale="fr-FR", viewport={"width": 800, "height": 1280}, has_touch=True)
+        page = context.new_page()
+        _sign_in(page, base_url, "instructeur")
+        navigation = page.get_by_role("navigation", name="Navigation principale")
+        navigation.get_by_role("link", name="Ateliers").click()
+        expect(page.get_by_role("heading", name="Ateliers collectifs")).to_be_visible()
+
+        page.get_by_role("link", name="03/12/2026 à 09:30").click()  # the budget workshop, still empty
+        page.get_by_label("Nom de la personne").fill("lefevre")
+        page.get_by_role("button", name="Chercher").click()
+        page.get_by_label("orienté·e par").select_option(label="Un partenaire")
+        page.get_by_label("précision (partenaire)").fill("Mission locale")
+        page.get_by_role("button", name="Inscrire", exact=True).click()
+        expect(page.get_by_text("Élodie Lefèvre : confirmée.")).to_be_visible()
+        expect(page.get_by_role("heading", name="Inscrit·es (1)")).to_be_visible()
+        expect(page.get_by_role("cell", name="Un partenaire (Mission locale)")).to_be_visible()
+
+        with app.app_context():  # the digital workshop of 30 November has begun: attendance is due
+            time.advance(timedelta(days=7, hours=6))
+            assert wake_due_instances() >= 1
+        page.goto(base_url + "/ateliers/")
+        page.get_by_role("link", name="Numérique — 30/11/2026 à 14:00").click()
+        page.get_by_role("link", name="Saisir les présences").tap()
+        expect(page.get_by_text("Touchez le nom de chaque personne présente")).to_be_visible()
+        page.get_by_text("Martin Fatou").tap()
+        expect(page.get_by_role("checkbox", name="Martin Fatou")).to_be_checked()
+        page.get_by_role("button", name="Enregistrer les présences").tap()
+        expect(page.get_by_text("Présences enregistrées : 1 personne(s) présente(s).")).to_be_visible()
+        expect(page.get_by_role("heading", name="À faire : Saisir l'évaluation de la séance")).to_be_visible()
+        page.screenshot(path=str(tmp_path / "atelier.png"), full_page=True)
+        context.close()

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from service.committee.calendar import session_ics
+from service.notifications.ical import session_ics
 
 PARIS = ZoneInfo("Europe/Paris")
 STAMP = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)

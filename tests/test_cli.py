@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from service.demo import DEMO_CENTRE_CODE, DEMO_USERS
 from service.extensions import db
-from service.models import Authority, Centre, ChequeBook, Role, User
+from service.models import Authority, Centre, ChequeBook, Role, User, WorkshopSession
 
 
 def test_users_create_then_list(app: Flask, centre: Centre) -> None:
@@ -101,6 +101,10 @@ def test_demo_seed_creates_one_user_per_role_once(app: Flask) -> None:
     assert {authority.kind.value for authority in db.session.scalars(select(Authority))} == {
         "conseil_departemental", "cpam", "prefet",
     }  # fmt: skip
+    workshops = db.session.scalars(select(WorkshopSession).order_by(WorkshopSession.starts_at)).all()
+    assert [session.theme.name for session in workshops] == ["Numérique", "Budget", "Numérique", "Numérique",
+                                                             "Numérique"]  # fmt: skip
+    assert workshops[0].seats_taken == 2
 
     second = runner.invoke(args=["demo", "seed"])
     assert "rien n'a été ajouté" in second.output

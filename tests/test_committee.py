@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from service.committee import closing, sessions, sitting
 from service.config import current_settings
+from service.documents import batches
 from service.engine import runtime
 from service.errors import ConflictError, InvalidInputError, NotFoundError, PermissionDeniedError
 from service.extensions import db
@@ -26,7 +27,9 @@ from service.models import (
     DossierStatus,
     ItemDecision,
     ItemStatus,
+    LetterBatch,
     OutboxMessage,
+    PendingLetter,
     ProcessInstance,
     Role,
     SessionKind,
@@ -113,6 +116,7 @@ def test_a_loan_and_an_above_ceiling_relief_go_to_the_committee_and_back(
         actor=secretary, session_id=session.id, item_id=agenda[1].id, vote=accord(80000, voters=3, months=8)
     )
     closing.close_session(actor=secretary, session_id=session.id)
+    batches.print_letter_batches()
 
     db.session.expire_all()
     assert [item.deliberation_number for item in agenda] == ["DEL2026_001", "DEL2026_002"]
@@ -320,6 +324,7 @@ def test_closing_twice_is_refused(agents: dict[str, User], board: list[Committee
         db.session.scalar(select(func.count()).select_from(Document).where(Document.kind == "decision"))
         == letters
     )
+    assert db.session.scalar(select(func.count()).select_from(PendingLetter)) == 1  # queued once
     assert item_of(session, loan).deliberation_number == "DEL2026_001"
 
 
@@ -361,6 +366,8 @@ def test_a_crash_during_closing_leaves_no_dossier_half_moved(
     assert (
         db.session.scalar(select(func.count()).select_from(Document).where(Document.kind == "decision")) == 0
     )
+    assert db.session.scalar(select(func.count()).select_from(LetterBatch)) == 0
+    assert db.session.scalar(select(func.count()).select_from(PendingLetter)) == 0
     assert db.session.scalars(select(Counter).where(Counter.series == "DEL")).first() is None
 
     monkeypatch.setattr(
@@ -385,6 +392,7 @@ def test_an_adjourned_dossier_goes_back_to_its_instructor_then_to_a_later_sessio
         vote=sitting.Vote(ItemDecision.AJOURNEMENT, None, None, [], request, 2, 0, 1, []),
     )
     closing.close_session(actor=secretary, session_id=session.id)
+    batches.print_letter_batches()
     db.session.expire_all()
     assert open_tasks(loan) == ["completer_pour_commission"]
     assert loan.status is DossierStatus.EN_INSTRUCTION

@@ -16,9 +16,16 @@ from service.engine.registry import DiagramError
 from service.extensions import db
 from service.models import ProcessDefinition
 from service.paths import WORKFLOWS_DIR
+from service.workshops import operations
 
 BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
 BPMNDI = "{http://www.omg.org/spec/BPMN/20100524/DI}"
+
+
+@pytest.fixture(autouse=True)
+def service_operations() -> None:
+    """The operations the diagrams' service tasks call, as the application factory registers them."""
+    operations.register()
 
 
 def _shipped() -> dict[str, str]:
@@ -113,6 +120,18 @@ def test_dmn_entry_escaping_the_sandbox_is_refused() -> None:
         "<text>True</text>", "<text>().__class__.__base__.__subclasses__()</text>"
     )
     assert any("élément « bareme »" in p for p in _refused(sources))
+
+
+def test_a_service_task_naming_an_unknown_operation_is_refused() -> None:
+    sources = _shipped()
+    sources["atelier_collectif.bpmn"] = sources["atelier_collectif.bpmn"].replace(
+        'id="atelier.rappels"', 'id="atelier.envoyer_sms"'
+    )
+    assert any(
+        "atelier_collectif.bpmn (élément « envoyer_rappels »)" in p
+        and "opération de service inconnue : « atelier.envoyer_sms »" in p
+        for p in _refused(sources)
+    )
 
 
 def test_missing_and_invalid_forms_are_refused() -> None:

@@ -11,12 +11,12 @@ from typing import Any
 import pytest
 
 from service import clock
-from service.committee.calendar import session_ics
 from service.config import current_settings
 from service.extensions import db
 from service.models import Centre, Document, MailStatus, OutboxMessage
 from service.notifications import outbox, smtp
 from service.notifications import service as notifications
+from service.notifications.ical import session_ics
 from tests.conftest import START
 from tests.smtp_server import Mailbox, free_port, smtp_server
 

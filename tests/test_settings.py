@@ -19,6 +19,8 @@ def test_defaults_put_sqlite_in_the_instance_folder(tmp_path: Path) -> None:
     assert f"sqlite:///{tmp_path / 'entraide.db'}" == settings.DATABASE_URL
     assert settings.ENV == "development"
     assert settings.TIMEZONE == "Europe/Paris"
+    cores = os.cpu_count() or 2
+    assert cores == settings.PDF_WORKERS  # letters printed on every core
 
 
 def test_instance_file_then_environment_then_overrides(tmp_path: Path) -> None:
@@ -55,6 +57,9 @@ def test_postgresql_urls_use_psycopg_3(tmp_path: Path) -> None:
         ({"ENTRAIDE_SMTP_STARTTLS": "peut-être"}, "SMTP_STARTTLS doit valoir true ou false"),
         ({"ENTRAIDE_DATABSE_URL": "sqlite://"}, "DATABSE_URL"),
         ({"ENTRAIDE_TIMEZONE": "Europe/Lutece"}, "TIMEZONE inconnu"),
+        ({"ENTRAIDE_PDF_WORKERS": "0"}, "PDF_WORKERS doit être positif"),
+        ({"ENTRAIDE_PDF_WORKERS": "500"}, "PDF_WORKERS ne peut dépasser 64 processus"),
+        ({"ENTRAIDE_LETTER_BATCH_INTERVAL_SECONDS": "0"}, "LETTER_BATCH_INTERVAL_SECONDS doit être positif"),
     ],
 )
 def test_bad_settings_are_refused_with_a_clear_message(
@@ -125,5 +130,5 @@ def test_command_line_stops_on_a_bad_setting_with_one_line(tmp_path: Path) -> No
 def test_help_lists_the_commands(tmp_path: Path) -> None:
     result = _entraide("--help", ENTRAIDE_INSTANCE_PATH=str(tmp_path))
     assert result.returncode == 0, result.stderr
-    for command in ("run", "worker", "db", "users", "demo", "workflows"):
+    for command in ("run", "worker", "db", "users", "demo", "workflows", "letters"):
         assert f"\n  {command} " in result.stdout

@@ -13,6 +13,7 @@ from service.committee.access import readable_session, require_manager
 from service.committee.members import all_members
 from service.committee.sitting import quorum
 from service.config import local_zone
+from service.documents import batches
 from service.documents import service as documents
 from service.documents.rendering import date_long
 from service.dossiers.aids import AIDS
@@ -38,7 +39,8 @@ from service.permissions import require_role
 def close_session(*, actor: User, session_id: int) -> list[AgendaItem]:
     """Number the deliberations (DEL2026_014) and route each decision to its dossier's process.
 
-    One transaction: every dossier moves, its letter printed, or none does and nothing is numbered.
+    One transaction: every dossier moves, its letter rendered and queued, or none does and nothing is
+    numbered. The letters are printed to PDF afterwards, in the background (documents.batches).
     The session row is locked first, so two closings never both run; the second is refused.
     """
     require_manager(actor)
@@ -93,6 +95,7 @@ def _route_decisions(actor: User, session: CommitteeSession, decided: list[Agend
     zone = local_zone()
     year = session.starts_at.astimezone(zone).year
     label = f"la {session.kind.label.lower()} du {date_long(session.starts_at.astimezone(zone))}"
+    letters = batches.open_batch(centre_id=session.centre_id, session_id=session.id) if decided else None
     for item in decided:
         assert item.decision is not None  # noqa: S101 - checked by the caller
         number = next_value(centre_id=session.centre_id, series="DEL", year=year)
@@ -115,6 +118,7 @@ def _route_decisions(actor: User, session: CommitteeSession, decided: list[Agend
             reasons=_reasons(item),
             deliberation=item.deliberation_number,
             session_label=label,
+            letters=letters,
         )
         AIDS[dossier.aid_type].decide_in_committee(dossier, decision, actor)
         # Correlated by the dossier id: the instance was found by it, and the message carries it.

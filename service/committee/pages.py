@@ -7,9 +7,11 @@ from dataclasses import dataclass
 
 from service.audit import service as audit
 from service.committee import access, sessions
+from service.committee.letters import LettersProgress, progress_of
 from service.committee.members import in_office
 from service.committee.sitting import Quorum, quorum
 from service.config import current_settings, refusal_reasons
+from service.documents import batches
 from service.documents import service as documents
 from service.extensions import db
 from service.models import (
@@ -40,6 +42,7 @@ class SessionPage:
     delegated: Sequence[Document]
     documents: Sequence[Document]
     refusal_reasons: Sequence[str]
+    letters: LettersProgress | None = None  # once closed, for the staff holding it
     loan_aid: AidType = AidType.PRET_SANS_INTERET
 
     @property
@@ -68,6 +71,7 @@ def session_page(*, actor: User, session_id: int) -> SessionPage:
         if names
         else [],
         refusal_reasons=refusal_reasons(current_settings()),
+        letters=_letters(actor, session),
     )
     if names:
         audit.record(
@@ -75,6 +79,14 @@ def session_page(*, actor: User, session_id: int) -> SessionPage:
         )
         db.session.commit()
     return page
+
+
+def _letters(actor: User, session: CommitteeSession) -> LettersProgress | None:
+    """The printing of the session's letters, for the staff holding it."""
+    if not access.may_manage(actor):
+        return None
+    batch = batches.latest_of_session(session_id=session.id, centre_id=session.centre_id)
+    return progress_of(batch, with_letters=True)
 
 
 _SIGNING = (Role.DELEGATAIRE,)

@@ -9,7 +9,6 @@ from sqlalchemy import select
 
 from service import clock
 from service.audit import service as audit
-from service.committee import calendar
 from service.committee.access import readable_session, require_manager, require_reader
 from service.committee.members import in_office
 from service.config import current_settings, local_zone
@@ -32,6 +31,7 @@ from service.models import (
     SessionStatus,
     User,
 )
+from service.notifications import ical as calendar
 from service.notifications import outbox
 
 PROCESS_KEY = "seance_commission"
@@ -117,12 +117,9 @@ def session_of_instance(instance_id: int) -> CommitteeSession | None:
     ).one_or_none()
 
 
-def session_for_task(*, actor: User, task_id: int) -> CommitteeSession | None:
-    """The session a worklist task belongs to: its steps are done from the session's page."""
-    task = db.session.get(HumanTask, task_id)
-    if task is None or task.centre_id != actor.centre_id or task.process_key != PROCESS_KEY:
-        return None
-    return session_of_instance(task.instance_id)
+def session_of_task(task: HumanTask) -> CommitteeSession | None:
+    """The session a worklist task belongs to, if it is a session's step: those are done from its page."""
+    return session_of_instance(task.instance_id) if task.process_key == PROCESS_KEY else None
 
 
 def open_step(session: CommitteeSession) -> HumanTask | None:

@@ -1,4 +1,4 @@
-"""Render a template of pdf/ to PDF/A with WeasyPrint; user text is escaped, fonts are embedded."""
+"""Render a template of pdf/ to HTML, then to PDF/A with WeasyPrint; user text is escaped, fonts embedded."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from datetime import date, datetime
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from weasyprint import CSS, HTML
 
 from service.config import local_zone
+from service.documents.printing import html_to_pdf
 from service.money import euros
 from service.paths import PDF_DIR
 
@@ -37,14 +37,10 @@ def _environment() -> Environment:
     return environment
 
 
-@functools.cache
-def _stylesheet() -> CSS:
-    return CSS(filename=str(PDF_DIR / "print.css"))
+def render_html(template: str, context: Mapping[str, Any]) -> str:
+    """The document as HTML: cheap enough to run inside a transaction, printed to PDF later."""
+    return _environment().get_template(template).render(**context)
 
 
 def render_pdf(template: str, context: Mapping[str, Any]) -> bytes:
-    html = _environment().get_template(template).render(**context)
-    pdf: bytes = HTML(string=html, base_url=str(PDF_DIR)).write_pdf(
-        stylesheets=[_stylesheet()], pdf_variant="pdf/a-3b"
-    )
-    return pdf
+    return html_to_pdf(render_html(template, context))

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import select
 
 from service import clock
 from service.audit import service as audit
+from service.audit.service import SYSTEM_ACTOR as SYSTEM_AUTHOR
 from service.config import local_zone
 from service.documents.rendering import date_long, render_pdf
 from service.errors import NotFoundError, PermissionDeniedError
@@ -28,8 +30,11 @@ from service.models import (
     LegalAidRequest,
     Loan,
     LoanSchedule,
+    Person,
     Role,
     User,
+    WorkshopRegistration,
+    WorkshopSession,
 )
 from service.models.tenancy import get_in_centre
 
@@ -38,7 +43,9 @@ READING_ROLES = tuple(role for role in Role if role is not Role.ADMIN)
 # Who may read a session's papers besides its members in office: those who prepare and minute it.
 SESSION_READING_ROLES = (Role.SECRETARIAT, Role.RESPONSABLE)
 SESSION_SUBJECT = "seance"
-_PAYMENT_MODES = {"bon": "sous forme de bon d'achat", "virement": "par virement", "cheque": "par chèque"}
+WORKSHOP_SUBJECT = "atelier"
+# Who may read a workshop's papers: whoever registers people and leads the sessions.
+WORKSHOP_READING_ROLES = (Role.ACCUEIL, Role.INSTRUCTEUR, Role.RESPONSABLE)
 _OPINIONS = {"favorable": "Favorable", "defavorable": "Défavorable", "reserve": "Réservé"}
 _TRANSMISSION_MODES = {
     "courrier": "par courrier",
@@ -47,53 +54,11 @@ _TRANSMISSION_MODES = {
 }
 
 
-def issue_decision_letter(
-    *,
-    dossier: Dossier,
-    author: User,
-    number: str,
-    grant_text: str = "",
-    committee: str = "",
-    adjournment: str = "",
-) -> Document:
-    """Print the decision on the dossier and keep it; the caller's transaction commits it.
-
-    `number` is a delegated decision's (DEC…) or, with `committee` naming the session, a deliberation's
-    (DEL…); `adjournment` is what the committee asks for before it decides.
-    """
-    centre = _centre_of(dossier)
-    delegated = bool(number) and not committee
-    context = {
-        "title": f"Décision — dossier {dossier.number}",
-        "centre": centre,
-        "dossier": dossier,
-        "person": dossier.person,
-        "number": number,
-        "delegated": delegated,
-        "committee": committee,
-        "adjournment": adjournment,
-        "issued_on": clock.now(),
-        "payment_modes": _PAYMENT_MODES,
-        "grant_text": grant_text,
-        "signatory_name": author.full_name if delegated else centre.president_name,
-        "signatory_title": author.title if delegated else centre.president_title,
-    }
-    return _record(
-        kind="decision",
-        number=number,
-        title=f"Décision {number or ''} — dossier {dossier.number}".replace("  ", " "),
-        dossier=dossier,
-        author=author,
-        content=render_pdf("decision.html", context),
-        filename=f"decision-{dossier.number}{'-' + number if number else ''}.pdf",
-    )
-
-
 def issue_cheque_receipt(*, dossier: Dossier, author: User, cheques: Sequence[IssuedCheque]) -> Document:
     """The hand-over receipt the person signs: every cheque by series, number, nature and face value."""
     context = {
         "title": f"Reçu de remise de chèques — dossier {dossier.number}",
-        "centre": _centre_of(dossier),
+        "centre": centre_of(dossier),
         "dossier": dossier,
         "person": dossier.person,
         "author": author,
@@ -101,7 +66,7 @@ def issue_cheque_receipt(*, dossier: Dossier, author: User, cheques: Sequence[Is
         "cheques": cheques,
         "total_cents": sum(cheque.book.face_value_cents for cheque in cheques),
     }
-    return _record(
+    return record(
         kind="recu_cheques",
         number="",
         title=f"Reçu de remise de chèques — dossier {dossier.number}",
@@ -122,14 +87,14 @@ def issue_loan_schedule(*, dossier: Dossier, author: User, loan: Loan, schedule:
     )
     context = {
         "title": title,
-        "centre": _centre_of(dossier),
+        "centre": centre_of(dossier),
         "dossier": dossier,
         "person": dossier.person,
         "issued_on": clock.now(),
         "loan": loan,
         "schedule": schedule,
     }
-    return _record(
+    return record(
         kind="avenant_pret" if amendment else "contrat_pret",
         number="",
         title=title,
@@ -158,7 +123,7 @@ def issue_transmission_slip(
         raise ValueError("a transmission slip needs the authority and the instant of the transmission")
     context = {
         "title": f"Bordereau de transmission — dossier {dossier.number}",
-        "centre": _centre_of(dossier),
+        "centre": centre_of(dossier),
         "dossier": dossier,
         "person": dossier.person,
         "request": request,
@@ -171,7 +136,7 @@ def issue_transmission_slip(
         "author": author,
         "issued_on": request.transmitted_at,
     }
-    return _record(
+    return record(
         kind="bordereau_transmission",
         number="",
         title=f"Bordereau de transmission à {request.authority.name} — dossier {dossier.number}",
@@ -201,7 +166,7 @@ def issue_convocation(
         ),
         "issued_on": clock.now(),
     }
-    return _record(
+    return record(
         kind="convocation",
         number="",
         title=title,
@@ -254,7 +219,7 @@ def issue_minutes(
         "set_aside": [item for item in ordered if item.status in (ItemStatus.RETIRE, ItemStatus.REPORTE)],
         "signed_on": session.signed_at or clock.now(),
     }
-    return _record(
+    return record(
         kind="releve_decisions",
         number="",
         title=title,
@@ -291,31 +256,42 @@ def _local_day(session: CommitteeSession) -> date:
     return session.starts_at.astimezone(local_zone()).date()
 
 
-def _centre_of(dossier: Dossier) -> Centre:
+def centre_of(dossier: Dossier) -> Centre:
     centre = db.session.get(Centre, dossier.centre_id)
     assert centre is not None  # noqa: S101 - every dossier has its centre
     return centre
 
 
-def _record(
+def record(
     *,
     kind: str,
     number: str,
     title: str,
-    author: User,
+    author: User | None,
     content: bytes,
     filename: str,
     dossier: Dossier | None = None,
     session: CommitteeSession | None = None,
+    workshop: WorkshopSession | None = None,
+    issue_params: Mapping[str, Any] | None = None,
+    corrects: Document | None = None,
+    issued_at: datetime | None = None,
 ) -> Document:
-    """Keep the PDF with its hash, about a dossier or a committee session, and audit its issue."""
-    if (dossier is None) == (session is None):
-        raise ValueError("a document is about one dossier or one session")
+    """Keep the PDF with its hash, about a dossier, a committee session or a workshop, and audit its issue.
+
+    `issue_params` are what a correction needs to print it again; `issued_at`, the instant the document
+    bears when it was printed later than issued (a committee's letters).
+    """
+    subjects = [subject for subject in (dossier, session, workshop) if subject is not None]
+    if len(subjects) != 1:
+        raise ValueError("a document is about one dossier, one committee session or one workshop session")
     if dossier is not None:
         subject_type, subject_id, centre_id = "dossier", dossier.id, dossier.centre_id
-    else:
-        assert session is not None  # noqa: S101 - checked above
+    elif session is not None:
         subject_type, subject_id, centre_id = SESSION_SUBJECT, session.id, session.centre_id
+    else:
+        assert workshop is not None  # noqa: S101 - checked above
+        subject_type, subject_id, centre_id = WORKSHOP_SUBJECT, workshop.id, workshop.centre_id
     document = Document(
         centre_id=centre_id,
         kind=kind,
@@ -327,14 +303,17 @@ def _record(
         content=content,
         sha256=hashlib.sha256(content).hexdigest(),
         size_bytes=len(content),
-        author_id=author.id,
-        author_name=author.full_name,
-        created_at=clock.now(),
+        author_id=author.id if author else None,
+        author_name=author.full_name if author else SYSTEM_AUTHOR,
+        created_at=issued_at or clock.now(),
+        corrects_id=corrects.id if corrects is not None else None,
+        issue_params=dict(issue_params) if issue_params is not None else None,
     )
     db.session.add(document)
     db.session.flush()
     audit.record(
         action="document.émission", subject_type=subject_type, subject_id=subject_id, actor=author,
+        centre_id=centre_id,
         details={"document": document.id, "type": kind, "numéro": number, "sha256": document.sha256},
     )  # fmt: skip
     return document
@@ -346,6 +325,69 @@ def documents_of(*, actor: User, dossier: Dossier) -> Sequence[Document]:
     return db.session.scalars(
         select(Document)
         .where(Document.subject_type == "dossier", Document.subject_id == dossier.id)
+        .order_by(Document.created_at, Document.id)
+    ).all()
+
+
+def issue_workshop_convocations(*, session: WorkshopSession, people: Sequence[Person]) -> Document:
+    """The reminder on paper for the people registered without an e-mail address, one page each."""
+    title = f"Convocations — atelier {session.theme.name} du {date_long(session.starts_at)}"
+    context = {**_workshop_context(session, title), "people": list(people)}
+    return record(
+        kind="convocation_atelier",
+        number="",
+        title=title,
+        workshop=session,
+        author=None,
+        content=render_pdf("convocation_atelier.html", context),
+        filename=f"convocations-atelier-{session.id}.pdf",
+    )
+
+
+def issue_attendance_sheet(
+    *, session: WorkshopSession, author: User, registrations: Sequence[WorkshopRegistration]
+) -> Document:
+    """The sheet the people present sign, with blank lines for those who come without registering."""
+    title = f"Feuille de présence — atelier {session.theme.name} du {date_long(session.starts_at)}"
+    context = {
+        **_workshop_context(session, title),
+        "registrations": sorted(registrations, key=lambda r: (r.person.last_name, r.person.first_name)),
+        "extra_lines": 3,
+    }
+    return record(
+        kind="feuille_presence",
+        number="",
+        title=title,
+        workshop=session,
+        author=author,
+        content=render_pdf("feuille_presence.html", context),
+        filename=f"feuille-presence-atelier-{session.id}.pdf",
+    )
+
+
+def _workshop_context(session: WorkshopSession, title: str) -> dict[str, object]:
+    centre = db.session.get(Centre, session.centre_id)
+    start, end = session.starts_at.astimezone(local_zone()), session.ends_at.astimezone(local_zone())
+    return {
+        "title": title,
+        "centre": centre,
+        "session": session,
+        "weekday": _WEEKDAYS[start.weekday()],
+        "start_time": f"{start.hour} h {start.minute:02d}",
+        "end_time": f"{end.hour} h {end.minute:02d}",
+        "issued_on": clock.now(),
+    }
+
+
+def documents_of_workshop(*, session_id: int, centre_id: int) -> Sequence[Document]:
+    """A workshop session's convocations and attendance sheets, oldest first."""
+    return db.session.scalars(
+        select(Document)
+        .where(
+            Document.subject_type == WORKSHOP_SUBJECT,
+            Document.subject_id == session_id,
+            Document.centre_id == centre_id,
+        )
         .order_by(Document.created_at, Document.id)
     ).all()
 
@@ -376,6 +418,9 @@ def download(*, actor: User, document_id: int) -> Document:
         session = get_in_centre(db.session(), CommitteeSession, document.subject_id, document.centre_id)
         allowed = session is not None and may_read_session(actor, session)
         refusal = "Ce document est réservé aux membres de l'instance et au secrétariat."
+    elif document.subject_type == WORKSHOP_SUBJECT:
+        allowed = actor.has_role(*WORKSHOP_READING_ROLES)
+        refusal = "Ce document est réservé aux personnes qui organisent les ateliers et y inscrivent."
     else:
         allowed = actor.has_role(*READING_ROLES)
         refusal = "Ce document est réservé aux personnes qui suivent le dossier."

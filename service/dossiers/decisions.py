@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from service import clock
-from service.documents import service as documents
+from service.documents import letters
 from service.dossiers import ceilings
 from service.dossiers.numbering import decision_number
 from service.errors import InvalidInputError
-from service.models import Dossier, DossierStatus, User
+from service.models import Dossier, DossierStatus, LetterBatch, User
 from service.money import euros
 from service.people import service as people
 
@@ -42,7 +42,8 @@ def record_decision(
     grant_text: str = "",
     committee: CommitteeDecision | None = None,
 ) -> None:
-    """Keep the decision on the dossier and print its letter; a grant is checked against the yearly ceiling.
+    """Keep the decision on the dossier and print its letter (a committee's is queued with its session's);
+    a grant is checked against the yearly ceiling.
 
     A delegated decision is numbered (DEC2026_…) and signed by its author; a committee one carries its
     deliberation's number (DEL2026_…) and is signed by the president.
@@ -62,10 +63,7 @@ def record_decision(
         number = decision_number(centre_id=dossier.centre_id, year=people.today().year)
     else:
         number = committee.deliberation if committee else ""
-    documents.issue_decision_letter(
-        dossier=dossier, author=actor, number=number, grant_text=grant_text,
-        committee=committee.session_label if committee else "",
-    )  # fmt: skip
+    _letter(dossier, actor, number=number, grant_text=grant_text, committee=committee)
 
 
 @dataclass(frozen=True)
@@ -78,6 +76,7 @@ class CommitteeDecision:
     reasons: str  # a refusal's reasons, or what an adjournment asks for
     deliberation: str  # DEL2026_014
     session_label: str  # "la commission permanente du 27 novembre 2026"
+    letters: LetterBatch | None = None  # where the session's letters are queued, to be printed after it
 
     def message(self) -> dict[str, Any]:
         """What the dossier's process receives: the decision and the amounts, nothing about the person."""
@@ -106,9 +105,28 @@ def record_committee_decision(
     if not committee.reasons.strip():
         raise InvalidInputError("Un ajournement doit dire ce que la commission demande.")
     dossier.status = DossierStatus.EN_INSTRUCTION
-    documents.issue_decision_letter(
-        dossier=dossier, author=actor, number=committee.deliberation, committee=committee.session_label,
-        adjournment=committee.reasons,
+    _letter(dossier, actor, number=committee.deliberation, committee=committee, adjournment=committee.reasons)
+
+
+def _letter(
+    dossier: Dossier,
+    actor: User,
+    *,
+    number: str,
+    committee: CommitteeDecision | None,
+    grant_text: str = "",
+    adjournment: str = "",
+) -> None:
+    """A delegated decision's letter is printed at once; a committee's is queued with its session's."""
+    if committee is None or committee.letters is None:
+        letters.issue_decision_letter(
+            dossier=dossier, author=actor, number=number, grant_text=grant_text,
+            committee=committee.session_label if committee else "", adjournment=adjournment,
+        )  # fmt: skip
+        return
+    letters.queue_decision_letter(
+        batch=committee.letters, dossier=dossier, author=actor, number=number,
+        committee=committee.session_label, grant_text=grant_text, adjournment=adjournment,
     )  # fmt: skip
 
 

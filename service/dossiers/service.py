@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
 from service import clock
 from service.audit import service as audit
 from service.config import local_zone
+from service.documents import batches, corrections
 from service.documents import service as documents
 from service.dossiers.aids import AIDS
 from service.dossiers.execution import Execution, execution_of
@@ -98,6 +99,9 @@ class DossierPage:
     instance: ProcessInstance | None
     documents: Sequence[Document]
     execution: Execution
+    corrected_by: Mapping[int, Document] = field(default_factory=dict)  # a document → its rectificatif
+    correctable: frozenset[int] = frozenset()  # the documents the reader may issue a rectificatif of
+    unprinted: Sequence[batches.UnprintedLetter] = ()  # letters decided, not printed yet
 
 
 def read_dossier(*, actor: User, dossier_id: int) -> DossierPage:
@@ -126,13 +130,23 @@ def read_dossier(*, actor: User, dossier_id: int) -> DossierPage:
     audit.record(action="dossier.consultation", subject_type="dossier", subject_id=dossier.id, actor=actor)
     db.session.commit()
     actions = [event for event in history if event.action != "dossier.consultation"]
+    issued = documents.documents_of(actor=actor, dossier=dossier)
+    corrected_by = corrections.corrected_by(issued)
+    may_correct = actor.has_role(*corrections.CORRECTING_ROLES)
     return DossierPage(
         dossier,
         open_tasks,
         actions,
         instance,
-        documents.documents_of(actor=actor, dossier=dossier),
+        issued,
         execution_of(dossier),
+        corrected_by=corrected_by,
+        correctable=frozenset(
+            document.id
+            for document in issued
+            if may_correct and document.id not in corrected_by and corrections.may_be_corrected(document)
+        ),
+        unprinted=batches.unprinted_of(dossier),
     )
 
 

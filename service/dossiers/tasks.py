@@ -14,6 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from service import clock
 from service.audit import service as audit
+from service.documents import batches
 from service.dossiers import ceilings
 from service.dossiers.aids import AIDS
 from service.dossiers.service import follow
@@ -27,6 +28,7 @@ from service.models import (
     Role,
     User,
 )
+from service.models.tenancy import get_in_centre
 from service.permissions import require_role
 
 _LOST_RACE = (
@@ -84,6 +86,11 @@ def worklist_rows(*, actor: User, view: WorklistView, aid_type: AidType | None =
     ]
 
 
+def task_in_centre(*, actor: User, task_id: int) -> HumanTask | None:
+    """The task, if it is one of the actor's centre; who may work on it is checked by each use case."""
+    return get_in_centre(db.session(), HumanTask, task_id, actor.centre_id)
+
+
 def get_task(*, actor: User, task_id: int) -> HumanTask:
     task = db.session.scalars(
         select(HumanTask)
@@ -105,6 +112,7 @@ class TaskPage:
     process_data: dict[str, Any]
     prefill: dict[str, str]
     ceiling: ceilings.CeilingUse | None = None
+    unprinted: Sequence[batches.UnprintedLetter] = ()  # the decision letter, while it is being printed
 
 
 def task_page(*, actor: User, task_id: int) -> TaskPage:
@@ -119,7 +127,8 @@ def task_page(*, actor: User, task_id: int) -> TaskPage:
     aid = AIDS[dossier.aid_type]
     prefill = aid.prefill(task.task_name, dossier, data)
     schema = _with_choices(schema, aid.choices(task.task_name, dossier))
-    return TaskPage(task, dossier, schema, data, prefill, ceilings.use_of(dossier))
+    unprinted = batches.unprinted_of(dossier)
+    return TaskPage(task, dossier, schema, data, prefill, ceilings.use_of(dossier), unprinted)
 
 
 def _with_choices(schema: dict[str, Any], choices: Mapping[str, Sequence[tuple[str, str]]]) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
 from sqlalchemy import func, select
 
 from service import clock
+from service.engine import services
 from service.engine.decision_tables import check_unique_tables
 from service.engine.durations import parse_duration
 from service.engine.forms import FormSchemaError, TaskForm, check_form_schema, form_source_name
@@ -181,6 +182,9 @@ def _check_tasks(
                 check_source(expression, "exec")
             except (UnsafeExpressionError, SyntaxError) as exc:
                 report(f"expression refusée « {expression} » : {exc}")
+        operation = getattr(task_spec, "operation_name", None)
+        if operation is not None and not services.known(operation):
+            report(f"opération de service inconnue : « {operation} »")
         if not isinstance(task_spec, UserTask):
             continue
         if task_spec.lane not in ROLES:
@@ -219,6 +223,8 @@ def _expressions(task_spec: Any) -> Iterable[str]:
     for script in (getattr(task_spec, "prescript", None), getattr(task_spec, "postscript", None)):
         if script:
             yield script
+    for parameter in getattr(task_spec, "operation_params", {}).values():  # a serviceTask's arguments
+        yield parameter["value"]
     timer = getattr(getattr(task_spec, "event_definition", None), "expression", None)
     if timer:
         yield timer

@@ -11,6 +11,8 @@ from typing import Any
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import TaskDataEnvironment
 
+from service.engine import services
+
 _SAFE_BUILTINS: dict[str, Any] = {
     name: getattr(builtins, name)
     for name in (
@@ -65,6 +67,12 @@ class RestrictedEnvironment(TaskDataEnvironment):  # type: ignore[misc]
         self._check(script, "exec")
         result: bool = super().execute(script, context, external_context)
         return result
+
+    def call_service(
+        self, context: dict[str, Any], operation_name: str, operation_params: dict[str, Any], **_: Any
+    ) -> str:
+        """A serviceTask: the operation the service registered under that name (engine.services)."""
+        return services.call(operation_name, operation_params)
 
 
 def make_script_engine() -> PythonScriptEngine:

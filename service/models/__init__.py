@@ -19,6 +19,7 @@ from service.models.committee import (
 from service.models.document import Counter, Document, DocumentIsARecordError
 from service.models.dossier import AidType, Dossier, DossierStatus
 from service.models.legal_aid import Authority, AuthorityKind, LegalAidRequest
+from service.models.letter_batch import BatchStatus, LetterBatch, PendingLetter
 from service.models.loans import Loan, LoanInstallment, LoanRepayment, LoanSchedule
 from service.models.organisation import Centre, CentreKind, Commune, Quartier
 from service.models.outbox import MailStatus, OutboxMessage
@@ -26,6 +27,16 @@ from service.models.parcels import Parcel, ParcelStatus
 from service.models.people import BudgetKind, BudgetLine, HouseholdMember, Person, Relationship
 from service.models.tenancy import CentreScoped
 from service.models.workflow import HumanTask, InstanceStatus, ProcessDefinition, ProcessInstance
+from service.models.workshop import (
+    Frequency,
+    Referral,
+    RegistrationStatus,
+    WorkshopRegistration,
+    WorkshopSeries,
+    WorkshopSession,
+    WorkshopStatus,
+    WorkshopTheme,
+)
 
 __all__ = [
     "AgendaItem",
@@ -37,6 +48,7 @@ __all__ = [
     "Authority",
     "AuthorityKind",
     "Base",
+    "BatchStatus",
     "BudgetKind",
     "BudgetLine",
     "Centre",
@@ -52,6 +64,7 @@ __all__ = [
     "DocumentIsARecordError",
     "Dossier",
     "DossierStatus",
+    "Frequency",
     "HouseholdMember",
     "HumanTask",
     "InstanceStatus",
@@ -59,6 +72,7 @@ __all__ = [
     "ItemDecision",
     "ItemStatus",
     "LegalAidRequest",
+    "LetterBatch",
     "Loan",
     "LoanInstallment",
     "LoanRepayment",
@@ -69,10 +83,13 @@ __all__ = [
     "OutboxMessage",
     "Parcel",
     "ParcelStatus",
+    "PendingLetter",
     "Person",
     "ProcessDefinition",
     "ProcessInstance",
     "Quartier",
+    "Referral",
+    "RegistrationStatus",
     "Relationship",
     "Role",
     "SessionKind",
@@ -80,4 +97,9 @@ __all__ = [
     "User",
     "UserRole",
     "UtcDateTime",
+    "WorkshopRegistration",
+    "WorkshopSeries",
+    "WorkshopSession",
+    "WorkshopStatus",
+    "WorkshopTheme",
 ]

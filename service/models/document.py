@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, UniqueConstraint, event
+from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from service.models.base import Base, UtcDateTime
@@ -34,7 +35,10 @@ class Document(CentreScoped, Base):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     author_name: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"))
+    # The document this one corrects (annule et remplace); a document is corrected at most once.
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"), unique=True)
+    # What it was issued with (a decision's number, grant text…), so that a correction prints it again.
+    issue_params: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
 
 
 class Counter(CentreScoped, Base):

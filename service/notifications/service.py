@@ -41,7 +41,7 @@ def announce(tasks: Iterable[HumanTask], *, directory: Directory | None = None) 
             kind="tache",
             recipients=directory[key],
             template="tache_a_traiter",
-            context={"task": task, "dossier": _dossier_of(task), "url": _url(f"/taches/{task.id}")},
+            context={"task": task, "dossier": _dossier_of(task), "url": public_url(f"/taches/{task.id}")},
         )
 
 
@@ -70,7 +70,8 @@ def _role_addresses(centre_id: int, role: str) -> list[str]:
     )
 
 
-def _url(path: str) -> str:
+def public_url(path: str) -> str:
+    """The address of a page, as a mail links to it."""
     return current_settings().PUBLIC_URL.rstrip("/") + path
 
 
@@ -204,7 +205,7 @@ def daily_digest() -> int:
             kind="recapitulatif",
             recipients=[user.email],
             template="recapitulatif",
-            context={"user": user, "tasks": tasks, "now": now, "url": _url("/taches/?vue=en-retard")},
+            context={"user": user, "tasks": tasks, "now": now, "url": public_url("/taches/?vue=en-retard")},
             dedupe_key=f"recapitulatif:{user.id}:{today.isoformat()}",
         )
         queued += message is not None

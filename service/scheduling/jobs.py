@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from service.config import Settings
+from service.documents import batches
 from service.notifications import service as notifications
 from service.scheduling import wake
 
@@ -24,6 +25,8 @@ JOBS: tuple[Job, ...] = (
         wake.wake_due_instances),
     Job("deliver_mail", "interval", lambda s: {"seconds": s.MAIL_INTERVAL_SECONDS},
         notifications.deliver_pending),
+    Job("print_letter_batches", "interval", lambda s: {"seconds": s.LETTER_BATCH_INTERVAL_SECONDS},
+        batches.print_letter_batches),
     Job("daily_digest", "cron", lambda s: {"day_of_week": "mon-fri", "hour": 7, "minute": 30,
                                            "timezone": s.TIMEZONE},
         notifications.daily_digest),

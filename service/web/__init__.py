@@ -20,6 +20,7 @@ from service.web import (
     people,
     security,
     tasks,
+    workshops,
 )
 
 
@@ -38,6 +39,7 @@ def init_app(app: Flask) -> None:
         cheques.bp,
         authorities.bp,
         committee.bp,
+        workshops.bp,
         account.bp,
         admin.bp,
     )

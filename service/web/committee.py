@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, make_response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    flash,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as BaseResponse
 
-from service.committee import access, closing, members, pages, sessions, sitting
+from service.committee import access, closing, letters, members, pages, sessions, sitting
 from service.committee.forms import MemberForm, SessionForm
 from service.errors import ConflictError, InvalidInputError
 from service.models import AttendanceStatus, ItemDecision, ItemStatus, MemberKind, SessionKind
@@ -92,7 +102,10 @@ def _convene(session_id: int) -> str:
 
 def _close(session_id: int) -> str:
     decided = closing.close_session(actor=current_user, session_id=session_id)
-    return f"La séance est close : {len(decided)} délibération(s) numérotée(s) et transmise(s) aux dossiers."
+    return (
+        f"La séance est close : {len(decided)} délibération(s) numérotée(s) et transmise(s) aux dossiers. "
+        "Les courriers sont en cours d'impression."
+    )
 
 
 def _sign(session_id: int) -> str:
@@ -209,6 +222,26 @@ def vote(session_id: int, item_id: int) -> BaseResponse | tuple[str, int]:
         )
     flash(f"Vote enregistré : {decision.label.lower()}.", "success")
     return redirect(url_for("committee.show", session_id=session_id) + f"#point-{item_id}")
+
+
+@bp.route("/seances/<int:session_id>/courriers")
+@login_required
+def letters_progress(session_id: int) -> Response:
+    """Where the printing of the session's letters stands, polled by the session page."""
+    progress = letters.letters_progress(actor=current_user, session_id=session_id)
+    return jsonify(progress.as_json() if progress is not None else None)
+
+
+@bp.route("/seances/<int:session_id>/courriers/relancer", methods=["POST"])
+@login_required
+def retry_letters(session_id: int) -> BaseResponse | tuple[str, int]:
+    try:
+        letters.retry_printing(actor=current_user, session_id=session_id)
+    except InvalidInputError as error:
+        flash(error.message, "error")
+        return _render(session_id, status=422)
+    flash("L'impression des courriers restants est relancée.", "success")
+    return redirect(url_for("committee.show", session_id=session_id) + "#courriers")
 
 
 @bp.route("/seances/<int:session_id>/seance.ics")

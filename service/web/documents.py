@@ -1,13 +1,14 @@
-"""Download an issued document."""
+"""Download an issued document; issue a correction of one."""
 
 from __future__ import annotations
 
 from io import BytesIO
 
-from flask import Blueprint, send_file
+from flask import Blueprint, flash, redirect, request, send_file, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from service.documents import corrections
 from service.documents import service as documents
 
 bp = Blueprint("documents", __name__, url_prefix="/documents")
@@ -23,3 +24,16 @@ def download(document_id: int) -> Response:
         as_attachment=True,
         download_name=document.filename,
     )
+
+
+@bp.route("/<int:document_id>/rectificatif", methods=["POST"])
+@login_required
+def correct(document_id: int) -> Response:
+    document = corrections.correct_document(
+        actor=current_user, document_id=document_id, reason=request.form.get("motif", "")
+    )
+    flash(
+        f"Le rectificatif est émis (document n° {document.id}) ; le document d'origine est conservé.",
+        "success",
+    )
+    return redirect(url_for("dossiers.show", dossier_id=document.subject_id) + "#titre-documents")

@@ -36,6 +36,7 @@ _AUDIT_ACTIONS = {
     "tâche.prise": "Tâche prise en charge",
     "tâche.rendue": "Tâche rendue à l'équipe",
     "tâche.réattribuée": "Tâche réattribuée",
+    "document.rectificatif": "Rectificatif d'un document émis",
     "connexion": "Connexion",
     "connexion.refusée": "Connexion refusée",
 }

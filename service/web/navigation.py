@@ -32,6 +32,11 @@ NAVIGATION: tuple[NavEntry, ...] = (
         frozenset({Role.SECRETARIAT, Role.RESPONSABLE, Role.DELEGATAIRE, Role.ELU}),
     ),
     NavEntry(
+        "Ateliers",
+        "workshops.index",
+        frozenset({Role.ACCUEIL, Role.INSTRUCTEUR, Role.RESPONSABLE}),
+    ),
+    NavEntry(
         "Autorités", "authorities.index", frozenset({Role.SECRETARIAT, Role.RESPONSABLE, Role.INSTRUCTEUR})
     ),
     NavEntry("Utilisateurs", "admin.users", frozenset({Role.ADMIN, Role.RESPONSABLE})),

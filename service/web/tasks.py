@@ -11,6 +11,7 @@ from service.dossiers import tasks as worklist
 from service.dossiers.tasks import FormInvalidError, WorklistView
 from service.errors import InvalidInputError
 from service.models import AidType, Role
+from service.workshops import holding
 
 bp = Blueprint("tasks", __name__, url_prefix="/taches")
 
@@ -60,9 +61,12 @@ def _render_task(
 @bp.route("/<int:task_id>", methods=["GET", "POST"])
 @login_required
 def show(task_id: int) -> Response | tuple[str, int]:
-    session = committee.session_for_task(actor=current_user, task_id=task_id)
-    if session is not None:  # a session's steps are done from its page
-        return redirect(url_for("committee.show", session_id=session.id))
+    step = worklist.task_in_centre(actor=current_user, task_id=task_id)
+    if step is not None:  # the steps of a committee or a workshop session are done from its page
+        if (session := committee.session_of_task(step)) is not None:
+            return redirect(url_for("committee.show", session_id=session.id))
+        if (workshop := holding.session_of_task(step)) is not None:
+            return redirect(url_for("workshops.show", session_id=workshop.id))
     if request.method == "GET":
         return _render_task(task_id, values=None, errors={}, status=200)
     values = {key: value for key, value in request.form.items() if key != "csrf_token"}

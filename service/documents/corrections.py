@@ -1,0 +1,77 @@
+"""Corrections: a new document that cancels and replaces an issued one, which stays as it was issued."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from service.audit import service as audit
+from service.documents import letters
+from service.errors import ConflictError, InvalidInputError, NotFoundError
+from service.extensions import db
+from service.models import Document, Dossier, Role, User
+from service.models.tenancy import get_in_centre
+from service.permissions import require_role
+
+# The secretariat prints and sends the centre's letters, the head of service answers for them: they issue a
+# rectificatif once the person's data is put right. Instructors correct the data, not the signed acts.
+CORRECTING_ROLES = (Role.SECRETARIAT, Role.RESPONSABLE)
+
+
+def correct_document(*, actor: User, document_id: int, reason: str) -> Document:
+    """Print the document again from what it was issued with and the dossier's current data, saying which
+    document it cancels and replaces and why; the original is kept unchanged."""
+    require_role(actor, *CORRECTING_ROLES)
+    original = get_in_centre(db.session(), Document, document_id, actor.centre_id)
+    if original is None:
+        raise NotFoundError("Ce document n'existe pas dans votre centre.")
+    if not may_be_corrected(original):
+        raise InvalidInputError("Seules les lettres de décision d'un dossier peuvent être rectifiées ici.")
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInputError("Indiquez le motif du rectificatif : il est imprimé sur le nouveau document.")
+    newer = correction_of(original)
+    if newer is not None:
+        raise ConflictError(_already_corrected(newer))
+    dossier = get_in_centre(db.session(), Dossier, original.subject_id, actor.centre_id)
+    assert dossier is not None  # noqa: S101 - a dossier's documents stay with it
+    document = letters.reissue_decision_letter(
+        original=original, dossier=dossier, author=actor, reason=reason
+    )
+    audit.record(
+        action="document.rectificatif", subject_type="dossier", subject_id=dossier.id, actor=actor,
+        details={"document": document.id, "rectifie": original.id, "motif": reason},
+    )  # fmt: skip
+    try:
+        db.session.commit()
+    except IntegrityError as exc:  # corrected at the same moment by someone else: theirs stands
+        db.session.rollback()
+        raise ConflictError(
+            "Ce document vient d'être rectifié par quelqu'un d'autre : rechargez la page."
+        ) from exc
+    return document
+
+
+def may_be_corrected(document: Document) -> bool:
+    """A dossier's decision letter issued with its parameters (those issued before they were kept: no)."""
+    return (
+        document.kind == letters.KIND and document.subject_type == "dossier" and bool(document.issue_params)
+    )
+
+
+def correction_of(document: Document) -> Document | None:
+    return db.session.scalars(select(Document).where(Document.corrects_id == document.id)).first()
+
+
+def corrected_by(documents: Sequence[Document]) -> Mapping[int, Document]:
+    """For each document of the list a later one of the list corrects, that correction."""
+    return {document.corrects_id: document for document in documents if document.corrects_id is not None}
+
+
+def _already_corrected(newer: Document) -> str:
+    return (
+        f"Ce document a déjà été rectifié par le document n° {newer.id} : "
+        "c'est ce dernier qu'il faut rectifier."
+    )

@@ -1,0 +1,219 @@
+"""The workshop pages: calendar and planning, themes, a session with its registrations, the tablet
+attendance page, the figures per theme, the iCal export."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, flash, make_response, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response as BaseResponse
+
+from service.errors import ConflictError, InvalidInputError
+from service.models import Referral
+from service.people import service as people
+from service.workshops import holding, pages, planning, registrations, themes
+from service.workshops.access import may_organise
+from service.workshops.forms import PlanForm, ThemeForm
+
+bp = Blueprint("workshops", __name__, url_prefix="/ateliers")
+
+
+@bp.route("/", methods=["GET", "POST"])
+@login_required
+def index() -> BaseResponse | tuple[str, int]:
+    form = PlanForm(themes=list(themes.themes(actor=current_user, active_only=True)))
+    if form.validate_on_submit():
+        try:
+            if form.frequency is None:
+                planned = [planning.plan_session(actor=current_user, plan=form.plan())]
+            else:
+                planned = planning.plan_series(
+                    actor=current_user, plan=form.plan(), frequency=form.frequency, count=form.count.data or 0
+                )
+        except InvalidInputError as error:
+            form.form_errors.append(error.message)
+        else:
+            flash(f"{len(planned)} séance(s) planifiée(s) : les inscriptions sont ouvertes.", "success")
+            return redirect(url_for("workshops.show", session_id=planned[0].id))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template(
+        "workshops/index.html",
+        form=form,
+        sessions=pages.calendar(actor=current_user),
+        follow_up=pages.to_follow_up(actor=current_user),
+        may_organise=may_organise(current_user),
+    ), status
+
+
+@bp.route("/themes", methods=["GET", "POST"])
+@bp.route("/themes/<int:theme_id>", methods=["GET", "POST"])
+@login_required
+def theme_list(theme_id: int | None = None) -> BaseResponse | tuple[str, int]:
+    listed = themes.themes(actor=current_user)
+    editing = next((theme for theme in listed if theme.id == theme_id), None)
+    form = ThemeForm(obj=editing)
+    if form.validate_on_submit():
+        try:
+            themes.save_theme(
+                actor=current_user, name=form.name.data, description=form.description.data or "",
+                active=form.active.data, theme_id=theme_id,
+            )  # fmt: skip
+        except InvalidInputError as error:
+            form.form_errors.append(error.message)
+        else:
+            flash("Thème enregistré.", "success")
+            return redirect(url_for("workshops.theme_list"))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template(
+        "workshops/themes.html",
+        themes=listed,
+        form=form,
+        editing=editing,
+        may_organise=may_organise(current_user),
+    ), status
+
+
+def _render(session_id: int, *, status: int = 200) -> tuple[str, int]:
+    query = request.args.get("q", "").strip()
+    return render_template(
+        "workshops/session.html",
+        page=pages.session_page(actor=current_user, session_id=session_id),
+        query=query,
+        candidates=people.search(actor=current_user, query=query) if query else [],
+        referrals=list(Referral),
+    ), status
+
+
+@bp.route("/seances/<int:session_id>")
+@login_required
+def show(session_id: int) -> tuple[str, int]:
+    return _render(session_id)
+
+
+def _refused(session_id: int, error: InvalidInputError | ConflictError) -> tuple[str, int]:
+    """A refusal is shown on the page, nothing having changed."""
+    flash(error.message, "error")
+    return _render(session_id, status=409 if isinstance(error, ConflictError) else 422)
+
+
+@bp.route("/seances/<int:session_id>/inscriptions", methods=["POST"])
+@login_required
+def register(session_id: int) -> BaseResponse | tuple[str, int]:
+    try:
+        registration = registrations.register(
+            actor=current_user,
+            session_id=session_id,
+            person_id=_number(request.form.get("person_id", "")),
+            referral=_referral(request.form.get("referral", "")),
+            referral_detail=request.form.get("referral_detail", ""),
+        )
+    except (InvalidInputError, ConflictError) as error:
+        return _refused(session_id, error)
+    person = registration.person
+    flash(f"{person.first_name} {person.last_name} : {registration.status.label.lower()}.", "success")
+    return redirect(url_for("workshops.show", session_id=session_id))
+
+
+@bp.route("/seances/<int:session_id>/inscriptions/<int:registration_id>/annulation", methods=["POST"])
+@login_required
+def cancel(session_id: int, registration_id: int) -> BaseResponse | tuple[str, int]:
+    try:
+        promoted = registrations.cancel(actor=current_user, registration_id=registration_id)
+    except (InvalidInputError, ConflictError) as error:
+        return _refused(session_id, error)
+    message = "Inscription annulée."
+    if promoted is not None:
+        who = f"{promoted.person.first_name} {promoted.person.last_name}"
+        told = "prévenu·e par courriel" if promoted.person.email else "à prévenir par téléphone ou courrier"
+        message += f" La place libérée revient à {who}, premier·e de la liste d'attente ({told})."
+    flash(message, "success")
+    return redirect(url_for("workshops.show", session_id=session_id))
+
+
+@bp.route("/seances/<int:session_id>/maintien", methods=["POST"])
+@login_required
+def decide(session_id: int) -> BaseResponse | tuple[str, int]:
+    maintain = request.form.get("decision") == "maintenir"
+    try:
+        holding.decide(
+            actor=current_user, session_id=session_id, maintain=maintain, reason=request.form.get("motif", "")
+        )
+    except (InvalidInputError, ConflictError) as error:
+        return _refused(session_id, error)
+    flash(
+        "Séance maintenue." if maintain else "Séance annulée : les personnes inscrites sont prévenues.",
+        "success",
+    )
+    return redirect(url_for("workshops.show", session_id=session_id))
+
+
+@bp.route("/seances/<int:session_id>/presences", methods=["GET", "POST"])
+@login_required
+def attendance(session_id: int) -> BaseResponse | tuple[str, int]:
+    if request.method == "POST":
+        try:
+            present = {_number(value) for value in request.form.getlist("present")}
+            holding.record_attendance(actor=current_user, session_id=session_id, present=present)
+        except (InvalidInputError, ConflictError) as error:
+            flash(error.message, "error")
+        else:
+            flash(f"Présences enregistrées : {len(present)} personne(s) présente(s).", "success")
+            return redirect(url_for("workshops.show", session_id=session_id))
+    page = pages.session_page(actor=current_user, session_id=session_id)
+    status = 422 if request.method == "POST" else 200
+    return render_template("workshops/attendance.html", page=page), status
+
+
+@bp.route("/seances/<int:session_id>/evaluation", methods=["POST"])
+@login_required
+def evaluation(session_id: int) -> BaseResponse | tuple[str, int]:
+    try:
+        holding.record_evaluation(
+            actor=current_user,
+            session_id=session_id,
+            answers=_number(request.form.get("answers", "")),
+            satisfied=_number(request.form.get("satisfied", "")),
+            notes=request.form.get("notes", ""),
+        )
+    except (InvalidInputError, ConflictError) as error:
+        return _refused(session_id, error)
+    flash("Évaluation enregistrée : la séance est close.", "success")
+    return redirect(url_for("workshops.show", session_id=session_id))
+
+
+@bp.route("/seances/<int:session_id>/feuille-de-presence", methods=["POST"])
+@login_required
+def attendance_sheet(session_id: int) -> BaseResponse | tuple[str, int]:
+    try:
+        sheet = holding.attendance_sheet(actor=current_user, session_id=session_id)
+    except InvalidInputError as error:
+        return _refused(session_id, error)
+    return redirect(url_for("documents.download", document_id=sheet.id))
+
+
+@bp.route("/agenda.ics")
+@login_required
+def calendar_file() -> Response:
+    response = make_response(pages.calendar_file(actor=current_user))
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Content-Disposition"] = 'attachment; filename="ateliers.ics"'
+    return response
+
+
+@bp.route("/statistiques")
+@login_required
+def figures() -> str:
+    return render_template("workshops/figures.html", rows=pages.figures(actor=current_user))
+
+
+def _number(raw: str) -> int:
+    try:
+        return int(raw.strip())
+    except ValueError as exc:
+        raise InvalidInputError("Indiquez un nombre entier.") from exc
+
+
+def _referral(raw: str) -> Referral:
+    try:
+        return Referral(raw)
+    except ValueError as exc:
+        raise InvalidInputError("Indiquez qui oriente la personne vers l'atelier.") from exc

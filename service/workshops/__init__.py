@@ -1,0 +1,1 @@
+"""Collective workshops: themes, sessions and series, registrations and waitlists, reminders, attendance."""

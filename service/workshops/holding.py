@@ -1,0 +1,130 @@
+"""The organiser's steps, done from the session page: maintain or cancel, attendance, evaluation."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any
+
+from sqlalchemy import select
+
+from service import clock
+from service.audit import service as audit
+from service.documents import service as documents
+from service.engine import runtime
+from service.errors import InvalidInputError
+from service.extensions import db
+from service.models import Document, HumanTask, RegistrationStatus, User, WorkshopSession, WorkshopStatus
+from service.notifications import service as notifications
+from service.workshops.access import readable_session, require_organiser
+from service.workshops.planning import PROCESS_KEY
+
+
+def open_step(session: WorkshopSession) -> HumanTask | None:
+    """The step of the session's process waiting for the organiser, if any."""
+    return db.session.scalars(
+        select(HumanTask).where(
+            HumanTask.instance_id == session.instance_id, HumanTask.completed_at.is_(None)
+        )
+    ).first()
+
+
+def decide(*, actor: User, session_id: int, maintain: bool, reason: str = "") -> WorkshopSession:
+    """Below the minimum three days before: hold the session anyway, or cancel it and tell everyone."""
+    session = _organised(actor, session_id)
+    if not maintain and not reason.strip():
+        raise InvalidInputError("Indiquez le motif de l'annulation : il est écrit aux personnes inscrites.")
+    _complete(actor, session, "decider_maintien", {"maintenir": maintain, "motif_annulation": reason.strip()},
+              refusal="La séance n'attend pas de décision de maintien.")  # fmt: skip
+    if maintain:
+        session.status = WorkshopStatus.CONFIRMEE
+    audit.record(
+        action="atelier.maintien" if maintain else "atelier.annulation_décidée", subject_type="atelier",
+        subject_id=session.id, actor=actor, details={"motif": reason.strip()},
+    )  # fmt: skip
+    db.session.commit()
+    return session
+
+
+def record_attendance(*, actor: User, session_id: int, present: Collection[int]) -> WorkshopSession:
+    """Who came, among the confirmed registrations; correctable until the evaluation is entered."""
+    session = _organised(actor, session_id)
+    step = open_step(session)
+    if step is None or step.task_name not in ("saisir_presences", "evaluer"):
+        raise InvalidInputError(
+            "Les présences se saisissent une fois la séance commencée, jusqu'à son évaluation."
+        )
+    confirmed = [r for r in session.registrations if r.status is RegistrationStatus.CONFIRMEE]
+    unknown = set(present) - {registration.id for registration in confirmed}
+    if unknown:
+        raise InvalidInputError("Une personne cochée n'est pas inscrite à cette séance : rechargez la page.")
+    for registration in confirmed:
+        registration.attended = registration.id in present
+    session.attendance_recorded_at = clock.now()
+    if step.task_name == "saisir_presences":
+        _complete(actor, session, "saisir_presences", {"presents": len(present)}, refusal="")
+        session.status = WorkshopStatus.TENUE
+    audit.record(
+        action="atelier.présences", subject_type="atelier", subject_id=session.id, actor=actor,
+        details={"présents": len(present), "inscrits": len(confirmed)},
+    )  # fmt: skip
+    db.session.commit()
+    return session
+
+
+def record_evaluation(
+    *, actor: User, session_id: int, answers: int, satisfied: int, notes: str
+) -> WorkshopSession:
+    """The satisfaction questionnaires collected at the end, and what came of the session; then it closes."""
+    session = _organised(actor, session_id)
+    present = sum(1 for registration in session.registrations if registration.attended)
+    if not 0 <= answers <= present:
+        raise InvalidInputError(f"Le nombre de questionnaires va de 0 au nombre de présents ({present}).")
+    if not 0 <= satisfied <= answers:
+        raise InvalidInputError(
+            "Le nombre de personnes satisfaites ne peut dépasser celui des questionnaires."
+        )
+    session.evaluation_answers, session.evaluation_satisfied = answers, satisfied
+    session.evaluation_notes = notes.strip()
+    _complete(actor, session, "evaluer", {"questionnaires": answers, "satisfaits": satisfied},
+              refusal="L'évaluation se saisit après les présences, une seule fois.")  # fmt: skip
+    audit.record(
+        action="atelier.évaluation", subject_type="atelier", subject_id=session.id, actor=actor,
+        details={"questionnaires": answers, "satisfaits": satisfied},
+    )  # fmt: skip
+    db.session.commit()
+    return session
+
+
+def attendance_sheet(*, actor: User, session_id: int) -> Document:
+    """Print the sheet the people present sign: every confirmed registration, and a few blank lines."""
+    session = _organised(actor, session_id)
+    if session.status is WorkshopStatus.ANNULEE:
+        raise InvalidInputError("Cette séance est annulée : elle n'a pas de feuille de présence.")
+    confirmed = [r for r in session.registrations if r.status is RegistrationStatus.CONFIRMEE]
+    sheet = documents.issue_attendance_sheet(session=session, author=actor, registrations=confirmed)
+    db.session.commit()
+    return sheet
+
+
+def _organised(actor: User, session_id: int) -> WorkshopSession:
+    require_organiser(actor)
+    return readable_session(actor, session_id)
+
+
+def _complete(
+    actor: User, session: WorkshopSession, name: str, data: dict[str, Any], *, refusal: str
+) -> None:
+    step = open_step(session)
+    if step is None or step.task_name != name:
+        raise InvalidInputError(refusal)
+    advance = runtime.complete(task=step, actor=actor, data=data)
+    notifications.announce(advance.new_tasks)
+
+
+def session_of_task(task: HumanTask) -> WorkshopSession | None:
+    """The workshop session a worklist task belongs to, if it is a session's step: done from its page."""
+    if task.process_key != PROCESS_KEY:
+        return None
+    return db.session.scalars(
+        select(WorkshopSession).where(WorkshopSession.instance_id == task.instance_id)
+    ).one_or_none()

@@ -142,6 +142,22 @@ def test_the_attendance_sheet_is_a_record_only_the_workshop_staff_download(
     assert client.get(page_url).status_code == 403
 
 
+def test_cancelling_from_the_session_page_needs_a_reason(client: FlaskClient, organiser: User) -> None:
+    session = planned(organiser, days=8)
+    register(organiser, session, "Aubert")
+    as_user(client, "julie")
+    page_url = f"/ateliers/seances/{session.id}"
+    assert "Annuler la séance" in text_of(client.get(page_url))
+    refused = post_form(client, page_url, {"motif": ""}, action=page_url + "/annulation")
+    assert refused.status_code == 422
+    assert "Indiquez le motif de l'annulation" in text_of(refused)
+    response = post_form(client, page_url, {"motif": "Animatrice malade."}, action=page_url + "/annulation")
+    assert response.status_code == 302
+    page = text_of(client.get(page_url))
+    assert "Annulée — Animatrice malade." in page
+    assert "Inscrire une personne" not in page
+
+
 def test_the_calendar_exports_the_coming_sessions_as_ical(client: FlaskClient, organiser: User) -> None:
     planned(organiser, days=8)
     as_user(client, "julie")

@@ -187,6 +187,7 @@ def test_below_the_minimum_the_organiser_cancels_and_everyone_registered_is_told
     db.session.expire_all()
     assert session.status is WorkshopStatus.ANNULEE
     assert session.cancelled_at == clock.now()
+    assert _step(session) is None  # the decision task went with the interrupted steps
     instance = db.session.get(ProcessInstance, session.instance_id)
     assert instance is not None
     assert instance.status is InstanceStatus.COMPLETED
@@ -197,6 +198,44 @@ def test_below_the_minimum_the_organiser_cancels_and_everyone_registered_is_told
         assert "Motif : Trop peu d'inscrits." in body.get_content()
     with pytest.raises(InvalidInputError, match="closes"):
         register(organiser, session, "Colin")
+
+
+def test_the_organiser_cancels_after_the_reminders_and_no_later_than_the_start(
+    organiser: User, travel: clock.TravellingClock, mailbox: Mailbox
+) -> None:
+    session = planned(organiser, days=8, capacity=1, minimum=1)
+    register(organiser, session, "Aubert", email="aubert@exemple.invalid")
+    register(organiser, session, "Bernard", email="bernard@exemple.invalid")  # waiting list
+    travel.advance(session.starts_at - timedelta(days=1) - clock.now())
+    wake()
+    assert len(_mails("atelier_rappel")) == 1
+
+    with pytest.raises(InvalidInputError, match="motif"):
+        holding.cancel(actor=organiser, session_id=session.id, reason=" ")
+    holding.cancel(actor=organiser, session_id=session.id, reason="Salle inondée.")
+
+    db.session.expire_all()
+    assert session.status is WorkshopStatus.ANNULEE
+    assert session.status_note == "Salle inondée."
+    instance = db.session.get(ProcessInstance, session.instance_id)
+    assert instance is not None
+    assert instance.status is InstanceStatus.COMPLETED
+    assert instance.next_due_at is None  # the start timer went with the interrupted steps
+    notifications.deliver_pending()
+    for address in ("aubert@exemple.invalid", "bernard@exemple.invalid"):
+        _received(mailbox, address, "Séance annulée")
+    with pytest.raises(InvalidInputError, match="ne peut plus être annulée"):
+        holding.cancel(actor=organiser, session_id=session.id, reason="Encore.")
+
+
+def test_a_session_that_has_begun_cannot_be_cancelled(organiser: User, travel: clock.TravellingClock) -> None:
+    session = planned(organiser, days=8, minimum=0)
+    travel.advance(session.starts_at - clock.now() + timedelta(minutes=1))
+    wake()
+    assert _step(session) == "saisir_presences"
+    with pytest.raises(InvalidInputError, match="commencée"):
+        holding.cancel(actor=organiser, session_id=session.id, reason="Trop tard.")
+    assert _step(session) == "saisir_presences"
 
 
 def test_maintained_below_the_minimum_the_session_goes_on_to_its_reminders(

@@ -7,6 +7,7 @@ from flask import Blueprint, Response, flash, make_response, redirect, render_te
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as BaseResponse
 
+from service import clock
 from service.errors import ConflictError, InvalidInputError
 from service.models import Referral
 from service.people import service as people
@@ -76,6 +77,7 @@ def _render(session_id: int, *, status: int = 200) -> tuple[str, int]:
     query = request.args.get("q", "").strip()
     return render_template(
         "workshops/session.html",
+        now=clock.now(),
         page=pages.session_page(actor=current_user, session_id=session_id),
         query=query,
         candidates=people.search(actor=current_user, query=query) if query else [],
@@ -143,6 +145,17 @@ def decide(session_id: int) -> BaseResponse | tuple[str, int]:
         "Séance maintenue." if maintain else "Séance annulée : les personnes inscrites sont prévenues.",
         "success",
     )
+    return redirect(url_for("workshops.show", session_id=session_id))
+
+
+@bp.route("/seances/<int:session_id>/annulation", methods=["POST"])
+@login_required
+def cancel_session(session_id: int) -> BaseResponse | tuple[str, int]:
+    try:
+        holding.cancel(actor=current_user, session_id=session_id, reason=request.form.get("motif", ""))
+    except (InvalidInputError, ConflictError) as error:
+        return _refused(session_id, error)
+    flash("Séance annulée : les personnes inscrites sont prévenues.", "success")
     return redirect(url_for("workshops.show", session_id=session_id))
 
 

@@ -13,10 +13,20 @@ from service.documents import service as documents
 from service.engine import runtime
 from service.errors import InvalidInputError
 from service.extensions import db
-from service.models import Document, HumanTask, RegistrationStatus, User, WorkshopSession, WorkshopStatus
+from service.models import (
+    Document,
+    HumanTask,
+    ProcessInstance,
+    RegistrationStatus,
+    User,
+    WorkshopSession,
+    WorkshopStatus,
+)
 from service.notifications import service as notifications
 from service.workshops.access import readable_session, require_organiser
 from service.workshops.planning import PROCESS_KEY
+
+CANCELLATION = "annulation_atelier"  # the message that interrupts everything before the session
 
 
 def open_step(session: WorkshopSession) -> HumanTask | None:
@@ -30,16 +40,31 @@ def open_step(session: WorkshopSession) -> HumanTask | None:
 
 def decide(*, actor: User, session_id: int, maintain: bool, reason: str = "") -> WorkshopSession:
     """Below the minimum three days before: hold the session anyway, or cancel it and tell everyone."""
+    if not maintain:
+        return cancel(actor=actor, session_id=session_id, reason=reason)
     session = _organised(actor, session_id)
-    if not maintain and not reason.strip():
+    _complete(
+        actor, session, "decider_maintien", {}, refusal="La séance n'attend pas de décision de maintien."
+    )
+    session.status = WorkshopStatus.CONFIRMEE
+    audit.record(action="atelier.maintien", subject_type="atelier", subject_id=session.id, actor=actor)
+    db.session.commit()
+    return session
+
+
+def cancel(*, actor: User, session_id: int, reason: str) -> WorkshopSession:
+    """Cancel the session before it starts, whatever step it is at: everyone registered is told why."""
+    session = _organised(actor, session_id)
+    if not reason.strip():
         raise InvalidInputError("Indiquez le motif de l'annulation : il est écrit aux personnes inscrites.")
-    _complete(actor, session, "decider_maintien", {"maintenir": maintain, "motif_annulation": reason.strip()},
-              refusal="La séance n'attend pas de décision de maintien.")  # fmt: skip
-    if maintain:
-        session.status = WorkshopStatus.CONFIRMEE
+    instance = db.session.get(ProcessInstance, session.instance_id)
+    if instance is None or instance.awaiting_message is None or CANCELLATION not in instance.awaiting_message:
+        raise InvalidInputError("Une séance commencée, close ou déjà annulée ne peut plus être annulée.")
+    advance = runtime.deliver(instance, message=CANCELLATION, payload={"motif": reason.strip()})
+    notifications.announce(advance.new_tasks)
     audit.record(
-        action="atelier.maintien" if maintain else "atelier.annulation_décidée", subject_type="atelier",
-        subject_id=session.id, actor=actor, details={"motif": reason.strip()},
+        action="atelier.annulation_décidée", subject_type="atelier", subject_id=session.id, actor=actor,
+        details={"motif": reason.strip()},
     )  # fmt: skip
     db.session.commit()
     return session

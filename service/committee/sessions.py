@@ -14,7 +14,7 @@ from service.committee.members import in_office
 from service.config import current_settings, local_zone
 from service.documents import service as documents
 from service.documents.rendering import date_long
-from service.engine import registry, runtime
+from service.engine import registry, runtime, worklist
 from service.errors import InvalidInputError, NotFoundError
 from service.extensions import db
 from service.models import (
@@ -124,11 +124,7 @@ def session_of_task(task: HumanTask) -> CommitteeSession | None:
 
 def open_step(session: CommitteeSession) -> HumanTask | None:
     """The step of the session's process to do now (prepare, convene, hold, sign), if any."""
-    return db.session.scalars(
-        select(HumanTask).where(
-            HumanTask.instance_id == session.instance_id, HumanTask.completed_at.is_(None)
-        )
-    ).first()
+    return worklist.open_task(session.instance_id)
 
 
 def _step(session: CommitteeSession, name: str, refusal: str) -> HumanTask:

@@ -237,19 +237,28 @@ def _session_context(
     *, session: CommitteeSession, centre: Centre, title: str, delegated: Sequence[Document]
 ) -> dict[str, object]:
     """What both committee papers print: the session, its time and place, the delegated decisions."""
-    local = session.starts_at.astimezone(local_zone())
     return {
         "title": title,
         "centre": centre,
         "session": session,
         "kind_label": session.kind.label,
-        "weekday": _WEEKDAYS[local.weekday()],
+        "weekday": _weekday(session.starts_at),
         "starts_at": session.starts_at,
-        "start_time": f"{local.hour} h {local.minute:02d}",
+        "start_time": _time_of_day(session.starts_at),
         "delegated": sorted(delegated, key=lambda document: (document.created_at, document.id)),
         "signatory_name": centre.president_name,
         "signatory_title": centre.president_title,
     }
+
+
+def _weekday(moment: datetime) -> str:
+    return _WEEKDAYS[moment.astimezone(local_zone()).weekday()]
+
+
+def _time_of_day(moment: datetime) -> str:
+    """14 h 05, in the centre's time zone, as letters write it."""
+    local = moment.astimezone(local_zone())
+    return f"{local.hour} h {local.minute:02d}"
 
 
 def _local_day(session: CommitteeSession) -> date:
@@ -366,15 +375,13 @@ def issue_attendance_sheet(
 
 
 def _workshop_context(session: WorkshopSession, title: str) -> dict[str, object]:
-    centre = db.session.get(Centre, session.centre_id)
-    start, end = session.starts_at.astimezone(local_zone()), session.ends_at.astimezone(local_zone())
     return {
         "title": title,
-        "centre": centre,
+        "centre": db.session.get(Centre, session.centre_id),
         "session": session,
-        "weekday": _WEEKDAYS[start.weekday()],
-        "start_time": f"{start.hour} h {start.minute:02d}",
-        "end_time": f"{end.hour} h {end.minute:02d}",
+        "weekday": _weekday(session.starts_at),
+        "start_time": _time_of_day(session.starts_at),
+        "end_time": _time_of_day(session.ends_at),
         "issued_on": clock.now(),
     }
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import inspect, update
+from sqlalchemy import inspect, select, update
 
 from service import clock
 from service.engine.durations import parse_duration
@@ -44,6 +44,15 @@ def project(
     ]
     db.session.add_all(new_rows)
     return new_rows
+
+
+def open_task(instance_id: int | None) -> HumanTask | None:
+    """The human task an instance waits on, if any: a session's step to do from its page."""
+    if instance_id is None:
+        return None
+    return db.session.scalars(
+        select(HumanTask).where(HumanTask.instance_id == instance_id, HumanTask.completed_at.is_(None))
+    ).first()
 
 
 def _row_for(instance: ProcessInstance, task: Task, now: datetime) -> HumanTask:

@@ -113,8 +113,9 @@ class WorkshopSession(CentreScoped, Base):
     )
 
     @property
-    def seats_left(self) -> int:
-        return max(self.capacity - self.seats_taken, 0)
+    def confirmed(self) -> list[WorkshopRegistration]:
+        """The registrations holding a seat, in order of registration."""
+        return [r for r in self.registrations if r.status is RegistrationStatus.CONFIRMEE]
 
 
 class RegistrationStatus(enum.StrEnum):

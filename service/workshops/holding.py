@@ -10,14 +10,13 @@ from sqlalchemy import select
 from service import clock
 from service.audit import service as audit
 from service.documents import service as documents
-from service.engine import runtime
+from service.engine import runtime, worklist
 from service.errors import InvalidInputError
 from service.extensions import db
 from service.models import (
     Document,
     HumanTask,
     ProcessInstance,
-    RegistrationStatus,
     User,
     WorkshopSession,
     WorkshopStatus,
@@ -31,11 +30,7 @@ CANCELLATION = "annulation_atelier"  # the message that interrupts everything be
 
 def open_step(session: WorkshopSession) -> HumanTask | None:
     """The step of the session's process waiting for the organiser, if any."""
-    return db.session.scalars(
-        select(HumanTask).where(
-            HumanTask.instance_id == session.instance_id, HumanTask.completed_at.is_(None)
-        )
-    ).first()
+    return worklist.open_task(session.instance_id)
 
 
 def decide(*, actor: User, session_id: int, maintain: bool, reason: str = "") -> WorkshopSession:
@@ -78,7 +73,7 @@ def record_attendance(*, actor: User, session_id: int, present: Collection[int])
         raise InvalidInputError(
             "Les présences se saisissent une fois la séance commencée, jusqu'à son évaluation."
         )
-    confirmed = [r for r in session.registrations if r.status is RegistrationStatus.CONFIRMEE]
+    confirmed = session.confirmed
     unknown = set(present) - {registration.id for registration in confirmed}
     if unknown:
         raise InvalidInputError("Une personne cochée n'est pas inscrite à cette séance : rechargez la page.")
@@ -125,7 +120,7 @@ def attendance_sheet(*, actor: User, session_id: int) -> Document:
     session = _organised(actor, session_id)
     if session.status is WorkshopStatus.ANNULEE:
         raise InvalidInputError("Cette séance est annulée : elle n'a pas de feuille de présence.")
-    confirmed = [r for r in session.registrations if r.status is RegistrationStatus.CONFIRMEE]
+    confirmed = session.confirmed
     sheet = documents.issue_attendance_sheet(session=session, author=actor, registrations=confirmed)
     db.session.commit()
     return sheet

@@ -68,7 +68,7 @@ def _mail(
         attachments.append({
             "filename": f"atelier-{session.id}.ics",
             "content_type": "text/calendar; method=PUBLISH",
-            "text": ical.calendar_ics([event_of(session, centre)], stamp=clock.now(), prodid=PRODID),
+            "text": calendar_of([session], centre),
         })  # fmt: skip
     outbox.queue(
         centre_id=session.centre_id,

@@ -13,7 +13,7 @@ from service.audit import service as audit
 from service.documents import service as documents
 from service.engine import services
 from service.extensions import db
-from service.models import RegistrationStatus, WorkshopSession, WorkshopStatus
+from service.models import WorkshopSession, WorkshopStatus
 from service.workshops import messages
 from service.workshops.registrations import ACTIVE
 
@@ -70,7 +70,7 @@ def remind(parameters: dict[str, Any]) -> dict[str, Any]:
     session = _session(parameters)
     session.status = WorkshopStatus.CONFIRMEE
     session.reminded_at = clock.now()
-    confirmed = [r for r in session.registrations if r.status is RegistrationStatus.CONFIRMEE]
+    confirmed = session.confirmed
     on_paper = [
         registration.person for registration in confirmed if not messages.reminded(session, registration)
     ]

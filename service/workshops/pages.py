@@ -23,6 +23,7 @@ from service.models import (
     WorkshopStatus,
     WorkshopTheme,
 )
+from service.people import service as people
 from service.workshops import messages
 from service.workshops.access import may_organise, readable_session, require_registrar
 from service.workshops.holding import open_step
@@ -33,7 +34,7 @@ HELD = (WorkshopStatus.TENUE, WorkshopStatus.CLOSE)
 def calendar(*, actor: User, theme_id: int | None = None, past_days: int = 0) -> Sequence[WorkshopSession]:
     """Sessions from today on (or `past_days` before), soonest first; cancelled ones stay, marked."""
     require_registrar(actor)
-    today = datetime.combine(clock.now().astimezone(local_zone()).date(), time(), tzinfo=local_zone())
+    today = datetime.combine(people.today(), time(), tzinfo=local_zone())
     query = select(WorkshopSession).where(
         WorkshopSession.centre_id == actor.centre_id,
         WorkshopSession.starts_at >= today - timedelta(days=past_days),

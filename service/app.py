@@ -62,5 +62,7 @@ def _flask_config(settings: Settings) -> dict[str, Any]:
         "REMEMBER_COOKIE_SECURE": settings.production,
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=settings.SESSION_LIFETIME_HOURS),
         "WTF_CSRF_TIME_LIMIT": settings.SESSION_LIFETIME_HOURS * 3600,
+        # The forms speak French through WTForms' own translations (service.web.forms.Form), not Babel.
+        "WTF_I18N_ENABLED": False,
         "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
     }

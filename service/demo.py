@@ -61,7 +61,7 @@ def seed_if_empty() -> bool:
             "postal_code": "45999",
             "city": "Saint-Aubin-sur-Loire",
             "phone": "02 38 00 00 00",
-            "email": "ccas@saint-aubin.invalid",
+            "email": "ccas@saint-aubin.example",
             "president_name": "Marie Lefèvre",
             "president_title": "Maire, présidente du CCAS",
         },
@@ -73,7 +73,7 @@ def seed_if_empty() -> bool:
             username=username,
             full_name=full_name,
             title=title,
-            email=f"{username}@saint-aubin.invalid",
+            email=f"{username}@saint-aubin.example",
             password=DEMO_PASSWORD,
             roles=[role],
         )
@@ -95,7 +95,7 @@ def _seed_committee(users: dict[str, User]) -> None:
         ("Hélène Rousseau", MemberKind.NOMME, None),
         ("Karim Haddad", MemberKind.NOMME, None),
     ):
-        email = account.email if account else f"{full_name.split()[0].lower()}@conseil.saint-aubin.invalid"
+        email = account.email if account else f"{full_name.split()[0].lower()}@conseil.saint-aubin.example"
         members.save_member(
             actor=secretariat,
             form=members.MemberForm(

@@ -17,8 +17,10 @@ from service.extensions import db
 from service.models import ProcessDefinition, ProcessInstance, Role, User
 from service.paths import WORKFLOWS_DIR
 from service.permissions import require_role
+from service.unit_of_work import use_case
 
 
+@use_case
 def deploy_folder(*, deployed_by: str, folder: Path = WORKFLOWS_DIR) -> list[Deployment]:
     """Check every diagram of the folder and store a new version of each changed process, or nothing."""
     processes = registry.check_folder(folder)
@@ -30,7 +32,6 @@ def deploy_folder(*, deployed_by: str, folder: Path = WORKFLOWS_DIR) -> list[Dep
             subject_id=deployment.key,
             details={"version": deployment.version, "par": deployed_by},
         )
-    db.session.commit()
     return deployments
 
 
@@ -56,6 +57,7 @@ def tables(*, actor: User) -> list[DeployedTable]:
     return sorted(found.values(), key=lambda table: table.file_name)
 
 
+@use_case
 def deploy_table(*, actor: User, file_name: str, text: str) -> list[Deployment]:
     """Deploy a new version of a barème: every process using it gets a new version, checked as a set.
 
@@ -81,7 +83,6 @@ def deploy_table(*, actor: User, file_name: str, text: str) -> list[Deployment]:
         action="barème.déploiement", subject_type="barème", subject_id=file_name, actor=actor,
         details={"sha256": _sha256(text), "versions": {d.key: d.version for d in created}},
     )  # fmt: skip
-    db.session.commit()
     return created
 
 

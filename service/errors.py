@@ -16,7 +16,11 @@ class ConfigError(EntraideError):
 
 
 class InvalidInputError(EntraideError):
-    """The user's input breaks a rule; nothing was changed."""
+    """The user's input breaks a rule; nothing was changed. `field` names the form field at fault, if any."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class NotFoundError(EntraideError):
@@ -33,3 +37,7 @@ class ConflictError(EntraideError):
 
 class TooManyAttemptsError(EntraideError):
     """Too many recent attempts: refused for a while."""
+
+
+class UnavailableError(EntraideError):
+    """A part the service needs (the database, a server) does not answer; nothing was changed."""

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-_EUROS = re.compile(r"^(?P<sign>-?)(?P<units>\d{1,9})(?:[,.](?P<cents>\d{1,2}))?$")
+_EUROS = re.compile(r"^(?P<sign>-?)(?P<units>\d+)(?:[,.](?P<cents>\d{1,2}))?$")
+# Ten million euros: far above any aid, and within what an integer column holds in cents.
+MAX_CENTS = 10_000_000 * 100 - 1
 _SPACES = str.maketrans("", "", " \u00a0\u202f€")
 
 
@@ -14,6 +16,8 @@ def parse_euros(raw: str, *, allow_negative: bool = False) -> int:
     if not match or (match.group("sign") and not allow_negative):
         raise ValueError("Saisissez un montant en euros, par exemple 120,50.")
     cents = int(match.group("units")) * 100 + int((match.group("cents") or "0").ljust(2, "0"))
+    if cents > MAX_CENTS:
+        raise ValueError("Ce montant dépasse ce que le service enregistre (10 millions d'euros).")
     return -cents if match.group("sign") else cents
 
 

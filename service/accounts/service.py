@@ -19,6 +19,7 @@ from service.extensions import db
 from service.models import Centre, LoginAttempt, Role, User, UserRole
 from service.models.tenancy import ALL_CENTRES, bind_centre, get_in_centre, unbind_centre
 from service.permissions import require_role
+from service.unit_of_work import use_case
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{2,79}$")
 
@@ -29,7 +30,15 @@ class InvalidCredentialsError(InvalidInputError):
 
 def authenticate(*, username: str, password: str, address: str) -> User:
     """Check a sign-in, record the attempt, and return the user; refuse while throttled."""
-    username = username.strip().lower()
+    user = _record_sign_in(username=username.strip().lower(), password=password, address=address)
+    if user is None:  # refused after the attempt was recorded: the refusal itself is kept
+        raise InvalidCredentialsError("Identifiant ou mot de passe incorrect.")
+    return user
+
+
+@use_case
+def _record_sign_in(*, username: str, password: str, address: str) -> User | None:
+    """The user if the password is right, else None; the attempt is recorded either way."""
     now = clock.now()
     _refuse_if_throttled(username=username, address=address)
     user = db.session.scalars(
@@ -47,13 +56,11 @@ def authenticate(*, username: str, password: str, address: str) -> User:
             centre_id=user.centre_id if user else None,
             details={"adresse": address},
         )
-        db.session.commit()
-        raise InvalidCredentialsError("Identifiant ou mot de passe incorrect.")
+        return None
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = now
     audit.record(action="connexion", subject_type="utilisateur", subject_id=user.id, actor=user)
-    db.session.commit()
     return user
 
 
@@ -115,6 +122,7 @@ def scope_session_to(user: User | None) -> None:
         bind_centre(db.session(), user.centre_id)
 
 
+@use_case
 def create_user(
     *,
     centre_code: str,
@@ -155,7 +163,6 @@ def create_user(
         centre_id=centre.id,
         details={"identifiant": username, "rôles": [role.value for role in roles]},
     )
-    db.session.commit()
     return user
 
 
@@ -185,6 +192,7 @@ def check_password_strength(password: str) -> None:
         raise InvalidInputError(f"Le mot de passe doit compter au moins {minimum} caractères.")
 
 
+@use_case
 def set_active(*, actor: User, user_id: int, active: bool) -> User:
     """Close or reopen an account of the centre; an administrator cannot close their own."""
     require_role(actor, Role.ADMIN)
@@ -198,7 +206,6 @@ def set_active(*, actor: User, user_id: int, active: bool) -> User:
         action="utilisateur.réactivation" if active else "utilisateur.désactivation",
         subject_type="utilisateur", subject_id=user.id, actor=actor,
     )  # fmt: skip
-    db.session.commit()
     return user
 
 
@@ -226,6 +233,7 @@ def list_all_users(*, centre_code: str | None = None) -> Sequence[tuple[str, Use
     return [(code, user) for code, user in db.session.execute(query).all()]
 
 
+@use_case
 def change_password(*, user: User, current_password: str, new_password: str) -> None:
     """Replace the user's password after checking the current one."""
     if not verify_password(user.password_hash, current_password):
@@ -233,4 +241,3 @@ def change_password(*, user: User, current_password: str, new_password: str) -> 
     check_password_strength(new_password)
     user.password_hash = hash_password(new_password)
     audit.record(action="mot_de_passe.changement", subject_type="utilisateur", subject_id=user.id, actor=user)
-    db.session.commit()

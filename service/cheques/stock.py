@@ -18,6 +18,7 @@ from service.extensions import db
 from service.models import ChequeBook, ChequeNature, Dossier, IssuedCheque, Role, User
 from service.money import euros
 from service.permissions import require_role
+from service.unit_of_work import use_case
 
 STOCK_ROLES = (Role.SECRETARIAT, Role.REGISSEUR, Role.RESPONSABLE)
 
@@ -33,6 +34,7 @@ class BookStock:
         return self.book.size - self.issued
 
 
+@use_case
 def register_book(
     *,
     actor: User,
@@ -63,7 +65,6 @@ def register_book(
         action="chèques.entrée_stock", subject_type="carnet", subject_id=book.id, actor=actor,
         details={"série": series, "de": first_number, "à": last_number, "valeur": face_value_cents},
     )  # fmt: skip
-    db.session.commit()
     return book
 
 

@@ -4,7 +4,6 @@ then the president signs the minutes."""
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 
 from service import clock
 from service.audit import service as audit
@@ -34,6 +33,7 @@ from service.models import (
     User,
 )
 from service.permissions import require_role
+from service.unit_of_work import transaction, use_case
 
 
 def close_session(*, actor: User, session_id: int) -> list[AgendaItem]:
@@ -43,6 +43,17 @@ def close_session(*, actor: User, session_id: int) -> list[AgendaItem]:
     numbered. The letters are printed to PDF afterwards, in the background (documents.batches).
     The session row is locked first, so two closings never both run; the second is refused.
     """
+    with transaction(lost_race=_MOVED_DURING_CLOSING):
+        return _close(actor, session_id)
+
+
+_MOVED_DURING_CLOSING = (
+    "Un dossier de l'ordre du jour a bougé pendant la clôture : rien n'a été transmis. "
+    "Rechargez la page et recommencez."
+)
+
+
+def _close(actor: User, session_id: int) -> list[AgendaItem]:
     require_manager(actor)
     readable_session(actor, session_id)
     session = db.session.scalars(
@@ -66,28 +77,17 @@ def close_session(*, actor: User, session_id: int) -> list[AgendaItem]:
     decided = sessions.agenda(session)
     if decided and not quorum(session).reached:
         raise InvalidInputError("Le quorum n'est pas atteint : la séance ne peut clore des décisions.")
-    try:
-        _route_decisions(actor, session, decided)
-        runtime.complete(task=step, actor=actor, data={"deliberations": len(decided)})
-        session.status = SessionStatus.CLOSE
-        session.closed_at = clock.now()
-        audit.record(
-            action="commission.clôture",
-            subject_type="seance",
-            subject_id=session.id,
-            actor=actor,
-            details={"délibérations": [item.deliberation_number for item in decided]},
-        )
-        db.session.commit()
-    except StaleDataError as exc:
-        db.session.rollback()
-        raise ConflictError(
-            "Un dossier de l'ordre du jour a bougé pendant la clôture : rien n'a été transmis. "
-            "Rechargez la page et recommencez."
-        ) from exc
-    except BaseException:
-        db.session.rollback()  # nothing numbered, no dossier moved, no letter kept
-        raise
+    _route_decisions(actor, session, decided)
+    runtime.complete(task=step, actor=actor, data={"deliberations": len(decided)})
+    session.status = SessionStatus.CLOSE
+    session.closed_at = clock.now()
+    audit.record(
+        action="commission.clôture",
+        subject_type="seance",
+        subject_id=session.id,
+        actor=actor,
+        details={"délibérations": [item.deliberation_number for item in decided]},
+    )
     return decided
 
 
@@ -146,6 +146,7 @@ def _reasons(item: AgendaItem) -> str:
     return item.reason_text
 
 
+@use_case
 def sign_minutes(*, actor: User, session_id: int) -> Document:
     """The president signs the minutes (relevé de décisions): printed as a record, the session is done."""
     session = readable_session(actor, session_id)
@@ -179,5 +180,4 @@ def sign_minutes(*, actor: User, session_id: int) -> Document:
         actor=actor,
         details={"document": minutes.id},
     )
-    db.session.commit()
     return minutes

@@ -10,8 +10,8 @@ from service.audit import service as audit
 from service.committee.access import readable_session, require_manager
 from service.documents import batches
 from service.errors import InvalidInputError
-from service.extensions import db
 from service.models import BatchStatus, LetterBatch, PendingLetter, User
+from service.unit_of_work import use_case
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,7 @@ def letters_progress(*, actor: User, session_id: int) -> LettersProgress | None:
     return progress_of(batch, with_letters=False)
 
 
+@use_case
 def retry_printing(*, actor: User, session_id: int) -> LetterBatch:
     """Queue a failed batch again: the letters already printed stay, the others are printed by the job."""
     require_manager(actor)
@@ -73,5 +74,4 @@ def retry_printing(*, actor: User, session_id: int) -> LetterBatch:
         action="commission.courriers_relancés", subject_type="seance", subject_id=session.id, actor=actor,
         details={"lot": batch.id, "imprimés": batch.done, "total": batch.total},
     )  # fmt: skip
-    db.session.commit()
     return batch

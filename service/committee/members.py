@@ -14,6 +14,7 @@ from service.errors import InvalidInputError, NotFoundError
 from service.extensions import db
 from service.models import CommitteeMember, MemberKind, Role, User
 from service.models.tenancy import get_in_centre
+from service.unit_of_work import use_case
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ def accounts_for_members(*, actor: User) -> Sequence[User]:
     return [user for user in users if user.has_role(Role.ELU, Role.DELEGATAIRE)]
 
 
+@use_case
 def save_member(*, actor: User, form: MemberForm, member_id: int | None = None) -> CommitteeMember:
     """Add a member, or change one (a mandate that ends, a new address)."""
     require_manager(actor)
@@ -89,5 +91,4 @@ def save_member(*, actor: User, form: MemberForm, member_id: int | None = None) 
         actor=actor,
         details={"nom": member.full_name, "mandat": f"{member.mandate_start} – {member.mandate_end or ''}"},
     )
-    db.session.commit()
     return member

@@ -13,7 +13,6 @@ from service.committee.sitting import Quorum, quorum
 from service.config import current_settings, refusal_reasons
 from service.documents import batches
 from service.documents import service as documents
-from service.extensions import db
 from service.models import (
     AgendaItem,
     AidType,
@@ -25,6 +24,7 @@ from service.models import (
     Role,
     User,
 )
+from service.unit_of_work import use_case
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,7 @@ class SessionPage:
         return self.step.task_name if self.step is not None else ""
 
 
+@use_case
 def session_page(*, actor: User, session_id: int) -> SessionPage:
     """The session as the actor may see it; a read showing names is audited, as a dossier's is."""
     session = access.readable_session(actor, session_id)
@@ -77,7 +78,6 @@ def session_page(*, actor: User, session_id: int) -> SessionPage:
         audit.record(
             action="commission.consultation", subject_type="seance", subject_id=session.id, actor=actor
         )
-        db.session.commit()
     return page
 
 

@@ -33,6 +33,7 @@ from service.models import (
 )
 from service.notifications import ical as calendar
 from service.notifications import outbox
+from service.unit_of_work import use_case
 
 PROCESS_KEY = "seance_commission"
 MESSAGE = "decision_commission"  # what a dossier's process waits for, and what closing a session sends
@@ -51,6 +52,7 @@ def sessions(*, actor: User) -> Sequence[CommitteeSession]:
     ).all()
 
 
+@use_case
 def plan_session(*, actor: User, kind: SessionKind, starts_at: datetime, place: str) -> CommitteeSession:
     """A new session and its process; the secretariat is asked to prepare the agenda in time to convene."""
     require_manager(actor)
@@ -90,7 +92,6 @@ def plan_session(*, actor: User, kind: SessionKind, starts_at: datetime, place: 
         actor=actor,
         details={"type": kind.label, "le": starts_at.isoformat(), "lieu": session.place},
     )
-    db.session.commit()
     return session
 
 
@@ -164,6 +165,7 @@ def _waiting(centre_id: int) -> list[tuple[Dossier, ProcessInstance]]:
     return sorted(pairs, key=lambda pair: (_AID_ORDER[pair[0].aid_type], pair[0].opened_at, pair[0].id))
 
 
+@use_case
 def compose_agenda(*, actor: User, session_id: int) -> int:
     """Put every dossier waiting for the committee on the agenda, by aid then date; return how many."""
     session = _managed(actor, session_id)
@@ -200,10 +202,10 @@ def compose_agenda(*, actor: User, session_id: int) -> int:
         actor=actor,
         details={"ajoutés": added},
     )
-    db.session.commit()
     return added
 
 
+@use_case
 def move_item(*, actor: User, session_id: int, item_id: int, offset: int) -> None:
     """Move an item up (-1) or down (+1) the agenda."""
     session = _managed(actor, session_id)
@@ -215,9 +217,9 @@ def move_item(*, actor: User, session_id: int, item_id: int, offset: int) -> Non
     other = index + offset
     if 0 <= other < len(items):
         items[index].position, items[other].position = items[other].position, items[index].position
-    db.session.commit()
 
 
+@use_case
 def set_aside(*, actor: User, session_id: int, item_id: int, status: ItemStatus, note: str) -> None:
     """Withdraw an item, or postpone it to a later session; its dossier waits for the next agenda."""
     session = _managed(actor, session_id)
@@ -239,9 +241,9 @@ def set_aside(*, actor: User, session_id: int, item_id: int, status: ItemStatus,
         actor=actor,
         details={"séance": session.id, "motif": item.status_note[:120]},
     )
-    db.session.commit()
 
 
+@use_case
 def settle_agenda(*, actor: User, session_id: int) -> None:
     """The agenda is final: the secretariat may now convene the members."""
     session = _managed(actor, session_id)
@@ -250,7 +252,6 @@ def settle_agenda(*, actor: User, session_id: int) -> None:
     audit.record(
         action="commission.ordre_du_jour_arrêté", subject_type="seance", subject_id=session.id, actor=actor
     )
-    db.session.commit()
 
 
 def agenda(session: CommitteeSession) -> list[AgendaItem]:
@@ -284,6 +285,7 @@ def clear_days_left(session: CommitteeSession, today: date) -> int:
     return (session_date(session) - today).days - 1
 
 
+@use_case
 def convene(*, actor: User, session_id: int) -> Document:
     """Print the convocation with the agenda and mail every member in office, with the session as iCal.
 
@@ -350,7 +352,6 @@ def convene(*, actor: User, session_id: int) -> Document:
             "document": convocation.id,
         },
     )
-    db.session.commit()
     return convocation
 
 

@@ -26,6 +26,7 @@ from service.models import (
     SessionStatus,
     User,
 )
+from service.unit_of_work import use_case
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ def _held(actor: User, session_id: int) -> CommitteeSession:
     return session
 
 
+@use_case
 def record_attendance(
     *, actor: User, session_id: int, presence: Mapping[int, tuple[AttendanceStatus, int | None]]
 ) -> Quorum:
@@ -113,7 +115,6 @@ def record_attendance(
         actor=actor,
         details={"présents": result.present, "quorum": result.required},
     )
-    db.session.commit()
     return result
 
 
@@ -130,6 +131,7 @@ class Vote:
     not_voting: Sequence[int]  # members with a personal interest
 
 
+@use_case
 def record_vote(*, actor: User, session_id: int, item_id: int, vote: Vote) -> AgendaItem:
     """Record an item's vote and decision; refused without quorum, or when the counts do not add up."""
     session = _held(actor, session_id)
@@ -187,7 +189,6 @@ def record_vote(*, actor: User, session_id: int, item_id: int, vote: Vote) -> Ag
             "abstention": vote.votes_abstain,
         },
     )
-    db.session.commit()
     return item
 
 

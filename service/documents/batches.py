@@ -23,6 +23,7 @@ from service.documents import printing
 from service.documents.service import record
 from service.extensions import db
 from service.models import BatchStatus, Dossier, LetterBatch, PendingLetter, User
+from service.unit_of_work import discard, transaction, use_case
 
 log = logging.getLogger(__name__)
 
@@ -88,17 +89,17 @@ def print_batch(batch_id: int, *, workers: int) -> LetterBatch:
 
     A letter that cannot be printed does not stop the others; the batch then ends in failure, saying which.
     """
-    batch = db.session.get(LetterBatch, batch_id)
-    if batch is None:
-        raise ValueError(f"no letter batch {batch_id}")
-    letters = db.session.scalars(
-        select(PendingLetter)
-        .where(PendingLetter.batch_id == batch_id, PendingLetter.document_id.is_(None))
-        .order_by(PendingLetter.position)
-        .options(undefer(PendingLetter.html))
-    ).all()
-    htmls = [letter.html for letter in letters]
-    db.session.commit()  # no transaction held open while the first letters print
+    with transaction():  # no transaction held open while the first letters print
+        batch = db.session.get(LetterBatch, batch_id)
+        if batch is None:
+            raise ValueError(f"no letter batch {batch_id}")
+        letters = db.session.scalars(
+            select(PendingLetter)
+            .where(PendingLetter.batch_id == batch_id, PendingLetter.document_id.is_(None))
+            .order_by(PendingLetter.position)
+            .options(undefer(PendingLetter.html))
+        ).all()
+        htmls = [letter.html for letter in letters]
     failures: list[tuple[PendingLetter, Exception]] = []
     printed: list[tuple[PendingLetter, bytes]] = []
     kept_at = time.monotonic()
@@ -115,7 +116,7 @@ def print_batch(batch_id: int, *, workers: int) -> LetterBatch:
                     kept_at = time.monotonic()
             _keep(batch, printed)
     except Exception as error:
-        db.session.rollback()
+        discard()
         _finish(batch, [(letter, error) for letter in letters if letter.document_id is None])
         raise
     _finish(batch, failures)
@@ -172,29 +173,29 @@ def _claimable(now: datetime) -> ColumnElement[bool]:
 def _claim_next() -> int | None:
     """Take the oldest batch to print; two workers never take the same one (the update re-checks)."""
     while True:
-        now = clock.now()
-        batch_id = db.session.scalars(
-            select(LetterBatch.id).where(_claimable(now)).order_by(LetterBatch.created_at, LetterBatch.id)
-        ).first()
-        if batch_id is None:
-            db.session.commit()
-            return None
-        claimed = db.session.execute(
-            update(LetterBatch)
-            .where(LetterBatch.id == batch_id, _claimable(now))
-            .values(
-                status=BatchStatus.EN_COURS,
-                started_at=now,
-                progress_at=now,
-                attempts=LetterBatch.attempts + 1,
+        with transaction():
+            now = clock.now()
+            batch_id = db.session.scalars(
+                select(LetterBatch.id).where(_claimable(now)).order_by(LetterBatch.created_at, LetterBatch.id)
+            ).first()
+            if batch_id is None:
+                return None
+            claimed = db.session.execute(
+                update(LetterBatch)
+                .where(LetterBatch.id == batch_id, _claimable(now))
+                .values(
+                    status=BatchStatus.EN_COURS,
+                    started_at=now,
+                    progress_at=now,
+                    attempts=LetterBatch.attempts + 1,
+                )
+                .execution_options(synchronize_session=False)
             )
-            .execution_options(synchronize_session=False)
-        )
-        db.session.commit()
         if claimed.rowcount == 1:  # type: ignore[attr-defined]
             return int(batch_id)
 
 
+@use_case
 def _keep(batch: LetterBatch, printed: list[tuple[PendingLetter, bytes]]) -> None:
     """The letters printed become documents, as if printed at the closing, counted in one commit.
 
@@ -215,15 +216,14 @@ def _keep(batch: LetterBatch, printed: list[tuple[PendingLetter, bytes]]) -> Non
         letter.html = ""
         batch.done += 1
     batch.progress_at = clock.now()
-    db.session.commit()
     printed.clear()
 
 
+@use_case
 def _finish(batch: LetterBatch, failures: Sequence[tuple[PendingLetter, Exception]]) -> None:
     batch.finished_at = clock.now()
     batch.status = BatchStatus.ECHEC if failures else BatchStatus.TERMINEE
     batch.error = _failure_message(failures) if failures else ""
-    db.session.commit()
 
 
 def _failure_message(failures: Sequence[tuple[PendingLetter, Exception]]) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from service.audit import service as audit
 from service.documents import letters
@@ -14,12 +13,14 @@ from service.extensions import db
 from service.models import Document, Dossier, Role, User
 from service.models.tenancy import get_in_centre
 from service.permissions import require_role
+from service.unit_of_work import use_case
 
 # The secretariat prints and sends the centre's letters, the head of service answers for them: they issue a
 # rectificatif once the person's data is put right. Instructors correct the data, not the signed acts.
 CORRECTING_ROLES = (Role.SECRETARIAT, Role.RESPONSABLE)
 
 
+@use_case
 def correct_document(*, actor: User, document_id: int, reason: str) -> Document:
     """Print the document again from what it was issued with and the dossier's current data, saying which
     document it cancels and replaces and why; the original is kept unchanged."""
@@ -44,14 +45,7 @@ def correct_document(*, actor: User, document_id: int, reason: str) -> Document:
         action="document.rectificatif", subject_type="dossier", subject_id=dossier.id, actor=actor,
         details={"document": document.id, "rectifie": original.id, "motif": reason},
     )  # fmt: skip
-    try:
-        db.session.commit()
-    except IntegrityError as exc:  # corrected at the same moment by someone else: theirs stands
-        db.session.rollback()
-        raise ConflictError(
-            "Ce document vient d'être rectifié par quelqu'un d'autre : rechargez la page."
-        ) from exc
-    return document
+    return document  # corrected at the same moment by someone else: the constraint on corrects_id says so
 
 
 def may_be_corrected(document: Document) -> bool:

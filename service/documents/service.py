@@ -37,6 +37,7 @@ from service.models import (
     WorkshopSession,
 )
 from service.models.tenancy import get_in_centre
+from service.unit_of_work import use_case
 
 # Who may read a dossier's documents: as for the dossier itself, never the IT administrator.
 READING_ROLES = tuple(role for role in Role if role is not Role.ADMIN)
@@ -418,6 +419,15 @@ def download(*, actor: User, document_id: int) -> Document:
     A dossier's documents are for those who follow dossiers; a session's papers for the secretariat, the
     head of service and the committee members in office on the session's day.
     """
+    document, refusal = _record_download(actor=actor, document_id=document_id)
+    if refusal:  # refused after the attempt was recorded: the refusal itself is kept
+        raise PermissionDeniedError(refusal)
+    return document
+
+
+@use_case
+def _record_download(*, actor: User, document_id: int) -> tuple[Document, str]:
+    """The document and, when the actor may not read it, why; the attempt is audited either way."""
     document = get_in_centre(db.session(), Document, document_id, actor.centre_id)
     if document is None:
         raise NotFoundError("Ce document n'existe pas dans votre centre.")
@@ -436,10 +446,7 @@ def download(*, actor: User, document_id: int) -> Document:
         subject_type=document.subject_type, subject_id=document.subject_id, actor=actor,
         details={"document": document.id},
     )  # fmt: skip
-    db.session.commit()
-    if not allowed:
-        raise PermissionDeniedError(refusal)
-    return document
+    return document, "" if allowed else refusal
 
 
 def may_read_session(actor: User, session: CommitteeSession) -> bool:

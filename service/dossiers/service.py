@@ -35,12 +35,14 @@ from service.models.tenancy import get_in_centre
 from service.notifications import service as notifications
 from service.people import service as people
 from service.permissions import require_role
+from service.unit_of_work import use_case
 
 OPENING_ROLES = (Role.ACCUEIL, Role.INSTRUCTEUR, Role.RESPONSABLE)
 # Everyone who takes part in a dossier's life; the IT administrator does not read social files.
 READING_ROLES = tuple(role for role in Role if role is not Role.ADMIN)
 
 
+@use_case
 def open_request(*, actor: User, person_id: int, aid_type: AidType, reason: str) -> Dossier:
     """Open a dossier for a person and start its process, in one transaction."""
     require_role(actor, *OPENING_ROLES)
@@ -72,7 +74,6 @@ def open_request(*, actor: User, person_id: int, aid_type: AidType, reason: str)
         action="dossier.ouverture", subject_type="dossier", subject_id=dossier.id, actor=actor,
         details={"numéro": dossier.number, "aide": aid_type.value},
     )  # fmt: skip
-    db.session.commit()
     return dossier
 
 
@@ -104,6 +105,7 @@ class DossierPage:
     unprinted: Sequence[batches.UnprintedLetter] = ()  # letters decided, not printed yet
 
 
+@use_case
 def read_dossier(*, actor: User, dossier_id: int) -> DossierPage:
     """A dossier with its current steps and history; every read is audited."""
     require_role(actor, *READING_ROLES)
@@ -128,7 +130,6 @@ def read_dossier(*, actor: User, dossier_id: int) -> DossierPage:
         select(ProcessInstance).where(ProcessInstance.dossier_id == dossier.id)
     ).first()
     audit.record(action="dossier.consultation", subject_type="dossier", subject_id=dossier.id, actor=actor)
-    db.session.commit()
     actions = [event for event in history if event.action != "dossier.consultation"]
     issued = documents.documents_of(actor=actor, dossier=dossier)
     corrected_by = corrections.corrected_by(issued)

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
-from sqlalchemy.orm.exc import StaleDataError
 
 from service import clock
 from service.audit import service as audit
@@ -19,7 +17,7 @@ from service.dossiers import ceilings
 from service.dossiers.aids import AIDS
 from service.dossiers.service import follow
 from service.engine import registry, runtime, worklist
-from service.errors import ConflictError, InvalidInputError, NotFoundError
+from service.errors import InvalidInputError, NotFoundError
 from service.extensions import db
 from service.models import (
     AidType,
@@ -30,11 +28,7 @@ from service.models import (
 )
 from service.models.tenancy import get_in_centre
 from service.permissions import require_role
-
-_LOST_RACE = (
-    "Un·e collègue a traité ce dossier en même temps que vous : rien n'a été enregistré. "
-    "Rechargez la page pour voir où il en est."
-)
+from service.unit_of_work import use_case
 
 
 class FormInvalidError(InvalidInputError):
@@ -141,20 +135,23 @@ def _with_choices(schema: dict[str, Any], choices: Mapping[str, Sequence[tuple[s
     return {**schema, "properties": properties}
 
 
+@use_case
 def claim_task(*, actor: User, task_id: int) -> HumanTask:
     task = get_task(actor=actor, task_id=task_id)
     worklist.claim(task, actor)
     _record_task_event("tâche.prise", task, actor)
-    return _commit(task)
+    return task
 
 
+@use_case
 def unclaim_task(*, actor: User, task_id: int) -> HumanTask:
     task = get_task(actor=actor, task_id=task_id)
     worklist.unclaim(task, actor)
     _record_task_event("tâche.rendue", task, actor)
-    return _commit(task)
+    return task
 
 
+@use_case
 def reassign_task(*, actor: User, task_id: int, assignee_id: int) -> HumanTask:
     require_role(actor, Role.RESPONSABLE)
     task = get_task(actor=actor, task_id=task_id)
@@ -163,7 +160,7 @@ def reassign_task(*, actor: User, task_id: int, assignee_id: int) -> HumanTask:
         raise NotFoundError("Cet agent n'existe pas dans votre centre.")
     worklist.reassign(task, assignee, actor)
     _record_task_event("tâche.réattribuée", task, actor, {"à": assignee.full_name})
-    return _commit(task)
+    return task
 
 
 def candidates_for(*, actor: User, task: HumanTask) -> Sequence[User]:
@@ -179,13 +176,9 @@ class CompletedTask:
     dossier_id: int | None
 
 
+@use_case
 def complete_task(*, actor: User, task_id: int, form: Mapping[str, str]) -> CompletedTask:
     """Validate the form, apply it to the dossier, move the process: all saved together, or nothing."""
-    with _lost_race_is_a_conflict():
-        return _complete_task(actor, task_id, form)
-
-
-def _complete_task(actor: User, task_id: int, form: Mapping[str, str]) -> CompletedTask:
     task = get_task(actor=actor, task_id=task_id)
     worklist.check_can_work_on(task, actor)
     values, errors = registry.task_form(task.instance.definition, task.form_key).read(form)
@@ -201,9 +194,7 @@ def _complete_task(actor: User, task_id: int, form: Mapping[str, str]) -> Comple
         )
     follow(advance)
     _record_task_event("tâche.terminée", task, actor, _summary(values))
-    completed = CompletedTask(task.title, task.dossier_id)  # read before the commit expires the row
-    db.session.commit()
-    return completed
+    return CompletedTask(task.title, task.dossier_id)  # read before the commit expires the row
 
 
 def _summary(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -221,19 +212,3 @@ def _record_task_event(
         actor=actor,
         details={"tâche": task.title, **(details or {})},
     )
-
-
-def _commit(task: HumanTask) -> HumanTask:
-    with _lost_race_is_a_conflict():
-        db.session.commit()
-    return task
-
-
-@contextmanager
-def _lost_race_is_a_conflict() -> Iterator[None]:
-    """Another transaction saved the instance first (its revision moved): undo everything, explain."""
-    try:
-        yield
-    except StaleDataError as exc:
-        db.session.rollback()
-        raise ConflictError(_LOST_RACE) from exc

@@ -15,6 +15,7 @@ from service.money import euros, parse_euros
 
 FORMS_FOLDER = "forms"
 _WIDGET_FORMATS = {"cents", "date"}
+_MAX_INTEGER = 2**31 - 1  # what an integer column holds: a larger number is a typing error
 
 
 class FormSchemaError(ValueError):
@@ -95,10 +96,11 @@ def _convert(field: dict[str, Any], raw: str) -> Any:
     if field.get("format") == "cents":
         return parse_euros(raw)
     if field.get("type") == "integer":
-        try:
-            return int(raw)
-        except ValueError as exc:
-            raise ValueError("Saisissez un nombre entier.") from exc
+        if not raw.lstrip("-").isascii() or not raw.lstrip("-").isdigit():
+            raise ValueError("Saisissez un nombre entier.")
+        if abs(int(raw)) > _MAX_INTEGER:
+            raise ValueError("Ce nombre est trop grand.")
+        return int(raw)
     if field.get("format") == "date":
         try:
             date.fromisoformat(raw)

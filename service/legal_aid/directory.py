@@ -18,6 +18,7 @@ from service.errors import InvalidInputError
 from service.extensions import db
 from service.models import Authority, AuthorityKind, Role, User
 from service.permissions import require_role
+from service.unit_of_work import use_case
 
 READING_ROLES = (Role.SECRETARIAT, Role.RESPONSABLE, Role.INSTRUCTEUR, Role.ADMIN)
 EDITING_ROLES = (Role.SECRETARIAT, Role.RESPONSABLE, Role.ADMIN)
@@ -145,6 +146,7 @@ def competent_authorities(kind: AuthorityKind) -> Sequence[Authority]:
     ).all()
 
 
+@use_case
 def add_authority(
     *, actor: User, name: str, kind: AuthorityKind | str, address: str, email: str = ""
 ) -> Authority:
@@ -165,7 +167,6 @@ def add_authority(
         action="autorité.ajout", subject_type="autorité", subject_id=authority.id, actor=actor,
         details={"nom": name, "type": authority_kind.value},
     )  # fmt: skip
-    db.session.commit()
     return authority
 
 

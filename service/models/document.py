@@ -20,7 +20,17 @@ class Document(CentreScoped, Base):
     """A PDF the centre issued: a decision letter, a schedule, minutes…"""
 
     __tablename__ = "document"
-    __table_args__ = (Index("ix_document_subject", "subject_type", "subject_id"),)
+    __table_args__ = (
+        Index("ix_document_subject", "subject_type", "subject_id"),
+        # A document is corrected at most once: a second, simultaneous rectificatif loses.
+        UniqueConstraint(
+            "corrects_id",
+            info={
+                "conflict": True,
+                "message": "Ce document vient d'être rectifié par quelqu'un d'autre : rechargez la page.",
+            },
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(40))
@@ -36,7 +46,7 @@ class Document(CentreScoped, Base):
     author_name: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     # The document this one corrects (annule et remplace); a document is corrected at most once.
-    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"), unique=True)
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"))
     # What it was issued with (a decision's number, grant text…), so that a correction prints it again.
     issue_params: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
 

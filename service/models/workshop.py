@@ -17,7 +17,13 @@ class WorkshopTheme(CentreScoped, Base):
     """What a workshop is about (éco-gestes, budget, numérique, santé…), edited by the centre."""
 
     __tablename__ = "workshop_theme"
-    __table_args__ = (UniqueConstraint("centre_id", "name"),)
+    __table_args__ = (
+        UniqueConstraint(
+            "centre_id",
+            "name",
+            info={"field": "name", "message": "Un thème porte déjà ce nom dans votre centre."},
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
@@ -146,7 +152,13 @@ class WorkshopRegistration(CentreScoped, Base):
     """A person's place in a session: confirmed, on the waiting list (in order of arrival) or cancelled."""
 
     __tablename__ = "workshop_registration"
-    __table_args__ = (UniqueConstraint("session_id", "person_id"),)
+    __table_args__ = (
+        UniqueConstraint(
+            "session_id",
+            "person_id",
+            info={"conflict": True, "message": "Cette personne vient d'être inscrite par quelqu'un d'autre."},
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("workshop_session.id"), index=True)

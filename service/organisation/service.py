@@ -11,8 +11,10 @@ from service.errors import InvalidInputError, NotFoundError
 from service.extensions import db
 from service.models import Centre, CentreKind, Commune, Quartier
 from service.models.tenancy import ALL_CENTRES
+from service.unit_of_work import use_case
 
 
+@use_case
 def create_centre(
     *,
     code: str,
@@ -43,7 +45,6 @@ def create_centre(
         centre_id=centre.id,
         details={"code": code, "communes": [name for _, name in communes]},
     )
-    db.session.commit()
     return centre
 
 

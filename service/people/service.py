@@ -19,6 +19,7 @@ from service.models import BudgetKind, BudgetLine, HouseholdMember, Person, Rela
 from service.models.tenancy import get_in_centre
 from service.people.budget import CHARGE_CATEGORIES, RESOURCE_CATEGORIES, BudgetSummary, summarise
 from service.permissions import require_role
+from service.unit_of_work import use_case
 
 # Who receives people and keeps their file up to date.
 PEOPLE_ROLES = (Role.ACCUEIL, Role.INSTRUCTEUR, Role.RESPONSABLE)
@@ -66,6 +67,7 @@ class Identity:
     quartier_id: int | None = None
 
 
+@use_case
 def create(*, actor: User, identity: Identity, confirm_duplicate: bool = False) -> Person:
     """Create a person; refuse while people with the same name exist, unless the agent confirms."""
     require_role(actor, *PEOPLE_ROLES)
@@ -94,7 +96,6 @@ def create(*, actor: User, identity: Identity, confirm_duplicate: bool = False) 
     db.session.add(person)
     db.session.flush()
     audit.record(action="personne.création", subject_type="personne", subject_id=person.id, actor=actor)
-    db.session.commit()
     return person
 
 
@@ -106,6 +107,7 @@ def get(*, actor: User, person_id: int) -> Person:
     return person
 
 
+@use_case
 def add_member(
     *,
     actor: User,
@@ -131,10 +133,10 @@ def add_member(
         action="foyer.ajout", subject_type="personne", subject_id=person.id, actor=actor,
         details={"lien": relationship.value},
     )  # fmt: skip
-    db.session.commit()
     return member
 
 
+@use_case
 def remove_member(*, actor: User, person_id: int, member_id: int) -> None:
     person = get(actor=actor, person_id=person_id)
     member = next((m for m in person.members if m.id == member_id), None)
@@ -142,9 +144,9 @@ def remove_member(*, actor: User, person_id: int, member_id: int) -> None:
         raise NotFoundError("Ce membre du foyer n'existe pas.")
     person.members.remove(member)
     audit.record(action="foyer.retrait", subject_type="personne", subject_id=person.id, actor=actor)
-    db.session.commit()
 
 
+@use_case
 def add_budget_line(
     *, actor: User, person_id: int, kind: BudgetKind, category: str, label: str, monthly_amount_cents: int
 ) -> BudgetLine:
@@ -167,10 +169,10 @@ def add_budget_line(
         action="budget.ajout", subject_type="personne", subject_id=person.id, actor=actor,
         details={"type": kind.value, "catégorie": category, "montant_cents": monthly_amount_cents},
     )  # fmt: skip
-    db.session.commit()
     return line
 
 
+@use_case
 def remove_budget_line(*, actor: User, person_id: int, line_id: int) -> None:
     person = get(actor=actor, person_id=person_id)
     line = next((line for line in person.budget_lines if line.id == line_id), None)
@@ -181,7 +183,6 @@ def remove_budget_line(*, actor: User, person_id: int, line_id: int) -> None:
         action="budget.retrait", subject_type="personne", subject_id=person.id, actor=actor,
         details={"catégorie": line.category, "montant_cents": line.monthly_amount_cents},
     )  # fmt: skip
-    db.session.commit()
 
 
 def budget(person: Person) -> BudgetSummary:

@@ -12,8 +12,8 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
 from service.config import current_settings
-from service.extensions import db
 from service.scheduling.jobs import JOBS
+from service.unit_of_work import discard
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +26,7 @@ def _in_app_context(app: Flask, job_id: str, run: Callable[[], object]) -> Calla
                 if result:
                     log.info("%s : %s", job_id, result)
             except Exception:
-                db.session.rollback()
+                discard()
                 log.exception("la tâche planifiée %s a échoué", job_id)
 
     return call

@@ -15,6 +15,7 @@ from service.extensions import db
 from service.models import InstanceStatus, ProcessInstance
 from service.models.tenancy import ALL_CENTRES
 from service.notifications import service as notifications
+from service.unit_of_work import use_case
 
 log = logging.getLogger(__name__)
 BATCH = 20
@@ -39,6 +40,7 @@ def wake_due_instances(*, batch_size: int = BATCH, limit: int | None = None) -> 
     return len(seen)
 
 
+@use_case
 def _due_ids(batch_size: int) -> list[int]:
     ids = db.session.scalars(
         select(ProcessInstance.id)
@@ -48,12 +50,21 @@ def _due_ids(batch_size: int) -> list[int]:
         .limit(batch_size)
         .execution_options(**{ALL_CENTRES: True})
     ).all()
-    db.session.commit()
     return list(ids)
 
 
 def _wake_one(instance_id: int, directory: notifications.Directory) -> bool:
     """Fire one instance if it is still due and no other worker holds it; True when it was handled."""
+    try:
+        return _fire(instance_id, directory)
+    except Exception as exc:  # one failing instance must never stop the others; it is kept as it was
+        log.warning("instance %s en erreur : %s", instance_id, exc)
+        _record_failure(instance_id, f"{type(exc).__name__} : {exc}")
+        return True
+
+
+@use_case
+def _fire(instance_id: int, directory: notifications.Directory) -> bool:
     statement = (
         select(ProcessInstance)
         .options(joinedload(ProcessInstance.dossier))  # what its mail says, in the same read
@@ -64,20 +75,13 @@ def _wake_one(instance_id: int, directory: notifications.Directory) -> bool:
         statement = statement.with_for_update(skip_locked=True, of=ProcessInstance)
     instance = db.session.scalars(statement).one_or_none()
     if instance is None:
-        db.session.rollback()
         return False
-    try:
-        dossiers.follow(runtime.wake(instance), directory=directory)
-        db.session.commit()
-    except Exception as exc:  # one failing instance must never stop the others
-        db.session.rollback()
-        log.warning("instance %s en erreur : %s", instance_id, exc)
-        _record_failure(instance_id, f"{type(exc).__name__} : {exc}")
+    dossiers.follow(runtime.wake(instance), directory=directory)
     return True
 
 
+@use_case
 def _record_failure(instance_id: int, reason: str) -> None:
     instance = db.session.get(ProcessInstance, instance_id, execution_options={ALL_CENTRES: True})
     if instance is not None:
         runtime.record_failure(instance, reason)
-        db.session.commit()

@@ -16,6 +16,7 @@ from service.web import (
     errors,
     formatting,
     home,
+    inputs,
     navigation,
     people,
     security,
@@ -25,6 +26,7 @@ from service.web import (
 
 
 def init_app(app: Flask) -> None:
+    inputs.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     formatting.init_app(app)

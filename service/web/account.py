@@ -7,8 +7,8 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from service.accounts import service as accounts
-from service.accounts.forms import ChangePasswordForm
 from service.errors import InvalidInputError
+from service.web.forms.accounts import ChangePasswordForm
 
 bp = Blueprint("account", __name__, url_prefix="/mon-compte")
 
@@ -25,7 +25,7 @@ def show() -> Response | str | tuple[str, int]:
                 new_password=form.new_password.data,
             )
         except InvalidInputError as error:
-            form.form_errors.append(error.message)
+            form.refuse(error)
             return render_template("account/show.html", form=form), 422
         flash("Votre mot de passe a été changé.", "success")
         return redirect(url_for("account.show"))

@@ -8,7 +8,6 @@ from werkzeug.wrappers import Response
 
 from service import deployment
 from service.accounts import service as accounts
-from service.accounts.forms import NewUserForm
 from service.audit import service as audit
 from service.config import current_settings
 from service.engine.registry import DiagramError
@@ -16,6 +15,7 @@ from service.errors import InvalidInputError
 from service.models import Role
 from service.notifications import service as notifications
 from service.organisation import service as organisation
+from service.web.forms.accounts import NewUserForm
 
 bp = Blueprint("admin", __name__, url_prefix="/administration")
 
@@ -45,7 +45,7 @@ def new_user() -> Response | str | tuple[str, int]:
                 actor=current_user,
             )
         except InvalidInputError as error:
-            form.form_errors.append(error.message)
+            form.refuse(error)
         else:
             flash(
                 f"Le compte « {user.username} » est créé : transmettez-lui son mot de passe provisoire.",

@@ -9,8 +9,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from service.accounts import service as accounts
-from service.accounts.forms import LoginForm
 from service.errors import InvalidInputError, TooManyAttemptsError
+from service.web.forms.accounts import LoginForm
 
 bp = Blueprint("auth", __name__)
 
@@ -28,10 +28,10 @@ def login() -> Response | str | tuple[str, int]:
                 address=request.remote_addr or "inconnue",
             )
         except TooManyAttemptsError as error:
-            form.form_errors.append(error.message)
+            form.refuse(error)
             return render_template("auth/login.html", form=form), 429
         except InvalidInputError as error:
-            form.form_errors.append(error.message)
+            form.refuse(error)
             return render_template("auth/login.html", form=form), 401
         login_user(user)
         flash(f"Bienvenue, {user.full_name}.", "success")

@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response
 
 from service.errors import InvalidInputError
 from service.legal_aid import directory
-from service.legal_aid.forms import AuthorityForm
+from service.web.forms.legal_aid import AuthorityForm
 
 bp = Blueprint("authorities", __name__, url_prefix="/autorites")
 
@@ -27,7 +27,7 @@ def index() -> Response | tuple[str, int]:
                 email=form.email.data or "",
             )
         except InvalidInputError as error:
-            form.form_errors.append(error.message)
+            form.refuse(error)
         else:
             flash(f"« {authority.name} » est inscrit dans l'annuaire des autorités.", "success")
             return redirect("/autorites/")

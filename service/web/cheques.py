@@ -7,9 +7,9 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from service.cheques import stock
-from service.cheques.forms import ChequeBookForm
 from service.errors import InvalidInputError
 from service.models import ChequeNature
+from service.web.forms.cheques import ChequeBookForm
 
 bp = Blueprint("cheques", __name__, url_prefix="/cheques")
 
@@ -29,7 +29,7 @@ def stock_page() -> Response | tuple[str, int]:
                 nature=ChequeNature(form.nature.data),
             )
         except InvalidInputError as error:
-            form.form_errors.append(error.message)
+            form.refuse(error)
         else:
             flash(f"Le carnet {book.series} ({book.size} chèques) est entré en stock.", "success")
             return redirect("/cheques/stock")

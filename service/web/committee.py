@@ -17,10 +17,10 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as BaseResponse
 
 from service.committee import access, closing, letters, members, pages, sessions, sitting
-from service.committee.forms import MemberForm, SessionForm
 from service.errors import ConflictError, InvalidInputError
 from service.models import AttendanceStatus, ItemDecision, ItemStatus, MemberKind, SessionKind
-from service.money import parse_euros
+from service.web import inputs
+from service.web.forms.committee import MemberForm, SessionForm
 
 bp = Blueprint("committee", __name__, url_prefix="/commission")
 
@@ -38,7 +38,7 @@ def index() -> BaseResponse | tuple[str, int]:
                 place=form.place.data,
             )
         except InvalidInputError as error:
-            form.form_errors.append(error.message)
+            form.refuse(error)
         else:
             flash("La séance est prévue : préparez son ordre du jour.", "success")
             return redirect(url_for("committee.show", session_id=session.id))
@@ -159,11 +159,11 @@ def set_aside(session_id: int, item_id: int) -> BaseResponse | tuple[str, int]:
 def attendance(session_id: int) -> BaseResponse | tuple[str, int]:
     presence: dict[int, tuple[AttendanceStatus, int | None]] = {}
     for key, value in request.form.items():
-        if key.startswith("presence-"):
-            member_id = int(key.removeprefix("presence-"))
-            proxy = request.form.get(f"pouvoir-{member_id}", "")
+        member = key.removeprefix("presence-")
+        if key.startswith("presence-") and inputs.is_id(member):
+            proxy = request.form.get(f"pouvoir-{member}", "")
             try:
-                presence[member_id] = (AttendanceStatus(value), int(proxy) if proxy.isdigit() else None)
+                presence[int(member)] = (AttendanceStatus(value), int(proxy) if inputs.is_id(proxy) else None)
             except ValueError:
                 continue
     try:
@@ -179,13 +179,8 @@ def attendance(session_id: int) -> BaseResponse | tuple[str, int]:
     return redirect(url_for("committee.show", session_id=session_id) + "#presences")
 
 
-def _number(raw: str) -> int:
-    raw = raw.strip()
-    if not raw:
-        return 0
-    if not raw.isdigit():
-        raise InvalidInputError(f"« {raw} » n'est pas un nombre de voix.")
-    return int(raw)
+def _votes(raw: str) -> int:
+    return inputs.whole_number(raw, message=f"« {raw.strip()} » n'est pas un nombre de voix.", empty=0)
 
 
 @bp.route("/seances/<int:session_id>/points/<int:item_id>/vote", methods=["POST"])
@@ -202,18 +197,19 @@ def vote(session_id: int, item_id: int) -> BaseResponse | tuple[str, int]:
             typed={item_id: form.to_dict(flat=False)},
         )
     try:
-        amount = parse_euros(form["montant"]) if form.get("montant", "").strip() else None
-        months = _number(form.get("duree_mois", "")) or None
+        months = inputs.whole_number(
+            form.get("duree_mois", ""), message="Indiquez la durée du prêt en mois.", empty=0
+        )
         ballot = sitting.Vote(
             decision=decision,
-            amount_cents=amount,
-            months=months,
+            amount_cents=inputs.euros_field(form.get("montant", "")),
+            months=months or None,
             reasons=form.getlist("motifs"),
             text=form.get("texte", ""),
-            votes_for=_number(form.get("pour", "")),
-            votes_against=_number(form.get("contre", "")),
-            votes_abstain=_number(form.get("abstention", "")),
-            not_voting=[int(v) for v in form.getlist("non_votant") if v.isdigit()],
+            votes_for=_votes(form.get("pour", "")),
+            votes_against=_votes(form.get("contre", "")),
+            votes_abstain=_votes(form.get("abstention", "")),
+            not_voting=sorted(inputs.ids(form.getlist("non_votant"))),
         )
         sitting.record_vote(actor=current_user, session_id=session_id, item_id=item_id, vote=ballot)
     except InvalidInputError as error:
@@ -278,7 +274,7 @@ def member_list(member_id: int | None = None) -> BaseResponse | tuple[str, int]:
                 ),
             )
         except InvalidInputError as error:
-            form.form_errors.append(error.message)
+            form.refuse(error)
         else:
             flash(f"{member.full_name} est enregistré·e.", "success")
             return redirect(url_for("committee.member_list"))

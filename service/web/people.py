@@ -12,7 +12,8 @@ from service.models import AidType, BudgetKind, Relationship
 from service.organisation import service as organisation
 from service.people import service as people
 from service.people.budget import CHARGE_CATEGORIES, RESOURCE_CATEGORIES
-from service.people.forms import BudgetLineForm, MemberForm, PersonForm, RequestForm, SearchForm
+from service.web import inputs
+from service.web.forms.people import BudgetLineForm, MemberForm, PersonForm, RequestForm, SearchForm
 
 bp = Blueprint("people", __name__, url_prefix="/personnes")
 
@@ -54,10 +55,10 @@ def create() -> Response | str | tuple[str, int]:
                 actor=current_user, identity=identity, confirm_duplicate=form.confirm_duplicate.data
             )
         except people.DuplicateSuspectedError as error:
-            form.form_errors.append(error.message)
+            form.refuse(error)
             candidates = list(error.candidates)
         except InvalidInputError as error:
-            form.form_errors.append(error.message)
+            form.refuse(error)
         else:
             flash(f"{person.display_name} a été enregistré·e.", "success")
             return redirect(url_for("people.show", person_id=person.id))
@@ -112,7 +113,7 @@ def add_member(person_id: int) -> Response | tuple[str, int]:
             relationship=Relationship(form.relationship.data),
         )
     except InvalidInputError as error:
-        form.form_errors.append(error.message)
+        form.refuse(error)
         return _render_person(person_id, member_form=form, status=422)
     flash("Membre du foyer ajouté.", "success")
     return redirect(url_for("people.show", person_id=person_id, _anchor="foyer"))
@@ -129,7 +130,7 @@ def remove_member(person_id: int, member_id: int) -> Response:
 @bp.route("/<int:person_id>/budget", methods=["POST"])
 @login_required
 def add_budget_line(person_id: int) -> Response | tuple[str, int]:
-    kind = BudgetKind(request.form.get("kind", BudgetKind.RESSOURCE.value))
+    kind = inputs.choice(BudgetKind, request.form.get("kind", ""), "Choisissez une ressource ou une charge.")
     form = BudgetLineForm(kind=kind)
     forms = {"resource_form" if kind is BudgetKind.RESSOURCE else "charge_form": form}
     if not form.validate_on_submit():
@@ -144,7 +145,7 @@ def add_budget_line(person_id: int) -> Response | tuple[str, int]:
             monthly_amount_cents=form.amount.cents or 0,
         )
     except InvalidInputError as error:
-        form.form_errors.append(error.message)
+        form.refuse(error)
         return _render_person(person_id, status=422, **forms)
     flash("Ligne de budget ajoutée.", "success")
     return redirect(url_for("people.show", person_id=person_id, _anchor="budget"))

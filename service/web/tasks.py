@@ -11,6 +11,7 @@ from service.dossiers import tasks as worklist
 from service.dossiers.tasks import FormInvalidError, WorklistView
 from service.errors import InvalidInputError
 from service.models import AidType, Role
+from service.web import inputs
 from service.workshops import holding
 
 bp = Blueprint("tasks", __name__, url_prefix="/taches")
@@ -102,7 +103,7 @@ def unclaim(task_id: int) -> Response:
 @login_required
 def reassign(task_id: int) -> Response:
     assignee = request.form.get("assignee_id", "")
-    if not assignee.isdigit():
+    if not inputs.is_id(assignee):
         flash("Choisissez un agent.", "error")
         return redirect(url_for("tasks.show", task_id=task_id))
     task = worklist.reassign_task(actor=current_user, task_id=task_id, assignee_id=int(assignee))

@@ -11,9 +11,10 @@ from service import clock
 from service.errors import ConflictError, InvalidInputError
 from service.models import Referral
 from service.people import service as people
+from service.web import inputs
+from service.web.forms.workshops import PlanForm, ThemeForm
 from service.workshops import holding, pages, planning, registrations, themes
 from service.workshops.access import may_organise
-from service.workshops.forms import PlanForm, ThemeForm
 
 bp = Blueprint("workshops", __name__, url_prefix="/ateliers")
 
@@ -31,7 +32,7 @@ def index() -> BaseResponse | tuple[str, int]:
                     actor=current_user, plan=form.plan(), frequency=form.frequency, count=form.count.data or 0
                 )
         except InvalidInputError as error:
-            form.form_errors.append(error.message)
+            form.refuse(error)
         else:
             flash(f"{len(planned)} séance(s) planifiée(s) : les inscriptions sont ouvertes.", "success")
             return redirect(url_for("workshops.show", session_id=planned[0].id))
@@ -59,7 +60,7 @@ def theme_list(theme_id: int | None = None) -> BaseResponse | tuple[str, int]:
                 active=form.active.data, theme_id=theme_id,
             )  # fmt: skip
         except InvalidInputError as error:
-            form.form_errors.append(error.message)
+            form.refuse(error)
         else:
             flash("Thème enregistré.", "success")
             return redirect(url_for("workshops.theme_list"))
@@ -104,7 +105,9 @@ def register(session_id: int) -> BaseResponse | tuple[str, int]:
         registration = registrations.register(
             actor=current_user,
             session_id=session_id,
-            person_id=_number(request.form.get("person_id", "")),
+            person_id=inputs.whole_number(
+                request.form.get("person_id", ""), message="Choisissez une personne."
+            ),
             referral=_referral(request.form.get("referral", "")),
             referral_detail=request.form.get("referral_detail", ""),
         )
@@ -164,7 +167,7 @@ def cancel_session(session_id: int) -> BaseResponse | tuple[str, int]:
 def attendance(session_id: int) -> BaseResponse | tuple[str, int]:
     if request.method == "POST":
         try:
-            present = {_number(value) for value in request.form.getlist("present")}
+            present = inputs.ids(request.form.getlist("present"))
             holding.record_attendance(actor=current_user, session_id=session_id, present=present)
         except (InvalidInputError, ConflictError) as error:
             flash(error.message, "error")
@@ -183,8 +186,8 @@ def evaluation(session_id: int) -> BaseResponse | tuple[str, int]:
         holding.record_evaluation(
             actor=current_user,
             session_id=session_id,
-            answers=_number(request.form.get("answers", "")),
-            satisfied=_number(request.form.get("satisfied", "")),
+            answers=inputs.whole_number(request.form.get("answers", "")),
+            satisfied=inputs.whole_number(request.form.get("satisfied", "")),
             notes=request.form.get("notes", ""),
         )
     except (InvalidInputError, ConflictError) as error:
@@ -218,15 +221,5 @@ def figures() -> str:
     return render_template("workshops/figures.html", rows=pages.figures(actor=current_user))
 
 
-def _number(raw: str) -> int:
-    try:
-        return int(raw.strip())
-    except ValueError as exc:
-        raise InvalidInputError("Indiquez un nombre entier.") from exc
-
-
 def _referral(raw: str) -> Referral:
-    try:
-        return Referral(raw)
-    except ValueError as exc:
-        raise InvalidInputError("Indiquez qui oriente la personne vers l'atelier.") from exc
+    return inputs.choice(Referral, raw, "Indiquez qui oriente la personne vers l'atelier.")

@@ -22,6 +22,7 @@ from service.models import (
     WorkshopStatus,
 )
 from service.notifications import service as notifications
+from service.unit_of_work import use_case
 from service.workshops.access import readable_session, require_organiser
 from service.workshops.planning import PROCESS_KEY
 
@@ -33,6 +34,7 @@ def open_step(session: WorkshopSession) -> HumanTask | None:
     return worklist.open_task(session.instance_id)
 
 
+@use_case
 def decide(*, actor: User, session_id: int, maintain: bool, reason: str = "") -> WorkshopSession:
     """Below the minimum three days before: hold the session anyway, or cancel it and tell everyone."""
     if not maintain:
@@ -43,10 +45,10 @@ def decide(*, actor: User, session_id: int, maintain: bool, reason: str = "") ->
     )
     session.status = WorkshopStatus.CONFIRMEE
     audit.record(action="atelier.maintien", subject_type="atelier", subject_id=session.id, actor=actor)
-    db.session.commit()
     return session
 
 
+@use_case
 def cancel(*, actor: User, session_id: int, reason: str) -> WorkshopSession:
     """Cancel the session before it starts, whatever step it is at: everyone registered is told why."""
     session = _organised(actor, session_id)
@@ -61,10 +63,10 @@ def cancel(*, actor: User, session_id: int, reason: str) -> WorkshopSession:
         action="atelier.annulation_décidée", subject_type="atelier", subject_id=session.id, actor=actor,
         details={"motif": reason.strip()},
     )  # fmt: skip
-    db.session.commit()
     return session
 
 
+@use_case
 def record_attendance(*, actor: User, session_id: int, present: Collection[int]) -> WorkshopSession:
     """Who came, among the confirmed registrations; correctable until the evaluation is entered."""
     session = _organised(actor, session_id)
@@ -87,10 +89,10 @@ def record_attendance(*, actor: User, session_id: int, present: Collection[int])
         action="atelier.présences", subject_type="atelier", subject_id=session.id, actor=actor,
         details={"présents": len(present), "inscrits": len(confirmed)},
     )  # fmt: skip
-    db.session.commit()
     return session
 
 
+@use_case
 def record_evaluation(
     *, actor: User, session_id: int, answers: int, satisfied: int, notes: str
 ) -> WorkshopSession:
@@ -111,10 +113,10 @@ def record_evaluation(
         action="atelier.évaluation", subject_type="atelier", subject_id=session.id, actor=actor,
         details={"questionnaires": answers, "satisfaits": satisfied},
     )  # fmt: skip
-    db.session.commit()
     return session
 
 
+@use_case
 def attendance_sheet(*, actor: User, session_id: int) -> Document:
     """Print the sheet the people present sign: every confirmed registration, and a few blank lines."""
     session = _organised(actor, session_id)
@@ -122,7 +124,6 @@ def attendance_sheet(*, actor: User, session_id: int) -> Document:
         raise InvalidInputError("Cette séance est annulée : elle n'a pas de feuille de présence.")
     confirmed = session.confirmed
     sheet = documents.issue_attendance_sheet(session=session, author=actor, registrations=confirmed)
-    db.session.commit()
     return sheet
 
 

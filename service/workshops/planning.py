@@ -21,6 +21,7 @@ from service.models import (
     WorkshopTheme,
 )
 from service.models.tenancy import get_in_centre
+from service.unit_of_work import use_case
 from service.workshops.access import require_organiser
 
 PROCESS_KEY = "atelier_collectif"
@@ -41,13 +42,14 @@ class Plan:
     minimum: int
 
 
+@use_case
 def plan_session(*, actor: User, plan: Plan) -> WorkshopSession:
     require_organiser(actor)
     session = _create(actor, plan, series_id=None)
-    db.session.commit()
     return session
 
 
+@use_case
 def plan_series(*, actor: User, plan: Plan, frequency: Frequency, count: int) -> list[WorkshopSession]:
     """N sessions at the same local time, every week or every month (same day, or the month's last)."""
     require_organiser(actor)
@@ -67,7 +69,6 @@ def plan_series(*, actor: User, plan: Plan, frequency: Frequency, count: int) ->
         _create(actor, Plan(**{**plan.__dict__, "starts_at": moment}), series_id=series.id)
         for moment in occurrences(plan.starts_at, frequency, count)
     ]
-    db.session.commit()
     return planned
 
 

@@ -8,11 +8,10 @@ condition, so the last seat goes to exactly one registration and the others are 
 from __future__ import annotations
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 
 from service import clock
 from service.audit import service as audit
-from service.errors import ConflictError, InvalidInputError, NotFoundError
+from service.errors import InvalidInputError, NotFoundError
 from service.extensions import db
 from service.models import (
     Referral,
@@ -24,12 +23,14 @@ from service.models import (
 from service.models.tenancy import get_in_centre
 from service.models.workshop import REGISTRABLE
 from service.people import service as people
+from service.unit_of_work import use_case
 from service.workshops import messages
 from service.workshops.access import readable_session, require_registrar
 
 ACTIVE = (RegistrationStatus.CONFIRMEE, RegistrationStatus.ATTENTE)
 
 
+@use_case
 def register(
     *, actor: User, session_id: int, person_id: int, referral: Referral, referral_detail: str = ""
 ) -> WorkshopRegistration:
@@ -61,20 +62,16 @@ def register(
     registration.registered_by_id = actor.id
     registration.registered_at = clock.now()
     registration.cancelled_at = registration.promoted_at = None
-    try:
-        db.session.flush()
-    except IntegrityError as exc:  # the same person registered by someone else at the same instant
-        db.session.rollback()
-        raise ConflictError("Cette personne vient d'être inscrite par quelqu'un d'autre.") from exc
+    db.session.flush()  # the same person registered by someone else at the same instant: the constraint tells
     messages.registered(session, registration)
     audit.record(
         action="atelier.inscription", subject_type="atelier", subject_id=session.id, actor=actor,
         details={"personne": person.id, "statut": registration.status.value, "orientation": referral.value},
     )  # fmt: skip
-    db.session.commit()
     return registration
 
 
+@use_case
 def cancel(*, actor: User, registration_id: int) -> WorkshopRegistration | None:
     """Cancel a registration; a freed seat promotes the first person waiting, who is told by mail.
 
@@ -100,7 +97,6 @@ def cancel(*, actor: User, registration_id: int) -> WorkshopRegistration | None:
         details={"personne": registration.person_id,
                  "promu": promoted.person_id if promoted is not None else None},
     )  # fmt: skip
-    db.session.commit()
     return promoted
 
 

@@ -11,6 +11,7 @@ from service.errors import InvalidInputError, NotFoundError
 from service.extensions import db
 from service.models import User, WorkshopTheme
 from service.models.tenancy import get_in_centre
+from service.unit_of_work import use_case
 from service.workshops.access import require_organiser, require_registrar
 
 
@@ -22,6 +23,7 @@ def themes(*, actor: User, active_only: bool = False) -> Sequence[WorkshopTheme]
     return db.session.scalars(query.order_by(WorkshopTheme.name)).all()
 
 
+@use_case
 def save_theme(
     *, actor: User, name: str, description: str = "", active: bool = True, theme_id: int | None = None
 ) -> WorkshopTheme:
@@ -29,7 +31,7 @@ def save_theme(
     require_organiser(actor)
     name = " ".join(name.split())
     if not name:
-        raise InvalidInputError("Donnez un nom au thème.")
+        raise InvalidInputError("Donnez un nom au thème.", field="name")
     same_name = db.session.scalars(
         select(WorkshopTheme).where(WorkshopTheme.centre_id == actor.centre_id, WorkshopTheme.name == name)
     ).one_or_none()
@@ -42,12 +44,11 @@ def save_theme(
             raise NotFoundError("Ce thème n'existe pas dans votre centre.")
         theme = found
     if same_name is not None and same_name is not theme:
-        raise InvalidInputError(f"Le thème « {name} » existe déjà.")
+        raise InvalidInputError(f"Le thème « {name} » existe déjà.", field="name")
     theme.name, theme.description, theme.active = name, description.strip(), active
     db.session.flush()
     audit.record(
         action="atelier.thème", subject_type="theme_atelier", subject_id=theme.id, actor=actor,
         details={"nom": name, "actif": active},
     )  # fmt: skip
-    db.session.commit()
     return theme

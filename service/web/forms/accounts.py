@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from service.models import Role
+from service.web.forms import Form
 
 _REQUIRED = "Ce champ est obligatoire."
 
 
-class LoginForm(FlaskForm):  # type: ignore[misc]
+class LoginForm(Form):
     username = StringField(
         "Identifiant",
         validators=[DataRequired(_REQUIRED), Length(max=80)],
@@ -26,7 +26,7 @@ class LoginForm(FlaskForm):  # type: ignore[misc]
     )
 
 
-class ChangePasswordForm(FlaskForm):  # type: ignore[misc]
+class ChangePasswordForm(Form):
     current_password = PasswordField(
         "Mot de passe actuel",
         validators=[DataRequired(_REQUIRED)],
@@ -47,7 +47,7 @@ class ChangePasswordForm(FlaskForm):  # type: ignore[misc]
     )
 
 
-class NewUserForm(FlaskForm):  # type: ignore[misc]
+class NewUserForm(Form):
     username = StringField(
         "Identifiant", validators=[DataRequired(_REQUIRED), Length(max=80)], render_kw={"autocomplete": "off"}
     )

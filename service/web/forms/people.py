@@ -2,29 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, EmailField, HiddenField, SelectField, StringField, TextAreaField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from service.models import AidType, BudgetKind, Relationship
 from service.money import parse_euros
 from service.people.budget import CHARGE_CATEGORIES, RESOURCE_CATEGORIES
+from service.web.forms import Form, choices
 
 _REQUIRED = "Ce champ est obligatoire."
-
-
-def choices(pairs: Iterable[tuple[Any, str]]) -> list[SelectChoice]:
-    return [SelectChoice(value, label) for value, label in pairs]
 
 
 _DATE = "Saisissez une date valide."
 
 
-class PersonForm(FlaskForm):  # type: ignore[misc]
+class PersonForm(Form):
     last_name = StringField("Nom", validators=[DataRequired(_REQUIRED), Length(max=100)])
     first_name = StringField("Prénom", validators=[DataRequired(_REQUIRED), Length(max=100)])
     birth_date = DateField("Date de naissance", validators=[Optional()], format="%Y-%m-%d")
@@ -44,7 +38,7 @@ class PersonForm(FlaskForm):  # type: ignore[misc]
         self.birth_date.messages = {"invalid": _DATE}
 
 
-class MemberForm(FlaskForm):  # type: ignore[misc]
+class MemberForm(Form):
     first_name = StringField("Prénom", validators=[DataRequired(_REQUIRED), Length(max=100)])
     last_name = StringField("Nom", validators=[DataRequired(_REQUIRED), Length(max=100)])
     birth_date = DateField("Date de naissance", validators=[DataRequired(_DATE)], format="%Y-%m-%d")
@@ -69,7 +63,7 @@ class EurosField(StringField):  # type: ignore[misc]
             raise ValidationError(str(exc)) from exc
 
 
-class BudgetLineForm(FlaskForm):  # type: ignore[misc]
+class BudgetLineForm(Form):
     kind = HiddenField(validators=[DataRequired()])
     category = SelectField("Catégorie", validators=[DataRequired(_REQUIRED)])
     label = StringField("Précision", validators=[Length(max=200)])
@@ -83,12 +77,12 @@ class BudgetLineForm(FlaskForm):  # type: ignore[misc]
             self.kind.data = kind.value
 
 
-class RequestForm(FlaskForm):  # type: ignore[misc]
+class RequestForm(Form):
     aid_type = SelectField("Aide demandée", choices=choices((a.value, a.label) for a in AidType))
     reason = TextAreaField("Objet de la demande", validators=[DataRequired(_REQUIRED), Length(max=2000)])
 
 
-class SearchForm(FlaskForm):  # type: ignore[misc]
+class SearchForm(Form):
     class Meta:
         csrf = False  # a GET search changes nothing
 

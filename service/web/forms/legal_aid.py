@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from service.models import AuthorityKind
+from service.web.forms import Form
 
 _REQUIRED = "Ce champ est obligatoire."
 
 
-class AuthorityForm(FlaskForm):  # type: ignore[misc]
+class AuthorityForm(Form):
     name = StringField("Nom", validators=[DataRequired(_REQUIRED), Length(max=200)])
     kind = SelectField("Type d'autorité", validators=[DataRequired(_REQUIRED)])
     address = TextAreaField(

@@ -5,26 +5,26 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from service.config import current_settings, local_zone, workshop_places
 from service.models import Frequency, WorkshopTheme
+from service.web.forms import Form
 from service.workshops.planning import MAX_OCCURRENCES, Plan
 
 _REQUIRED = "Ce champ est obligatoire."
 ONCE = "une_fois"
 
 
-class ThemeForm(FlaskForm):  # type: ignore[misc]
+class ThemeForm(Form):
     name = StringField("Nom du thème", validators=[DataRequired(_REQUIRED), Length(max=100)])
     description = TextAreaField("Description", validators=[Optional(), Length(max=2000)])
     active = BooleanField("Proposé aux inscriptions", default=True)
 
 
-class PlanForm(FlaskForm):  # type: ignore[misc]
+class PlanForm(Form):
     theme = SelectField("Thème", validators=[DataRequired(_REQUIRED)])
     day = DateField(
         "Date (première séance pour une série)", validators=[DataRequired("Indiquez une date valide.")]

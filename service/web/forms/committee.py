@@ -5,18 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, SelectField, StringField, TimeField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from service.config import local_zone
 from service.models import MemberKind, SessionKind, User
+from service.web.forms import Form
 
 _REQUIRED = "Ce champ est obligatoire."
 
 
-class SessionForm(FlaskForm):  # type: ignore[misc]
+class SessionForm(Form):
     kind = SelectField("Instance", validators=[DataRequired(_REQUIRED)])
     day = DateField("Date", validators=[DataRequired("Indiquez une date valide.")])
     hour = TimeField("Heure", validators=[DataRequired("Indiquez une heure valide.")])
@@ -32,7 +32,7 @@ class SessionForm(FlaskForm):  # type: ignore[misc]
         return datetime.combine(self.day.data, self.hour.data, tzinfo=local_zone())
 
 
-class MemberForm(FlaskForm):  # type: ignore[misc]
+class MemberForm(Form):
     full_name = StringField("Nom et prénom", validators=[DataRequired(_REQUIRED), Length(max=200)])
     kind = SelectField("Qualité", validators=[DataRequired(_REQUIRED)])
     email = EmailField(

@@ -1,0 +1,196 @@
+"""A centre where every page has something to show: the demo data, a dossier of every aid, a committee
+session being held, a workshop session under way; and a second centre whose ids a hostile user tries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import select
+
+from service import clock, demo
+from service.accounts import service as accounts
+from service.committee import closing, sitting
+from service.committee import sessions as committee_sessions
+from service.dossiers import tasks as dossier_tasks
+from service.extensions import db
+from service.models import (
+    AidType,
+    BatchStatus,
+    CommitteeSession,
+    Document,
+    Dossier,
+    HumanTask,
+    LetterBatch,
+    Person,
+    Referral,
+    Role,
+    User,
+    WorkshopSession,
+)
+from service.people import service as people
+from service.scheduling import wake
+from service.workshops import holding, registrations, themes
+from tests import aid_steps, committee_steps
+from tests.conftest import PASSWORD, make_centre
+
+DEMO_ROLES = tuple(username for username, *_ in demo.DEMO_USERS)
+
+
+@dataclass
+class World:
+    """What the hostile run needs to know of the data it attacks."""
+
+    foreign_ids: list[str] = field(default_factory=list)  # ids of the other centre's rows, as strings
+    pages: list[str] = field(default_factory=list)  # every dossier and open task of the demo centre
+
+
+LOAN_STUDY = {
+    "situation": "Caution du nouveau logement ; capacité de remboursement de 100 € par mois.",
+    "objet": "Caution de logement",
+    "montant_cents": "900",
+    "duree_mois": "9",
+}
+RELIEF = {
+    "situation": "Facture d'énergie de 180 € impayée.",
+    "nature_besoin": "energie",
+    "montant_cents": "180",
+    "mode_paiement": "bon",
+}
+
+
+def build() -> World:
+    """Seed the demo centre, move it forward to where every form is on some page, add a second centre."""
+    demo.seed_if_empty()
+    users = {user.username: user for user in db.session.scalars(select(User))}
+    instructeur, secretariat = users["instructeur"], users["secretariat"]
+    accounts.scope_session_to(instructeur)
+    martin = people.search(actor=instructeur, query="Martin Fatou")[0]
+    for aid in AidType:
+        aid_steps.open_aid(instructeur, martin.id, aid, reason=f"Demande de {aid.value}")
+    _decided_under_delegation(instructeur, users["delegataire"])
+    _closed_session_whose_letters_failed(instructeur, secretariat)
+    for name in ("Prêt-Un", "Prêt-Deux"):
+        _loan_before_the_committee(instructeur, name)
+    accounts.scope_session_to(secretariat)
+    held = committee_steps.convened(secretariat)
+    committee_steps.all_present(secretariat, held)
+    for name in ("Prêt-Trois", "Prêt-Quatre"):  # for the demo's session, whose agenda is still open
+        _loan_before_the_committee(instructeur, name)
+    accounts.scope_session_to(secretariat)
+    preparing = db.session.scalars(select(CommitteeSession).order_by(CommitteeSession.id)).first()
+    assert preparing is not None
+    committee_sessions.compose_agenda(actor=secretariat, session_id=preparing.id)
+    accounts.scope_session_to(instructeur)
+    task = db.session.scalars(
+        select(HumanTask).where(HumanTask.completed_at.is_(None), HumanTask.role == Role.INSTRUCTEUR.value)
+    ).first()
+    assert task is not None
+    dossier_tasks.claim_task(actor=instructeur, task_id=task.id)
+    # A week and a bit later: the first workshop of the series has begun, its reminders went out.
+    travelling: clock.TravellingClock = current_app.extensions["entraide.clock"]
+    travelling.advance(timedelta(days=7, hours=6))
+    wake.wake_due_instances()
+    _workshop_attended(instructeur)
+    _workshop_with_a_registration(instructeur)
+    db.session.expire_all()
+    pages = [f"/dossiers/{i}" for i in db.session.scalars(select(Dossier.id).order_by(Dossier.id))]
+    pages += [
+        f"/taches/{i}"
+        for i in db.session.scalars(
+            select(HumanTask.id).where(HumanTask.completed_at.is_(None)).order_by(HumanTask.id)
+        )
+    ]
+    return World(foreign_ids=_second_centre(), pages=pages)
+
+
+def _loan_before_the_committee(instructeur: User, name: str) -> Dossier:
+    dossier = aid_steps.open_aid(
+        instructeur, aid_steps.person_with_budget(instructeur, name), AidType.PRET_SANS_INTERET
+    )
+    aid_steps.do(instructeur, dossier, "etudier_budget", LOAN_STUDY)
+    return dossier
+
+
+def _decided_under_delegation(instructeur: User, delegataire: User) -> None:
+    """An urgent relief granted by the delegate: its decision letter can be corrected."""
+    dossier = aid_steps.open_aid(
+        instructeur, aid_steps.person_with_budget(instructeur, "Secours"), AidType.SECOURS_URGENCE
+    )
+    aid_steps.do(instructeur, dossier, "evaluer", RELIEF)
+    accounts.scope_session_to(delegataire)
+    aid_steps.do(
+        delegataire, dossier, "decider_delegation", {"decision": "accord", "montant_accorde_cents": "150"}
+    )
+    accounts.scope_session_to(instructeur)
+
+
+def _closed_session_whose_letters_failed(instructeur: User, secretariat: User) -> None:
+    """A session closed a fortnight ahead, whose letters the printer refused: "Relancer l'impression"."""
+    loan = _loan_before_the_committee(instructeur, "Prêt-Clos")
+    accounts.scope_session_to(secretariat)
+    session = committee_steps.convened(secretariat, starts_at=committee_steps.next_week() + timedelta(days=7))
+    committee_steps.all_present(secretariat, session)
+    item = committee_steps.item_of(session, loan)
+    sitting.record_vote(
+        actor=secretariat,
+        session_id=session.id,
+        item_id=item.id,
+        vote=committee_steps.accord(80000, voters=5, months=8),
+    )
+    closing.close_session(actor=secretariat, session_id=session.id)
+    batch = db.session.scalars(select(LetterBatch).where(LetterBatch.session_id == session.id)).one()
+    batch.status, batch.error = BatchStatus.ECHEC, "Imprimante hors service"
+    db.session.flush()
+    accounts.scope_session_to(instructeur)
+
+
+def _workshop_with_a_registration(instructeur: User) -> None:
+    """Someone registered in a session still open: the registration can be cancelled."""
+    coming = db.session.scalars(
+        select(WorkshopSession)
+        .where(WorkshopSession.starts_at > clock.now())
+        .order_by(WorkshopSession.starts_at)
+    ).first()
+    assert coming is not None
+    martin = people.search(actor=instructeur, query="Martin Fatou")[0]
+    registrations.register(
+        actor=instructeur, session_id=coming.id, person_id=martin.id, referral=Referral.AGENT
+    )
+
+
+def _workshop_attended(instructeur: User) -> None:
+    """The first session of the demo's series has begun: its attendance is taken, its evaluation is due."""
+    started = db.session.scalars(
+        select(WorkshopSession)
+        .where(WorkshopSession.starts_at <= clock.now())
+        .order_by(WorkshopSession.starts_at)
+    ).first()
+    assert started is not None
+    holding.record_attendance(
+        actor=instructeur, session_id=started.id, present={r.id for r in started.confirmed}
+    )
+
+
+def _second_centre() -> list[str]:
+    """Another centre with a person, a dossier, a task, a theme: ids the attacker must never reach."""
+    accounts.scope_session_to(None)
+    make_centre("ccas-voisin", "CCAS de Voisin")
+    other = accounts.create_user(
+        centre_code="ccas-voisin",
+        username="voisin",
+        full_name="Agent Voisin",
+        password=PASSWORD,
+        roles=[Role.INSTRUCTEUR, Role.ACCUEIL, Role.RESPONSABLE],
+    )
+    accounts.scope_session_to(other)
+    person_id = aid_steps.person_with_budget(other, "Voisin")
+    dossier = aid_steps.open_aid(other, person_id, AidType.SECOURS_URGENCE)
+    theme = themes.save_theme(actor=other, name="Voisinage", description="")
+    ids = {person_id, dossier.id, theme.id, other.id}
+    ids |= set(db.session.scalars(select(HumanTask.id).where(HumanTask.centre_id == other.centre_id)))
+    for model in (CommitteeSession, WorkshopSession, Document, Dossier, Person):
+        ids |= set(db.session.scalars(select(model.id).where(model.centre_id == other.centre_id)))
+    accounts.scope_session_to(None)
+    return sorted(str(i) for i in ids)

@@ -1,0 +1,131 @@
+"""Every form that takes an e-mail address, submitted through the pages with every field filled, as the role
+that uses it: the address is kept and shown, and editing a record whose address is pre-filled works."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from service.extensions import db
+from service.models import Authority, CommitteeMember, Person, Quartier, Role, User
+from tests.conftest import csrf_token, text_of
+from tests.workflow_helpers import as_user, post_form
+
+
+@pytest.fixture
+def staff(make_user: Callable[..., User]) -> dict[str, User]:
+    return {
+        "accueil": make_user("nadia", Role.ACCUEIL),
+        "secretariat": make_user("sophie", Role.SECRETARIAT),
+        "admin": make_user("lea", Role.ADMIN),
+        "elu": make_user("aicha", Role.ELU, full_name="Aïcha Diallo"),
+    }
+
+
+def test_a_new_person_with_every_field_and_an_address(client: FlaskClient, staff: dict[str, User]) -> None:
+    quartier = db.session.scalars(select(Quartier)).first()
+    assert quartier is not None
+    as_user(client, "nadia")
+    response = post_form(
+        client,
+        "/personnes/nouvelle",
+        {
+            "last_name": "Aubert",
+            "first_name": "Camille",
+            "birth_date": "1984-02-29",
+            "phone": "06 12 34 56 78",
+            "email": "camille.aubert@exemple.fr",
+            "address_line": "3 allée des Tilleuls",
+            "postal_code": "45999",
+            "city": "Saint-Aubin-sur-Loire",
+            "quartier_id": str(quartier.id),
+            "confirm_duplicate": "y",
+        },
+    )
+    assert response.status_code == 302, text_of(response)
+    person = db.session.scalars(select(Person)).one()
+    assert (person.email, person.phone, person.quartier_id) == (
+        "camille.aubert@exemple.fr", "06 12 34 56 78", quartier.id
+    )  # fmt: skip
+    assert "camille.aubert@exemple.fr" in text_of(client.get(response.headers["Location"]))
+
+
+def test_a_bad_address_is_refused_in_french_and_what_was_typed_is_kept(
+    client: FlaskClient, staff: dict[str, User]
+) -> None:
+    as_user(client, "nadia")
+    response = post_form(
+        client,
+        "/personnes/nouvelle",
+        {"last_name": "Aubert", "first_name": "Camille", "email": "camille@", "phone": "0612345678"},
+    )
+    assert response.status_code == 422
+    assert "Adresse de courriel invalide." in text_of(response)
+    assert 'value="0612345678"' in response.get_data(as_text=True)
+    assert db.session.scalars(select(Person)).first() is None
+
+
+def test_a_committee_member_with_an_address_is_created_then_edited(
+    client: FlaskClient, staff: dict[str, User]
+) -> None:
+    as_user(client, "sophie")
+    fields = {
+        "full_name": "Aïcha Diallo",
+        "kind": "elu",
+        "email": "aicha.diallo@conseil.exemple.fr",
+        "phone": "02 38 00 00 01",
+        "mandate_start": "2026-03-23",
+        "mandate_end": "2032-03-22",
+        "account": str(staff["elu"].id),
+    }
+    created = post_form(client, "/commission/membres", fields)
+    assert created.status_code == 302, text_of(created)
+    member = db.session.scalars(select(CommitteeMember)).one()
+    assert (member.email, member.user_id) == ("aicha.diallo@conseil.exemple.fr", staff["elu"].id)
+
+    page = f"/commission/membres/{member.id}"
+    assert 'value="aicha.diallo@conseil.exemple.fr"' in client.get(page).get_data(as_text=True)  # pre-filled
+    edited = post_form(client, page, {**fields, "phone": "02 38 00 00 02"})
+    assert edited.status_code == 302, text_of(edited)
+    db.session.expire_all()
+    assert (member.phone, member.email) == ("02 38 00 00 02", "aicha.diallo@conseil.exemple.fr")
+
+
+def test_a_user_account_with_an_address(client: FlaskClient, staff: dict[str, User]) -> None:
+    as_user(client, "lea")
+    response = client.post(
+        "/administration/utilisateurs/nouveau",
+        data={
+            "username": "m.dupont",
+            "full_name": "Marie Dupont",
+            "title": "Conseillère en économie sociale et familiale",
+            "email": "marie.dupont@ccas.exemple.fr",
+            "roles": ["instructeur", "accueil"],
+            "password": "une phrase de passe solide",
+            "csrf_token": csrf_token(client, "/administration/utilisateurs/nouveau"),
+        },
+    )
+    assert response.status_code == 302, text_of(response)
+    user = db.session.scalars(select(User).where(User.username == "m.dupont")).one()
+    assert user.email == "marie.dupont@ccas.exemple.fr"
+    assert {role.value for role in user.roles} == {"instructeur", "accueil"}
+
+
+def test_an_authority_with_an_address(client: FlaskClient, staff: dict[str, User]) -> None:
+    as_user(client, "sophie")
+    response = post_form(
+        client,
+        "/autorites/",
+        {
+            "name": "CAF du Loiret",
+            "kind": "caf",
+            "address": "Place Saint-Charles, 45000 Orléans",
+            "email": "aides.sociales@caf45.exemple.fr",
+        },
+    )
+    assert response.status_code == 302, text_of(response)
+    authority = db.session.scalars(select(Authority)).one()
+    assert authority.email == "aides.sociales@caf45.exemple.fr"

@@ -11,7 +11,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from werkzeug.serving import run_simple
 
-from service import deployment
+from service import deployment, doctor
 from service.accounts import service as accounts
 from service.config import current_settings
 from service.demo import DEMO_PASSWORD, seed_if_empty
@@ -30,6 +30,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(demo)
     app.cli.add_command(workflows)
     app.cli.add_command(letters)
+    app.cli.add_command(doctor_command)
 
 
 @click.command("run")
@@ -220,3 +221,14 @@ def print_letters_command(workers: int | None) -> None:
     """Imprimer maintenant les courriers en attente, comme le fait la tâche planifiée."""
     summary = batches.print_letter_batches(workers=workers)
     click.echo(f"Imprimé : {summary}." if summary else "Aucun courrier en attente d'impression.")
+
+
+@click.command("doctor")
+@with_appcontext
+def doctor_command() -> None:
+    """Vérifier la cohérence de la base (après un arrêt brutal) ; code de sortie 1 si quelque chose cloche."""
+    report = doctor.examine()
+    for line in report.lines():
+        click.echo(line)
+    if report:
+        raise SystemExit(1)

@@ -103,6 +103,8 @@ class Settings:
     WAKE_MAX_PER_RUN: int = 1000
     MAIL_INTERVAL_SECONDS: int = 60
     MAIL_MAX_ATTEMPTS: int = 8
+    # A worker sending a message holds it this long; killed meanwhile, the message is tried again after.
+    MAIL_CLAIM_LEASE_SECONDS: int = 300
     # Printed letters: a committee session's letters are printed in the background by this many processes
     # (1: in the scheduler's own process), the job looking for batches to print this often.
     PDF_WORKERS: int = dataclasses.field(default_factory=lambda: os.cpu_count() or 2)
@@ -148,6 +150,7 @@ _POSITIVE_SETTINGS = (
     "WAKE_MAX_PER_RUN",
     "MAIL_INTERVAL_SECONDS",
     "MAIL_MAX_ATTEMPTS",
+    "MAIL_CLAIM_LEASE_SECONDS",
     "PDF_WORKERS",
     "LETTER_BATCH_INTERVAL_SECONDS",
 )

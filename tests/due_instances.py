@@ -10,12 +10,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, insert, select, update
 
 from service import clock
 from service.accounts import service as accounts
 from service.extensions import db
-from service.models import Dossier, HumanTask, ProcessInstance, Role
+from service.models import Counter, Dossier, HumanTask, ProcessInstance, Role
 from tests.conftest import PASSWORD, make_centre
 from tests.secours_steps import awaiting_delegate_decision, open_task_of
 
@@ -86,4 +86,12 @@ def _copy(dossier_id: int, copies: int) -> None:
             {**human_task, "dossier_id": d, "instance_id": i}
             for d, i in zip(dossier_ids, instance_ids, strict=True)
         ],
+    )
+    # The copies took their numbers as the use case would: the centre's counter says so.
+    db.session.execute(
+        update(Counter)
+        .where(
+            Counter.centre_id == dossier["centre_id"], Counter.series == "dossier", Counter.year == int(year)
+        )
+        .values(last_value=copies + 1)
     )

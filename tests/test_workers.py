@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,6 +16,7 @@ from service.models import HumanTask, ProcessInstance
 from tests.conftest import migrated_app
 from tests.databases import fresh_database
 from tests.due_instances import prepare_due_instances
+from tests.worker_processes import doctor, start_worker, wait_for
 
 
 @pytest.fixture
@@ -40,21 +37,6 @@ def observer(database: tuple[str, Flask]) -> Iterator[Engine]:
     engine.dispose()
 
 
-def start_worker(url: str, tmp_path: Path, **settings: str) -> subprocess.Popen[bytes]:
-    environ = {key: value for key, value in os.environ.items() if not key.startswith("ENTRAIDE_")}
-    environ.update(
-        ENTRAIDE_DATABASE_URL=url,
-        ENTRAIDE_INSTANCE_PATH=str(tmp_path / "worker"),
-        ENTRAIDE_SECRET_KEY="clé-des-workers",
-        ENTRAIDE_WAKE_INTERVAL_SECONDS="1",
-        ENTRAIDE_MAIL_INTERVAL_SECONDS="3600",
-        **{f"ENTRAIDE_{name}": value for name, value in settings.items()},
-    )
-    command = [sys.executable, "-c", "from service.cli import main; main()", "worker"]
-    log = (tmp_path / f"worker-{time.monotonic_ns()}.log").open("wb")  # a file: a pipe nobody reads fills up
-    return subprocess.Popen(command, env=environ, stdout=log, stderr=subprocess.STDOUT)
-
-
 def escalations(engine: Engine) -> int:
     with engine.connect() as connection:
         return int(
@@ -63,20 +45,6 @@ def escalations(engine: Engine) -> int:
             )
             or 0
         )
-
-
-def wait_for(
-    condition: Callable[[], bool], *, timeout: float, workers: list[subprocess.Popen[bytes]]
-) -> None:
-    """Poll what the worker processes wrote until the condition holds (they run on the real clock)."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        for worker in workers:
-            if worker.poll() is not None:
-                raise AssertionError(f"a worker exited with {worker.returncode}: see its log in tmp_path")
-        if time.monotonic() > deadline:
-            raise AssertionError("the workers did not finish in time")
-        time.sleep(0.02)
 
 
 def assert_each_fired_exactly_once(engine: Engine, expected: int) -> None:
@@ -127,6 +95,8 @@ def test_a_worker_killed_mid_run_loses_nothing(
         second.terminate()
         second.wait()
     assert_each_fired_exactly_once(observer, 200)
+    checked = doctor(url, tmp_path)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
 def test_two_workers_share_2000_due_instances(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -147,6 +147,28 @@ def awaiting(workflow: BpmnWorkflow) -> str | None:
     """The messages the workflow waits for, by name, or None."""
     names = sorted({event.name for event in workflow.waiting_events() if event.event_type == _MESSAGE_EVENT})
     return ",".join(names) or None
+
+
+@dataclass(frozen=True)
+class ExpectedState:
+    """What an instance's stored state says: the columns and task rows kept beside it must agree."""
+
+    ready_task_ids: frozenset[str]
+    awaiting_message: str | None
+    next_due_at: datetime | None
+    completed: bool
+
+
+def expected_state(instance: ProcessInstance) -> ExpectedState:
+    """Read the instance's state as the engine sees it, to check what is stored beside it."""
+    workflow = load(instance)
+    completed = workflow.is_completed()
+    return ExpectedState(
+        ready_task_ids=frozenset(worklist.ready_user_tasks(workflow)),
+        awaiting_message=None if completed else awaiting(workflow),
+        next_due_at=None if completed else timers.next_due(workflow),
+        completed=completed,
+    )
 
 
 def record_failure(instance: ProcessInstance, reason: str) -> None:

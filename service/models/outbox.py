@@ -13,12 +13,18 @@ from service.models.base import Base, UtcDateTime, enum_values
 
 class MailStatus(enum.StrEnum):
     PENDING = "en_attente"
+    SENDING = "envoi_en_cours"  # claimed by a worker until claimed_until; then anyone may take it again
     SENT = "envoye"
     FAILED = "echec"
 
     @property
     def label(self) -> str:
-        return {"en_attente": "En attente", "envoye": "Envoyé", "echec": "Échec"}[self.value]
+        return {
+            "en_attente": "En attente",
+            "envoi_en_cours": "Envoi en cours",
+            "envoye": "Envoyé",
+            "echec": "Échec",
+        }[self.value]
 
 
 class OutboxMessage(Base):
@@ -48,4 +54,8 @@ class OutboxMessage(Base):
     last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    # Fixed when the message is queued and kept across retries: a server that got it twice can tell.
     message_id: Mapped[str] = mapped_column(String(255), default="")
+    # The worker sending it holds it until then (a lease); a worker killed mid-send lets it go at that time.
+    claimed_until: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    claim_token: Mapped[str | None] = mapped_column(String(32), default=None)

@@ -9,8 +9,10 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from service import clock
+from service.config import current_settings
 from service.extensions import db
 from service.models import MailStatus, OutboxMessage
+from service.notifications.smtp import new_message_id
 
 
 def queue(
@@ -50,6 +52,7 @@ def queue(
         attempts=0,
         next_attempt_at=now,
         created_at=now,
+        message_id=new_message_id(current_settings()),
     )
     db.session.add(message)
     return message

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from email.message import EmailMessage
 
-from sqlalchemy import Row, or_, select
+from sqlalchemy import ColumnElement, Row, and_, or_, select
 
 from service import clock
-from service.config import current_settings, local_zone
+from service.config import Settings, current_settings, local_zone
 from service.errors import InvalidInputError, NotFoundError
 from service.extensions import db
 from service.models import AidType, Dossier, HumanTask, MailStatus, OutboxMessage, Role, User, UserRole
 from service.models.tenancy import ALL_CENTRES
 from service.notifications import outbox, smtp
 from service.permissions import require_role
+from service.unit_of_work import use_case
 
 BATCH = 50
 
@@ -85,60 +88,134 @@ class DeliveryReport:
         return bool(self.sent or self.retried or self.failed)
 
 
+@dataclass(frozen=True)
+class _Claim:
+    """A message a worker holds while it sends it: its row, the worker's token, the e-mail built."""
+
+    message_id: int
+    token: str
+    email: EmailMessage
+
+
 def deliver_pending(*, limit: int = BATCH) -> DeliveryReport:
-    """Send due messages, each in its own transaction holding its row, so no message goes out twice."""
+    """Send the due messages, each claimed under a lease and counted before it goes out.
+
+    No transaction is open while the SMTP server is spoken to. A worker killed after the server accepted a
+    message, before it recorded the send, leaves the row claimed: once the lease has run out another worker
+    sends it again, with the same Message-ID, so the receiving side can tell the copies apart; a message
+    whose senders keep dying is given up at MAIL_MAX_ATTEMPTS like one the server keeps refusing.
+    """
     settings = current_settings()
     if not settings.SMTP_HOST:
         return DeliveryReport(0, 0, 0)  # the embedded default: mail waits in the outbox
     sent = retried = failed = 0
     for message_id in _due_message_ids(limit):
-        message = _claim(message_id)
-        if message is None:
-            db.session.rollback()
-            continue
-        email = smtp.build(message, settings)
-        message.message_id = str(email["Message-ID"])
-        message.attempts += 1
+        claim = _claim(message_id, settings)
+        if claim is None:
+            continue  # taken by another worker, or given up
         try:
-            smtp.send(email, settings)
+            smtp.send(claim.email, settings)
         except smtp.SmtpUnavailableError as error:
-            message.last_error = str(error)[:2000]
-            if message.attempts >= settings.MAIL_MAX_ATTEMPTS:
-                message.status = MailStatus.FAILED
+            if _record_refusal(claim, str(error), settings) is MailStatus.FAILED:
                 failed += 1
             else:
-                message.next_attempt_at = clock.now() + timedelta(minutes=2 ** (message.attempts - 1))
                 retried += 1
         else:
-            message.status = MailStatus.SENT
-            message.sent_at = clock.now()
-            message.last_error = ""
+            _record_sent(claim)
             sent += 1
-        db.session.commit()
     return DeliveryReport(sent, retried, failed)
 
 
+def _deliverable(now: datetime) -> ColumnElement[bool]:
+    """Due and waiting, or held by a worker whose lease has run out (it died while sending)."""
+    return or_(
+        and_(OutboxMessage.status == MailStatus.PENDING, OutboxMessage.next_attempt_at <= now),
+        and_(OutboxMessage.status == MailStatus.SENDING, OutboxMessage.claimed_until < now),
+    )
+
+
+@use_case
 def _due_message_ids(limit: int) -> list[int]:
     ids = db.session.scalars(
         select(OutboxMessage.id)
-        .where(OutboxMessage.status == MailStatus.PENDING, OutboxMessage.next_attempt_at <= clock.now())
+        .where(_deliverable(clock.now()))
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
         .limit(limit)
+        .execution_options(**{ALL_CENTRES: True})
     ).all()
-    db.session.commit()
     return list(ids)
 
 
-def _claim(message_id: int) -> OutboxMessage | None:
-    """Lock one message still due; another worker holding it, or having sent it, makes this None."""
-    statement = select(OutboxMessage).where(
-        OutboxMessage.id == message_id,
-        OutboxMessage.status == MailStatus.PENDING,
-        OutboxMessage.next_attempt_at <= clock.now(),
+@use_case
+def _claim(message_id: int, settings: Settings) -> _Claim | None:
+    """Take a message still deliverable, count the attempt, build the e-mail; None if not ours to send."""
+    now = clock.now()
+    statement = (
+        select(OutboxMessage)
+        .where(OutboxMessage.id == message_id, _deliverable(now))
+        .execution_options(**{ALL_CENTRES: True})
     )
     if db.session.get_bind().dialect.name == "postgresql":
         statement = statement.with_for_update(skip_locked=True)
-    return db.session.scalars(statement).one_or_none()
+    message = db.session.scalars(statement).one_or_none()
+    if message is None:
+        return None
+    if message.status is MailStatus.SENDING and message.attempts >= settings.MAIL_MAX_ATTEMPTS:
+        _give_up(message, f"l'envoi a été interrompu {message.attempts} fois (processus d'envoi arrêté)")
+        return None
+    message.status = MailStatus.SENDING
+    message.attempts += 1
+    message.claimed_until = now + timedelta(seconds=settings.MAIL_CLAIM_LEASE_SECONDS)
+    message.claim_token = secrets.token_hex(16)
+    if not message.message_id:  # queued before Message-IDs were fixed at queueing
+        message.message_id = smtp.new_message_id(settings)
+    try:
+        email = smtp.build(message, settings)
+    except smtp.MissingAttachmentError as error:
+        _give_up(message, str(error))
+        return None
+    return _Claim(message.id, message.claim_token, email)
+
+
+def _give_up(message: OutboxMessage, reason: str) -> None:
+    message.status = MailStatus.FAILED
+    message.last_error = reason[:2000]
+    message.claimed_until = message.claim_token = None
+
+
+def _held(claim: _Claim) -> OutboxMessage | None:
+    """The claimed row, if the claim still holds (a lease run out and taken by another worker: None)."""
+    return db.session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.id == claim.message_id, OutboxMessage.claim_token == claim.token)
+        .execution_options(**{ALL_CENTRES: True})
+    ).one_or_none()
+
+
+@use_case
+def _record_sent(claim: _Claim) -> None:
+    message = _held(claim)
+    if message is not None:
+        message.status = MailStatus.SENT
+        message.sent_at = clock.now()
+        message.last_error = ""
+        message.claimed_until = message.claim_token = None
+
+
+@use_case
+def _record_refusal(claim: _Claim, reason: str, settings: Settings) -> MailStatus | None:
+    """The server refused or could not be reached: try again later with a growing delay, or give up."""
+    message = _held(claim)
+    if message is None:
+        return None
+    if message.attempts >= settings.MAIL_MAX_ATTEMPTS:
+        _give_up(message, reason)
+    else:
+        message.status = MailStatus.PENDING
+        message.last_error = reason[:2000]
+        message.next_attempt_at = clock.now() + timedelta(minutes=2 ** (message.attempts - 1))
+        message.claimed_until = message.claim_token = None
+    return message.status
 
 
 def messages(*, actor: User, limit: int = 200) -> Sequence[OutboxMessage]:
@@ -160,18 +237,23 @@ def message(*, actor: User, message_id: int) -> OutboxMessage:
     return found
 
 
+@use_case
 def resend(*, actor: User, message_id: int) -> OutboxMessage:
     """Put a failed message back in the queue, with its attempts counted anew."""
     found = message(actor=actor, message_id=message_id)
     if found.status is MailStatus.SENT:
         raise InvalidInputError("Ce courriel a déjà été envoyé.")
+    if found.status is MailStatus.SENDING:
+        raise InvalidInputError(
+            "Ce courriel est en cours d'envoi : attendez le résultat avant de le renvoyer."
+        )
     found.status = MailStatus.PENDING
     found.attempts = 0
     found.next_attempt_at = clock.now()
-    db.session.commit()
     return found
 
 
+@use_case
 def daily_digest() -> int:
     """Mail each agent their overdue and due-today tasks, on working days; return how many were queued."""
     zone = local_zone()
@@ -209,5 +291,4 @@ def daily_digest() -> int:
             dedupe_key=f"recapitulatif:{user.id}:{today.isoformat()}",
         )
         queued += message is not None
-    db.session.commit()
     return queued

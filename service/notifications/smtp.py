@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import smtplib
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime, make_msgid, parseaddr
 
 from service import clock
 from service.config import Settings
@@ -21,16 +21,22 @@ class MissingAttachmentError(LookupError):
     """A message names a document that does not exist in its centre: a bug, never retried."""
 
 
+def new_message_id(settings: Settings) -> str:
+    """A Message-ID of the sender's domain, unique to one message and kept for every attempt to send it."""
+    domain = parseaddr(settings.MAIL_SENDER)[1].rpartition("@")[2] or "entraide.invalid"
+    return make_msgid(domain=domain)
+
+
 def build(message: OutboxMessage, settings: Settings) -> EmailMessage:
+    """The e-mail of an outbox row, with the Message-ID the row was given when it was queued."""
+    if not message.message_id:
+        raise ValueError(f"outbox message {message.id} has no Message-ID: it was not claimed")
     email = EmailMessage()
     email["From"] = settings.MAIL_SENDER
     email["To"] = ", ".join(message.recipients)
     email["Subject"] = message.subject
     email["Date"] = format_datetime(clock.now())
-    # One id per row, kept across retries: a server that got the message twice can tell.
-    email["Message-ID"] = message.message_id or make_msgid(
-        domain="entraide.invalid", idstring=str(message.id)
-    )
+    email["Message-ID"] = message.message_id
     email.set_content(message.body_text)
     email.add_alternative(message.body_html, subtype="html")
     for attachment in message.attachments:

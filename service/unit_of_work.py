@@ -94,11 +94,6 @@ def use_case(function: Callable[P, R]) -> Callable[P, R]:
     return run
 
 
-def in_unit_of_work() -> bool:
-    """Whether the current session is inside a unit (a use case called from another joins it)."""
-    return bool(db.session().info.get(_DEPTH, 0))
-
-
 def discard() -> None:
     """Forget whatever the session holds outside any unit: a failed job or request leaves nothing behind."""
     session = db.session()

@@ -1,4 +1,5 @@
-"""iCalendar (RFC 5545) files: a committee session sent with its convocation, the workshops' calendar."""
+"""iCalendar (RFC 5545) files, written by the `icalendar` package: a committee session sent with its
+convocation, the workshops' calendar."""
 
 from __future__ import annotations
 
@@ -8,8 +9,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from icalendar import Calendar
+from icalendar import Event as VEvent
+from icalendar import vText, vUri
+
 PRODID = "-//Entraide//Séances de la commission//FR"
-_LINE_OCTETS = 75
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # TEXT allows no control character but HTAB
 
 
@@ -35,64 +39,41 @@ def session_ics(*, stamp: datetime, **event: Any) -> str:
 
 def calendar_ics(events: Sequence[Event], *, stamp: datetime, prodid: str = PRODID) -> str:
     """Events in a PUBLISH calendar; a change or a cancellation is published again with a higher sequence."""
+    calendar = Calendar()
+    calendar.add("version", "2.0")
+    calendar.add("prodid", prodid)
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
     stamped = _utc(stamp, "stamp")
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{prodid}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"]
     for event in events:
         start, end = _utc(event.starts_at, "starts_at"), _utc(event.ends_at, "ends_at")
-        if event.ends_at <= event.starts_at:
+        if end <= start:
             raise ValueError("an event ends after it starts")
         if event.sequence < 0:
             raise ValueError("the sequence is never negative")
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{escape_text(event.uid)}",
-            f"DTSTAMP:{stamped}",
-            f"DTSTART:{start}",
-            f"DTEND:{end}",
-            f"SUMMARY:{escape_text(event.summary)}",
-            f"LOCATION:{escape_text(event.location)}",
-            f"DESCRIPTION:{escape_text(event.description)}",
-            f"URL:{_uri(event.url)}",
-            f"SEQUENCE:{event.sequence}",
-            f"STATUS:{'CANCELLED' if event.cancelled else 'CONFIRMED'}",
-            "END:VEVENT",
-        ]
-    lines.append("END:VCALENDAR")
-    return "".join(fold(line) + "\r\n" for line in lines)
+        if re.search(r"[\x00-\x1f\x7f]", event.url):
+            raise ValueError("a URL holds no control character")
+        component = VEvent()
+        component.add("uid", _text(event.uid))
+        component.add("dtstamp", stamped)
+        component.add("dtstart", start)
+        component.add("dtend", end)
+        component.add("summary", _text(event.summary))
+        component.add("location", _text(event.location))
+        component.add("description", _text(event.description))
+        component.add("url", vUri(event.url))
+        component.add("sequence", event.sequence)
+        component.add("status", "CANCELLED" if event.cancelled else "CONFIRMED")
+        calendar.add_component(component)
+    ics: bytes = calendar.to_ical(sorted=False)
+    return ics.decode("utf-8")
 
 
-def escape_text(value: str) -> str:
-    """A TEXT value: backslash, semicolon and comma escaped, any line break written \\n."""
-    value = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-    value = value.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
-    return _CONTROLS.sub("", value)
+def _text(value: str) -> vText:
+    return vText(_CONTROLS.sub("", value.replace("\r\n", "\n").replace("\r", "\n")))
 
 
-def fold(line: str) -> str:
-    """Fold a content line into physical lines of at most 75 octets, never inside a UTF-8 character."""
-    parts: list[str] = []
-    current: list[str] = []
-    size = 0
-    limit = _LINE_OCTETS
-    for char in line:
-        octets = len(char.encode("utf-8"))
-        if size + octets > limit:
-            parts.append("".join(current))
-            current, size, limit = [], 0, _LINE_OCTETS - 1  # continuation lines start with a space
-        current.append(char)
-        size += octets
-    parts.append("".join(current))
-    return "\r\n ".join(parts)
-
-
-def _uri(value: str) -> str:
-    # A URI is not a TEXT value: nothing is escaped, and a control character or line break is refused.
-    if re.search(r"[\x00-\x1f\x7f]", value):
-        raise ValueError("a URL holds no control character")
-    return value
-
-
-def _utc(moment: datetime, name: str) -> str:
+def _utc(moment: datetime, name: str) -> datetime:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError(f"{name} must be an aware datetime, not a naive one")
-    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return moment.astimezone(UTC)

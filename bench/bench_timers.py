@@ -25,7 +25,7 @@ from service.extensions import db
 from service.models import ProcessInstance
 from tests.conftest import migrated_app
 from tests.due_instances import prepare_due_instances
-from tests.test_workers import start_worker
+from tests.worker_processes import start_worker
 
 INSTANCES = int(os.environ.get("BENCH_TIMER_INSTANCES", "10000"))
 SERVER = os.environ.get("ENTRAIDE_BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")

@@ -34,8 +34,8 @@ R = TypeVar("R")
 _DEPTH = "entraide.unit_of_work.depth"
 
 LOST_RACE = (
-    "Un·e collègue a enregistré une modification juste avant vous : rien n'a été enregistré de votre côté. "
-    "Rechargez la page pour voir où en est le dossier, puis recommencez si besoin."
+    "Un·e collègue a fait une modification en même temps que vous et l'a enregistrée d'abord : rien n'a été "
+    "enregistré de votre côté. Rechargez la page pour voir où en sont les choses, puis recommencez si besoin."
 )
 _BUSY = (
     "La base de données est occupée par une autre opération : rien n'a été enregistré. "

@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from service.audit import service as audit
+from service.audit.actions import AuditAction
 from service.engine import registry
 from service.engine.registry import Deployment
 from service.errors import InvalidInputError
@@ -27,7 +28,7 @@ def deploy_folder(*, deployed_by: str, folder: Path = WORKFLOWS_DIR) -> list[Dep
     deployments = registry.deploy(processes, deployed_by=deployed_by)
     for deployment in (d for d in deployments if d.created):
         audit.record(
-            action="processus.déploiement",
+            action=AuditAction.PROCESSUS_DEPLOIEMENT,
             subject_type="processus",
             subject_id=deployment.key,
             details={"version": deployment.version, "par": deployed_by},
@@ -80,7 +81,7 @@ def deploy_table(*, actor: User, file_name: str, text: str) -> list[Deployment]:
     )
     created = [d for d in deployments if d.created]
     audit.record(
-        action="barème.déploiement", subject_type="barème", subject_id=file_name, actor=actor,
+        action=AuditAction.BAREME_DEPLOIEMENT, subject_type="barème", subject_id=file_name, actor=actor,
         details={"sha256": _sha256(text), "versions": {d.key: d.version for d in created}},
     )  # fmt: skip
     return created

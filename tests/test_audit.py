@@ -5,19 +5,24 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import delete, text, update
 from sqlalchemy.exc import DatabaseError
 
 from service.audit import service as audit
+from service.audit.actions import AuditAction
 from service.extensions import db
 from service.models import AuditEvent, AuditLogAppendOnlyError, Centre, Role, User
-from tests.conftest import START
+from service.people import service as people
+from service.workshops import themes
+from tests.conftest import START, text_of
+from tests.workflow_helpers import as_user
 
 
 def test_record_appends_an_event_with_actor_and_time(centre: Centre, make_user: Callable[..., User]) -> None:
     actor = make_user("claire", Role.RESPONSABLE, full_name="Claire Dumont")
     event = audit.record(
-        action="dossier.lecture",
+        action=AuditAction.DOSSIER_CONSULTATION,
         subject_type="dossier",
         subject_id=42,
         actor=actor,
@@ -33,7 +38,9 @@ def test_record_appends_an_event_with_actor_and_time(centre: Centre, make_user: 
 
 
 def _an_event(centre: Centre) -> AuditEvent:
-    event = audit.record(action="test", subject_type="centre", subject_id=centre.id, centre_id=centre.id)
+    event = audit.record(
+        action=AuditAction.CENTRE_CREATION, subject_type="centre", subject_id=centre.id, centre_id=centre.id
+    )
     db.session.commit()
     return event
 
@@ -78,3 +85,27 @@ def test_module_offers_no_way_to_change_the_log() -> None:
     assert not {
         name for name in public if any(word in name for word in ("update", "delete", "remove", "edit"))
     }
+
+
+def test_every_action_has_its_french_words() -> None:
+    for action in AuditAction:
+        assert action.label
+        assert action.label != action.value
+        assert "." not in action.label
+        assert "_" not in action.label
+
+
+def test_the_audit_log_and_the_history_show_words_not_codes(
+    client: FlaskClient, make_user: Callable[..., User]
+) -> None:
+    agent = make_user("claire", Role.RESPONSABLE, Role.INSTRUCTEUR, Role.ACCUEIL, full_name="Claire Dumont")
+    themes.save_theme(actor=agent, name="Budget", description="")
+    person = people.create(actor=agent, identity=people.Identity(last_name="Aubert", first_name="Camille"))
+    as_user(client, "claire")
+    page = text_of(client.get("/administration/journal"))
+    assert "Thème d'atelier enregistré" in page
+    assert "actif : oui" in page
+    assert "Enregistrement d'une personne" in page
+    for code in ("atelier.thème", "personne.création", "True", "False"):
+        assert code not in page
+    assert str(person.id) in page

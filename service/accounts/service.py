@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload
 from service import clock
 from service.accounts.passwords import hash_password, needs_rehash, verify_against_dummy, verify_password
 from service.audit import service as audit
+from service.audit.actions import AuditAction
 from service.config import current_settings
 from service.errors import InvalidInputError, NotFoundError, TooManyAttemptsError
 from service.extensions import db
@@ -50,7 +51,7 @@ def _record_sign_in(*, username: str, password: str, address: str) -> User | Non
     db.session.add(LoginAttempt(username=username, address=address, at=now, succeeded=valid))
     if user is None or not valid:
         audit.record(
-            action="connexion.refusée",
+            action=AuditAction.CONNEXION_REFUSEE,
             subject_type="utilisateur",
             subject_id=username,
             centre_id=user.centre_id if user else None,
@@ -60,7 +61,7 @@ def _record_sign_in(*, username: str, password: str, address: str) -> User | Non
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = now
-    audit.record(action="connexion", subject_type="utilisateur", subject_id=user.id, actor=user)
+    audit.record(action=AuditAction.CONNEXION, subject_type="utilisateur", subject_id=user.id, actor=user)
     return user
 
 
@@ -156,7 +157,7 @@ def create_user(
     db.session.add(user)
     db.session.flush()
     audit.record(
-        action="utilisateur.création",
+        action=AuditAction.UTILISATEUR_CREATION,
         subject_type="utilisateur",
         subject_id=user.id,
         actor=actor,
@@ -203,7 +204,7 @@ def set_active(*, actor: User, user_id: int, active: bool) -> User:
         raise InvalidInputError("Vous ne pouvez pas désactiver votre propre compte.")
     user.active = active
     audit.record(
-        action="utilisateur.réactivation" if active else "utilisateur.désactivation",
+        action=AuditAction.UTILISATEUR_REACTIVATION if active else AuditAction.UTILISATEUR_DESACTIVATION,
         subject_type="utilisateur", subject_id=user.id, actor=actor,
     )  # fmt: skip
     return user
@@ -240,4 +241,6 @@ def change_password(*, user: User, current_password: str, new_password: str) -> 
         raise InvalidInputError("Le mot de passe actuel est incorrect.")
     check_password_strength(new_password)
     user.password_hash = hash_password(new_password)
-    audit.record(action="mot_de_passe.changement", subject_type="utilisateur", subject_id=user.id, actor=user)
+    audit.record(
+        action=AuditAction.MOT_DE_PASSE_CHANGEMENT, subject_type="utilisateur", subject_id=user.id, actor=user
+    )

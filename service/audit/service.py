@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 
 from service import clock
+from service.audit.actions import AuditAction
 from service.extensions import db
 from service.models import AuditEvent, Role, User
 from service.permissions import require_role
@@ -17,7 +18,7 @@ SYSTEM_ACTOR = "système"
 
 def record(
     *,
-    action: str,
+    action: AuditAction,
     subject_type: str,
     subject_id: object,
     actor: User | None = None,

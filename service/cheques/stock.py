@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from service import clock
 from service.audit import service as audit
+from service.audit.actions import AuditAction
 from service.errors import InvalidInputError, NotFoundError
 from service.extensions import db
 from service.models import ChequeBook, ChequeNature, Dossier, IssuedCheque, Role, User
@@ -62,7 +63,7 @@ def register_book(
     db.session.add(book)
     db.session.flush()
     audit.record(
-        action="chèques.entrée_stock", subject_type="carnet", subject_id=book.id, actor=actor,
+        action=AuditAction.CHEQUES_ENTREE_STOCK, subject_type="carnet", subject_id=book.id, actor=actor,
         details={"série": series, "de": first_number, "à": last_number, "valeur": face_value_cents},
     )  # fmt: skip
     return book

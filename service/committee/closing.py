@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from service import clock
 from service.audit import service as audit
+from service.audit.actions import AuditAction
 from service.committee import sessions
 from service.committee.access import readable_session, require_manager
 from service.committee.members import all_members
@@ -82,7 +83,7 @@ def _close(actor: User, session_id: int) -> list[AgendaItem]:
     session.status = SessionStatus.CLOSE
     session.closed_at = clock.now()
     audit.record(
-        action="commission.clôture",
+        action=AuditAction.COMMISSION_CLOTURE,
         subject_type="seance",
         subject_id=session.id,
         actor=actor,
@@ -127,7 +128,7 @@ def _route_decisions(actor: User, session: CommitteeSession, decided: list[Agend
         )
         follow(advance)
         audit.record(
-            action="commission.décision",
+            action=AuditAction.COMMISSION_DECISION,
             subject_type="dossier",
             subject_id=dossier.id,
             actor=actor,
@@ -174,7 +175,7 @@ def sign_minutes(*, actor: User, session_id: int) -> Document:
         delegated=sessions.delegated_decisions(session),
     )
     audit.record(
-        action="commission.relevé_signé",
+        action=AuditAction.COMMISSION_RELEVE_SIGNE,
         subject_type="seance",
         subject_id=session.id,
         actor=actor,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from service.audit import service as audit
+from service.audit.actions import AuditAction
 from service.committee.access import readable_session, require_manager
 from service.documents import batches
 from service.errors import InvalidInputError
@@ -71,7 +72,8 @@ def retry_printing(*, actor: User, session_id: int) -> LetterBatch:
         raise InvalidInputError("Aucune impression en échec n'est à relancer pour cette séance.")
     batches.retry(batch)
     audit.record(
-        action="commission.courriers_relancés", subject_type="seance", subject_id=session.id, actor=actor,
+        action=AuditAction.COMMISSION_COURRIERS_RELANCES,
+        subject_type="seance", subject_id=session.id, actor=actor,
         details={"lot": batch.id, "imprimés": batch.done, "total": batch.total},
     )  # fmt: skip
     return batch

@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import select
 
 from service.audit import service as audit
+from service.audit.actions import AuditAction
 from service.committee.access import require_manager
 from service.errors import InvalidInputError, NotFoundError
 from service.extensions import db
@@ -85,7 +86,7 @@ def save_member(*, actor: User, form: MemberForm, member_id: int | None = None) 
     )
     db.session.flush()
     audit.record(
-        action="commission.membre",
+        action=AuditAction.COMMISSION_MEMBRE,
         subject_type="membre",
         subject_id=member.id,
         actor=actor,

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from service.audit import service as audit
+from service.audit.actions import AuditAction
 from service.committee import access, sessions
 from service.committee.letters import LettersProgress, progress_of
 from service.committee.members import in_office
@@ -76,7 +77,10 @@ def session_page(*, actor: User, session_id: int) -> SessionPage:
     )
     if names:
         audit.record(
-            action="commission.consultation", subject_type="seance", subject_id=session.id, actor=actor
+            action=AuditAction.COMMISSION_CONSULTATION,
+            subject_type="seance",
+            subject_id=session.id,
+            actor=actor,
         )
     return page
 

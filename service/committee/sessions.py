@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from service import clock
 from service.audit import service as audit
+from service.audit.actions import AuditAction
 from service.committee.access import readable_session, require_manager, require_reader
 from service.committee.members import in_office
 from service.config import current_settings, local_zone
@@ -86,7 +87,7 @@ def plan_session(*, actor: User, kind: SessionKind, starts_at: datetime, place: 
     )
     session.instance_id = advance.instance.id
     audit.record(
-        action="commission.séance_prévue",
+        action=AuditAction.COMMISSION_SEANCE_PREVUE,
         subject_type="seance",
         subject_id=session.id,
         actor=actor,
@@ -196,7 +197,7 @@ def compose_agenda(*, actor: User, session_id: int) -> int:
             )
         )
     audit.record(
-        action="commission.ordre_du_jour",
+        action=AuditAction.COMMISSION_ORDRE_DU_JOUR,
         subject_type="seance",
         subject_id=session.id,
         actor=actor,
@@ -235,7 +236,9 @@ def set_aside(*, actor: User, session_id: int, item_id: int, status: ItemStatus,
     item.status, item.status_note = status, note.strip()
     item.decision = None
     audit.record(
-        action="commission.point_retiré" if status is ItemStatus.RETIRE else "commission.point_reporté",
+        action=AuditAction.COMMISSION_POINT_RETIRE
+        if status is ItemStatus.RETIRE
+        else AuditAction.COMMISSION_POINT_REPORTE,
         subject_type="dossier",
         subject_id=item.dossier_id,
         actor=actor,
@@ -250,7 +253,10 @@ def settle_agenda(*, actor: User, session_id: int) -> None:
     step = _step(session, "preparer_ordre_du_jour", "L'ordre du jour est déjà arrêté.")
     runtime.complete(task=step, actor=actor, data={})
     audit.record(
-        action="commission.ordre_du_jour_arrêté", subject_type="seance", subject_id=session.id, actor=actor
+        action=AuditAction.COMMISSION_ORDRE_DU_JOUR_ARRETE,
+        subject_type="seance",
+        subject_id=session.id,
+        actor=actor,
     )
 
 
@@ -342,7 +348,7 @@ def convene(*, actor: User, session_id: int) -> Document:
     session.status = SessionStatus.CONVOQUEE
     session.convoked_at = clock.now()
     audit.record(
-        action="commission.convocation",
+        action=AuditAction.COMMISSION_CONVOCATION,
         subject_type="seance",
         subject_id=session.id,
         actor=actor,

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from service.audit import service as audit
+from service.audit.actions import AuditAction
 from service.committee.access import readable_session, require_manager
 from service.committee.members import in_office
 from service.committee.sessions import session_date
@@ -109,7 +110,7 @@ def record_attendance(
     db.session.flush()
     result = quorum(session)
     audit.record(
-        action="commission.présences",
+        action=AuditAction.COMMISSION_PRESENCES,
         subject_type="seance",
         subject_id=session.id,
         actor=actor,
@@ -177,7 +178,7 @@ def record_vote(*, actor: User, session_id: int, item_id: int, vote: Vote) -> Ag
     )
     item.not_voting_member_ids = sorted(vote.not_voting)
     audit.record(
-        action="commission.vote",
+        action=AuditAction.COMMISSION_VOTE,
         subject_type="dossier",
         subject_id=item.dossier_id,
         actor=actor,

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from sqlalchemy import select
 
 from service.audit import service as audit
+from service.audit.actions import AuditAction
 from service.documents import letters
 from service.errors import ConflictError, InvalidInputError, NotFoundError
 from service.extensions import db
@@ -42,7 +43,7 @@ def correct_document(*, actor: User, document_id: int, reason: str) -> Document:
         original=original, dossier=dossier, author=actor, reason=reason
     )
     audit.record(
-        action="document.rectificatif", subject_type="dossier", subject_id=dossier.id, actor=actor,
+        action=AuditAction.DOCUMENT_RECTIFICATIF, subject_type="dossier", subject_id=dossier.id, actor=actor,
         details={"document": document.id, "rectifie": original.id, "motif": reason},
     )  # fmt: skip
     return document  # corrected at the same moment by someone else: the constraint on corrects_id says so

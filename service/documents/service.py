@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from service import clock
 from service.audit import service as audit
+from service.audit.actions import AuditAction
 from service.audit.service import SYSTEM_ACTOR as SYSTEM_AUTHOR
 from service.config import local_zone
 from service.documents.rendering import date_long, render_pdf
@@ -322,7 +323,7 @@ def record(
     db.session.add(document)
     db.session.flush()
     audit.record(
-        action="document.émission", subject_type=subject_type, subject_id=subject_id, actor=author,
+        action=AuditAction.DOCUMENT_EMISSION, subject_type=subject_type, subject_id=subject_id, actor=author,
         centre_id=centre_id,
         details={"document": document.id, "type": kind, "numéro": number, "sha256": document.sha256},
     )  # fmt: skip
@@ -442,7 +443,7 @@ def _record_download(*, actor: User, document_id: int) -> tuple[Document, str]:
         allowed = actor.has_role(*READING_ROLES)
         refusal = "Ce document est réservé aux personnes qui suivent le dossier."
     audit.record(
-        action="document.téléchargement" if allowed else "document.téléchargement_refusé",
+        action=AuditAction.DOCUMENT_TELECHARGEMENT if allowed else AuditAction.DOCUMENT_TELECHARGEMENT_REFUSE,
         subject_type=document.subject_type, subject_id=document.subject_id, actor=actor,
         details={"document": document.id},
     )  # fmt: skip

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from service import clock
 from service.audit import service as audit
+from service.audit.actions import AuditAction
 from service.config import local_zone
 from service.documents import batches, corrections
 from service.documents import service as documents
@@ -71,7 +72,7 @@ def open_request(*, actor: User, person_id: int, aid_type: AidType, reason: str)
     )
     notifications.announce(advance.new_tasks)
     audit.record(
-        action="dossier.ouverture", subject_type="dossier", subject_id=dossier.id, actor=actor,
+        action=AuditAction.DOSSIER_OUVERTURE, subject_type="dossier", subject_id=dossier.id, actor=actor,
         details={"numéro": dossier.number, "aide": aid_type.value},
     )  # fmt: skip
     return dossier
@@ -129,8 +130,10 @@ def read_dossier(*, actor: User, dossier_id: int) -> DossierPage:
     instance = db.session.scalars(
         select(ProcessInstance).where(ProcessInstance.dossier_id == dossier.id)
     ).first()
-    audit.record(action="dossier.consultation", subject_type="dossier", subject_id=dossier.id, actor=actor)
-    actions = [event for event in history if event.action != "dossier.consultation"]
+    audit.record(
+        action=AuditAction.DOSSIER_CONSULTATION, subject_type="dossier", subject_id=dossier.id, actor=actor
+    )
+    actions = [event for event in history if event.action != AuditAction.DOSSIER_CONSULTATION]
     issued = documents.documents_of(actor=actor, dossier=dossier)
     corrected_by = corrections.corrected_by(issued)
     may_correct = actor.has_role(*corrections.CORRECTING_ROLES)

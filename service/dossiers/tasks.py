@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from service import clock
 from service.audit import service as audit
+from service.audit.actions import AuditAction
 from service.documents import batches
 from service.dossiers import ceilings
 from service.dossiers.aids import AIDS
@@ -139,7 +140,7 @@ def _with_choices(schema: dict[str, Any], choices: Mapping[str, Sequence[tuple[s
 def claim_task(*, actor: User, task_id: int) -> HumanTask:
     task = get_task(actor=actor, task_id=task_id)
     worklist.claim(task, actor)
-    _record_task_event("tâche.prise", task, actor)
+    _record_task_event(AuditAction.TACHE_PRISE, task, actor)
     return task
 
 
@@ -147,7 +148,7 @@ def claim_task(*, actor: User, task_id: int) -> HumanTask:
 def unclaim_task(*, actor: User, task_id: int) -> HumanTask:
     task = get_task(actor=actor, task_id=task_id)
     worklist.unclaim(task, actor)
-    _record_task_event("tâche.rendue", task, actor)
+    _record_task_event(AuditAction.TACHE_RENDUE, task, actor)
     return task
 
 
@@ -159,7 +160,7 @@ def reassign_task(*, actor: User, task_id: int, assignee_id: int) -> HumanTask:
     if assignee is None:
         raise NotFoundError("Cet agent n'existe pas dans votre centre.")
     worklist.reassign(task, assignee, actor)
-    _record_task_event("tâche.réattribuée", task, actor, {"à": assignee.full_name})
+    _record_task_event(AuditAction.TACHE_REATTRIBUEE, task, actor, {"à": assignee.full_name})
     return task
 
 
@@ -193,7 +194,7 @@ def complete_task(*, actor: User, task_id: int, form: Mapping[str, str]) -> Comp
             task=task, actor=actor, apply=lambda process: hook(dossier, values, actor, process)
         )
     follow(advance)
-    _record_task_event("tâche.terminée", task, actor, _summary(values))
+    _record_task_event(AuditAction.TACHE_TERMINEE, task, actor, _summary(values))
     return CompletedTask(task.title, task.dossier_id)  # read before the commit expires the row
 
 
@@ -203,7 +204,7 @@ def _summary(values: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _record_task_event(
-    action: str, task: HumanTask, actor: User, details: dict[str, Any] | None = None
+    action: AuditAction, task: HumanTask, actor: User, details: dict[str, Any] | None = None
 ) -> None:
     audit.record(
         action=action,

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from service.audit import service as audit
+from service.audit.actions import AuditAction
 from service.errors import InvalidInputError
 from service.extensions import db
 from service.models import Authority, AuthorityKind, Role, User
@@ -164,7 +165,7 @@ def add_authority(
     db.session.add(authority)
     db.session.flush()
     audit.record(
-        action="autorité.ajout", subject_type="autorité", subject_id=authority.id, actor=actor,
+        action=AuditAction.AUTORITE_AJOUT, subject_type="autorité", subject_id=authority.id, actor=actor,
         details={"nom": name, "type": authority_kind.value},
     )  # fmt: skip
     return authority

@@ -9,9 +9,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from icalendar import Calendar
+from icalendar import Calendar, vText, vUri
 from icalendar import Event as VEvent
-from icalendar import vText, vUri
 
 PRODID = "-//Entraide//Séances de la commission//FR"
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # TEXT allows no control character but HTAB

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from sqlalchemy import func, select
 
 from service.audit import service as audit
+from service.audit.actions import AuditAction
 from service.errors import InvalidInputError, NotFoundError
 from service.extensions import db
 from service.models import Centre, CentreKind, Commune, Quartier
@@ -39,7 +40,7 @@ def create_centre(
         commune.quartiers = [Quartier(centre_id=centre.id, name=q) for q in quartier_names]
         centre.communes.append(commune)
     audit.record(
-        action="centre.création",
+        action=AuditAction.CENTRE_CREATION,
         subject_type="centre",
         subject_id=centre.id,
         centre_id=centre.id,

@@ -12,6 +12,7 @@ from sqlalchemy import and_, select
 
 from service import clock
 from service.audit import service as audit
+from service.audit.actions import AuditAction
 from service.config import local_zone
 from service.errors import InvalidInputError, NotFoundError
 from service.extensions import db
@@ -95,7 +96,9 @@ def create(*, actor: User, identity: Identity, confirm_duplicate: bool = False) 
     )
     db.session.add(person)
     db.session.flush()
-    audit.record(action="personne.création", subject_type="personne", subject_id=person.id, actor=actor)
+    audit.record(
+        action=AuditAction.PERSONNE_CREATION, subject_type="personne", subject_id=person.id, actor=actor
+    )
     return person
 
 
@@ -130,7 +133,7 @@ def add_member(
     )
     db.session.add(member)
     audit.record(
-        action="foyer.ajout", subject_type="personne", subject_id=person.id, actor=actor,
+        action=AuditAction.FOYER_AJOUT, subject_type="personne", subject_id=person.id, actor=actor,
         details={"lien": relationship.value},
     )  # fmt: skip
     return member
@@ -143,7 +146,7 @@ def remove_member(*, actor: User, person_id: int, member_id: int) -> None:
     if member is None:
         raise NotFoundError("Ce membre du foyer n'existe pas.")
     person.members.remove(member)
-    audit.record(action="foyer.retrait", subject_type="personne", subject_id=person.id, actor=actor)
+    audit.record(action=AuditAction.FOYER_RETRAIT, subject_type="personne", subject_id=person.id, actor=actor)
 
 
 @use_case
@@ -166,7 +169,7 @@ def add_budget_line(
     )
     db.session.add(line)
     audit.record(
-        action="budget.ajout", subject_type="personne", subject_id=person.id, actor=actor,
+        action=AuditAction.BUDGET_AJOUT, subject_type="personne", subject_id=person.id, actor=actor,
         details={"type": kind.value, "catégorie": category, "montant_cents": monthly_amount_cents},
     )  # fmt: skip
     return line
@@ -180,7 +183,7 @@ def remove_budget_line(*, actor: User, person_id: int, line_id: int) -> None:
         raise NotFoundError("Cette ligne de budget n'existe pas.")
     person.budget_lines.remove(line)
     audit.record(
-        action="budget.retrait", subject_type="personne", subject_id=person.id, actor=actor,
+        action=AuditAction.BUDGET_RETRAIT, subject_type="personne", subject_id=person.id, actor=actor,
         details={"catégorie": line.category, "montant_cents": line.monthly_amount_cents},
     )  # fmt: skip
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from flask import Flask
 
+from service.audit.actions import AuditAction
 from service.config import local_zone
 from service.money import euros, euros_input
 
@@ -16,6 +18,8 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(euros_input)
     app.add_template_filter(date_fr)
     app.add_template_filter(audit_action)
+    app.add_template_filter(audit_subject)
+    app.add_template_filter(audit_value)
 
 
 def datetime_fr(moment: datetime) -> str:
@@ -29,19 +33,44 @@ def date_fr(day: date) -> str:
     return day.strftime("%d/%m/%Y")
 
 
-_AUDIT_ACTIONS = {
-    "dossier.ouverture": "Ouverture du dossier",
-    "dossier.consultation": "Consultation du dossier",
-    "tâche.terminée": "Étape réalisée",
-    "tâche.prise": "Tâche prise en charge",
-    "tâche.rendue": "Tâche rendue à l'équipe",
-    "tâche.réattribuée": "Tâche réattribuée",
-    "document.rectificatif": "Rectificatif d'un document émis",
-    "connexion": "Connexion",
-    "connexion.refusée": "Connexion refusée",
+def audit_action(code: str) -> str:
+    """The French words of an audit action; a code the service no longer writes is shown as it is."""
+    try:
+        return AuditAction(code).label
+    except ValueError:
+        return code
+
+
+_SUBJECTS = {
+    "dossier": "Dossier",
+    "instance": "Processus",
+    "personne": "Personne",
+    "utilisateur": "Compte",
+    "centre": "Centre",
+    "seance": "Séance de la commission",
+    "membre": "Membre de la commission",
+    "atelier": "Séance d'atelier",
+    "theme_atelier": "Thème d'atelier",
+    "carnet": "Carnet de chèques",
+    "autorité": "Autorité",
+    "processus": "Processus",
+    "barème": "Barème",
 }
 
 
-def audit_action(code: str) -> str:
-    """The French label of an audit action, or its code when it has none."""
-    return _AUDIT_ACTIONS.get(code, code)
+def audit_subject(subject_type: str) -> str:
+    """What an audit event is about, in words."""
+    return _SUBJECTS.get(subject_type, subject_type)
+
+
+def audit_value(value: Any) -> str:
+    """A detail of an audit event as a person reads it: oui/non, a list with commas, a dash for nothing."""
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, list | tuple):
+        return ", ".join(audit_value(item) for item in value) or "—"
+    if isinstance(value, dict):
+        return " ; ".join(f"{key} : {audit_value(item)}" for key, item in value.items()) or "—"
+    return str(value)

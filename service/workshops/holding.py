@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from service import clock
 from service.audit import service as audit
+from service.audit.actions import AuditAction
 from service.documents import service as documents
 from service.engine import runtime, worklist
 from service.errors import InvalidInputError
@@ -44,7 +45,9 @@ def decide(*, actor: User, session_id: int, maintain: bool, reason: str = "") ->
         actor, session, "decider_maintien", {}, refusal="La séance n'attend pas de décision de maintien."
     )
     session.status = WorkshopStatus.CONFIRMEE
-    audit.record(action="atelier.maintien", subject_type="atelier", subject_id=session.id, actor=actor)
+    audit.record(
+        action=AuditAction.ATELIER_MAINTIEN, subject_type="atelier", subject_id=session.id, actor=actor
+    )
     return session
 
 
@@ -60,7 +63,8 @@ def cancel(*, actor: User, session_id: int, reason: str) -> WorkshopSession:
     advance = runtime.deliver(instance, message=CANCELLATION, payload={"motif": reason.strip()})
     notifications.announce(advance.new_tasks)
     audit.record(
-        action="atelier.annulation_décidée", subject_type="atelier", subject_id=session.id, actor=actor,
+        action=AuditAction.ATELIER_ANNULATION_DECIDEE,
+        subject_type="atelier", subject_id=session.id, actor=actor,
         details={"motif": reason.strip()},
     )  # fmt: skip
     return session
@@ -86,7 +90,7 @@ def record_attendance(*, actor: User, session_id: int, present: Collection[int])
         _complete(actor, session, "saisir_presences", {"presents": len(present)}, refusal="")
         session.status = WorkshopStatus.TENUE
     audit.record(
-        action="atelier.présences", subject_type="atelier", subject_id=session.id, actor=actor,
+        action=AuditAction.ATELIER_PRESENCES, subject_type="atelier", subject_id=session.id, actor=actor,
         details={"présents": len(present), "inscrits": len(confirmed)},
     )  # fmt: skip
     return session
@@ -110,7 +114,7 @@ def record_evaluation(
     _complete(actor, session, "evaluer", {"questionnaires": answers, "satisfaits": satisfied},
               refusal="L'évaluation se saisit après les présences, une seule fois.")  # fmt: skip
     audit.record(
-        action="atelier.évaluation", subject_type="atelier", subject_id=session.id, actor=actor,
+        action=AuditAction.ATELIER_EVALUATION, subject_type="atelier", subject_id=session.id, actor=actor,
         details={"questionnaires": answers, "satisfaits": satisfied},
     )  # fmt: skip
     return session

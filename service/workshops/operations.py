@@ -10,6 +10,7 @@ from typing import Any
 
 from service import clock
 from service.audit import service as audit
+from service.audit.actions import AuditAction
 from service.documents import service as documents
 from service.engine import services
 from service.extensions import db
@@ -25,7 +26,7 @@ def _session(parameters: dict[str, Any]) -> WorkshopSession:
     return session
 
 
-def _log(session: WorkshopSession, action: str, details: dict[str, Any]) -> None:
+def _log(session: WorkshopSession, action: AuditAction, details: dict[str, Any]) -> None:
     audit.record(
         action=action, subject_type="atelier", subject_id=session.id, centre_id=session.centre_id,
         details=details,
@@ -44,7 +45,11 @@ def count_registered(parameters: dict[str, Any]) -> dict[str, Any]:
     db.session.refresh(session)  # seats taken by requests committed since this session was loaded
     reached = session.seats_taken >= session.minimum
     session.status = WorkshopStatus.CONFIRMEE if reached else WorkshopStatus.A_CONFIRMER
-    _log(session, "atelier.contrôle_minimum", {"inscrits": session.seats_taken, "minimum": session.minimum})
+    _log(
+        session,
+        AuditAction.ATELIER_CONTROLE_MINIMUM,
+        {"inscrits": session.seats_taken, "minimum": session.minimum},
+    )
     return {"confirmes": session.seats_taken, "minimum": session.minimum, "atteint": reached}
 
 
@@ -59,7 +64,7 @@ def cancel(parameters: dict[str, Any]) -> dict[str, Any]:
             for registration in session.registrations if registration.status in ACTIVE]  # fmt: skip
     _log(
         session,
-        "atelier.annulation",
+        AuditAction.ATELIER_ANNULATION,
         {"motif": reason, "prévenus": sum(told), "sans_courriel": told.count(False)},
     )
     return {"prevenus": sum(told), "sans_courriel": told.count(False)}
@@ -77,7 +82,11 @@ def remind(parameters: dict[str, Any]) -> dict[str, Any]:
     document_id = None
     if on_paper:
         document_id = documents.issue_workshop_convocations(session=session, people=on_paper).id
-    _log(session, "atelier.rappels", {"courriels": len(confirmed) - len(on_paper), "papier": len(on_paper)})
+    _log(
+        session,
+        AuditAction.ATELIER_RAPPELS,
+        {"courriels": len(confirmed) - len(on_paper), "papier": len(on_paper)},
+    )
     return {
         "courriels": len(confirmed) - len(on_paper),
         "convocations": len(on_paper),

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from service import clock
 from service.audit import service as audit
+from service.audit.actions import AuditAction
 from service.config import current_settings, local_zone, workshop_places
 from service.engine import registry, runtime
 from service.errors import InvalidInputError, NotFoundError
@@ -125,7 +126,8 @@ def _create(actor: User, plan: Plan, *, series_id: int | None) -> WorkshopSessio
     )
     session.instance_id = advance.instance.id
     audit.record(
-        action="atelier.séance_planifiée", subject_type="atelier", subject_id=session.id, actor=actor,
+        action=AuditAction.ATELIER_SEANCE_PLANIFIEE,
+        subject_type="atelier", subject_id=session.id, actor=actor,
         details={"thème": theme.name, "le": plan.starts_at.isoformat(), "lieu": plan.place,
                  "places": plan.capacity, "minimum": plan.minimum},
     )  # fmt: skip

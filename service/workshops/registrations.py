@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 
 from service import clock
 from service.audit import service as audit
+from service.audit.actions import AuditAction
 from service.errors import InvalidInputError, NotFoundError
 from service.extensions import db
 from service.models import (
@@ -65,7 +66,7 @@ def register(
     db.session.flush()  # the same person registered by someone else at the same instant: the constraint tells
     messages.registered(session, registration)
     audit.record(
-        action="atelier.inscription", subject_type="atelier", subject_id=session.id, actor=actor,
+        action=AuditAction.ATELIER_INSCRIPTION, subject_type="atelier", subject_id=session.id, actor=actor,
         details={"personne": person.id, "statut": registration.status.value, "orientation": referral.value},
     )  # fmt: skip
     return registration
@@ -93,7 +94,7 @@ def cancel(*, actor: User, registration_id: int) -> WorkshopRegistration | None:
         if session.status in REGISTRABLE and session.starts_at > clock.now():
             promoted = promote_next(session)
     audit.record(
-        action="atelier.désinscription", subject_type="atelier", subject_id=session.id, actor=actor,
+        action=AuditAction.ATELIER_DESINSCRIPTION, subject_type="atelier", subject_id=session.id, actor=actor,
         details={"personne": registration.person_id,
                  "promu": promoted.person_id if promoted is not None else None},
     )  # fmt: skip
@@ -118,7 +119,7 @@ def promote_next(session: WorkshopSession) -> WorkshopRegistration | None:
     waiting.promoted_at = clock.now()
     messages.promoted(session, waiting)
     audit.record(
-        action="atelier.promotion", subject_type="atelier", subject_id=session.id,
+        action=AuditAction.ATELIER_PROMOTION, subject_type="atelier", subject_id=session.id,
         centre_id=session.centre_id, details={"personne": waiting.person_id},
     )  # fmt: skip
     return waiting

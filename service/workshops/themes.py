@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 
 from service.audit import service as audit
+from service.audit.actions import AuditAction
 from service.errors import InvalidInputError, NotFoundError
 from service.extensions import db
 from service.models import User, WorkshopTheme
@@ -48,7 +49,7 @@ def save_theme(
     theme.name, theme.description, theme.active = name, description.strip(), active
     db.session.flush()
     audit.record(
-        action="atelier.thème", subject_type="theme_atelier", subject_id=theme.id, actor=actor,
+        action=AuditAction.ATELIER_THEME, subject_type="theme_atelier", subject_id=theme.id, actor=actor,
         details={"nom": name, "actif": active},
     )  # fmt: skip
     return theme

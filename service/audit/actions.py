@@ -1,0 +1,122 @@
+"""Every action the audit log records, each with the French words the pages show for it."""
+
+from __future__ import annotations
+
+import enum
+
+
+class AuditAction(enum.StrEnum):
+    """What happened. The value is what the log stores; `label` is what a person reads."""
+
+    CONNEXION = "connexion"
+    CONNEXION_REFUSEE = "connexion.refusée"
+    MOT_DE_PASSE_CHANGEMENT = "mot_de_passe.changement"
+    UTILISATEUR_CREATION = "utilisateur.création"
+    UTILISATEUR_DESACTIVATION = "utilisateur.désactivation"
+    UTILISATEUR_REACTIVATION = "utilisateur.réactivation"
+    CENTRE_CREATION = "centre.création"
+    PERSONNE_CREATION = "personne.création"
+    FOYER_AJOUT = "foyer.ajout"
+    FOYER_RETRAIT = "foyer.retrait"
+    BUDGET_AJOUT = "budget.ajout"
+    BUDGET_RETRAIT = "budget.retrait"
+    DOSSIER_OUVERTURE = "dossier.ouverture"
+    DOSSIER_CONSULTATION = "dossier.consultation"
+    TACHE_PRISE = "tâche.prise"
+    TACHE_RENDUE = "tâche.rendue"
+    TACHE_REATTRIBUEE = "tâche.réattribuée"
+    TACHE_TERMINEE = "tâche.terminée"
+    DOCUMENT_EMISSION = "document.émission"
+    DOCUMENT_TELECHARGEMENT = "document.téléchargement"
+    DOCUMENT_TELECHARGEMENT_REFUSE = "document.téléchargement_refusé"
+    DOCUMENT_RECTIFICATIF = "document.rectificatif"
+    CHEQUES_ENTREE_STOCK = "chèques.entrée_stock"
+    AUTORITE_AJOUT = "autorité.ajout"
+    PROCESSUS_DEPLOIEMENT = "processus.déploiement"
+    BAREME_DEPLOIEMENT = "barème.déploiement"
+    COMMISSION_MEMBRE = "commission.membre"
+    COMMISSION_SEANCE_PREVUE = "commission.séance_prévue"
+    COMMISSION_ORDRE_DU_JOUR = "commission.ordre_du_jour"
+    COMMISSION_POINT_RETIRE = "commission.point_retiré"
+    COMMISSION_POINT_REPORTE = "commission.point_reporté"
+    COMMISSION_ORDRE_DU_JOUR_ARRETE = "commission.ordre_du_jour_arrêté"
+    COMMISSION_CONVOCATION = "commission.convocation"
+    COMMISSION_CONSULTATION = "commission.consultation"
+    COMMISSION_PRESENCES = "commission.présences"
+    COMMISSION_VOTE = "commission.vote"
+    COMMISSION_DECISION = "commission.décision"
+    COMMISSION_CLOTURE = "commission.clôture"
+    COMMISSION_COURRIERS_RELANCES = "commission.courriers_relancés"
+    COMMISSION_RELEVE_SIGNE = "commission.relevé_signé"
+    ATELIER_THEME = "atelier.thème"
+    ATELIER_SEANCE_PLANIFIEE = "atelier.séance_planifiée"
+    ATELIER_INSCRIPTION = "atelier.inscription"
+    ATELIER_DESINSCRIPTION = "atelier.désinscription"
+    ATELIER_PROMOTION = "atelier.promotion"
+    ATELIER_CONTROLE_MINIMUM = "atelier.contrôle_minimum"
+    ATELIER_MAINTIEN = "atelier.maintien"
+    ATELIER_ANNULATION_DECIDEE = "atelier.annulation_décidée"
+    ATELIER_ANNULATION = "atelier.annulation"
+    ATELIER_RAPPELS = "atelier.rappels"
+    ATELIER_PRESENCES = "atelier.présences"
+    ATELIER_EVALUATION = "atelier.évaluation"
+
+    @property
+    def label(self) -> str:
+        return _LABELS[self]
+
+
+_LABELS: dict[AuditAction, str] = {
+    AuditAction.CONNEXION: "Connexion",
+    AuditAction.CONNEXION_REFUSEE: "Connexion refusée",
+    AuditAction.MOT_DE_PASSE_CHANGEMENT: "Changement de mot de passe",
+    AuditAction.UTILISATEUR_CREATION: "Création d'un compte",
+    AuditAction.UTILISATEUR_DESACTIVATION: "Fermeture d'un compte",
+    AuditAction.UTILISATEUR_REACTIVATION: "Réouverture d'un compte",
+    AuditAction.CENTRE_CREATION: "Création du centre",
+    AuditAction.PERSONNE_CREATION: "Enregistrement d'une personne",
+    AuditAction.FOYER_AJOUT: "Ajout d'un membre du foyer",
+    AuditAction.FOYER_RETRAIT: "Retrait d'un membre du foyer",
+    AuditAction.BUDGET_AJOUT: "Ajout d'une ligne de budget",
+    AuditAction.BUDGET_RETRAIT: "Retrait d'une ligne de budget",
+    AuditAction.DOSSIER_OUVERTURE: "Ouverture du dossier",
+    AuditAction.DOSSIER_CONSULTATION: "Consultation du dossier",
+    AuditAction.TACHE_PRISE: "Tâche prise en charge",
+    AuditAction.TACHE_RENDUE: "Tâche rendue à l'équipe",
+    AuditAction.TACHE_REATTRIBUEE: "Tâche réattribuée",
+    AuditAction.TACHE_TERMINEE: "Étape réalisée",
+    AuditAction.DOCUMENT_EMISSION: "Émission d'un document",
+    AuditAction.DOCUMENT_TELECHARGEMENT: "Téléchargement d'un document",
+    AuditAction.DOCUMENT_TELECHARGEMENT_REFUSE: "Téléchargement d'un document refusé",
+    AuditAction.DOCUMENT_RECTIFICATIF: "Rectificatif d'un document émis",
+    AuditAction.CHEQUES_ENTREE_STOCK: "Entrée de chèques en stock",
+    AuditAction.AUTORITE_AJOUT: "Ajout d'une autorité compétente",
+    AuditAction.PROCESSUS_DEPLOIEMENT: "Déploiement d'un processus",
+    AuditAction.BAREME_DEPLOIEMENT: "Déploiement d'un barème",
+    AuditAction.COMMISSION_MEMBRE: "Enregistrement d'un membre de la commission",
+    AuditAction.COMMISSION_SEANCE_PREVUE: "Séance de la commission prévue",
+    AuditAction.COMMISSION_ORDRE_DU_JOUR: "Dossiers inscrits à l'ordre du jour",
+    AuditAction.COMMISSION_POINT_RETIRE: "Point retiré de l'ordre du jour",
+    AuditAction.COMMISSION_POINT_REPORTE: "Point reporté à une prochaine séance",
+    AuditAction.COMMISSION_ORDRE_DU_JOUR_ARRETE: "Ordre du jour arrêté",
+    AuditAction.COMMISSION_CONVOCATION: "Convocation des membres",
+    AuditAction.COMMISSION_CONSULTATION: "Consultation de la séance",
+    AuditAction.COMMISSION_PRESENCES: "Présences de la séance",
+    AuditAction.COMMISSION_VOTE: "Vote de la commission",
+    AuditAction.COMMISSION_DECISION: "Décision de la commission",
+    AuditAction.COMMISSION_CLOTURE: "Clôture de la séance",
+    AuditAction.COMMISSION_COURRIERS_RELANCES: "Impression des courriers relancée",
+    AuditAction.COMMISSION_RELEVE_SIGNE: "Relevé de décisions signé",
+    AuditAction.ATELIER_THEME: "Thème d'atelier enregistré",
+    AuditAction.ATELIER_SEANCE_PLANIFIEE: "Séance d'atelier planifiée",
+    AuditAction.ATELIER_INSCRIPTION: "Inscription à un atelier",
+    AuditAction.ATELIER_DESINSCRIPTION: "Désinscription d'un atelier",
+    AuditAction.ATELIER_PROMOTION: "Place libérée donnée à la liste d'attente",
+    AuditAction.ATELIER_CONTROLE_MINIMUM: "Contrôle du nombre minimum d'inscrits",
+    AuditAction.ATELIER_MAINTIEN: "Séance d'atelier maintenue",
+    AuditAction.ATELIER_ANNULATION_DECIDEE: "Annulation d'une séance d'atelier décidée",
+    AuditAction.ATELIER_ANNULATION: "Séance d'atelier annulée",
+    AuditAction.ATELIER_RAPPELS: "Rappels de la séance d'atelier",
+    AuditAction.ATELIER_PRESENCES: "Présences à l'atelier",
+    AuditAction.ATELIER_EVALUATION: "Évaluation de l'atelier",
+}

@@ -35,6 +35,10 @@ class Settings:
     TIMEZONE: str = "Europe/Paris"
     # Accounts
     SESSION_LIFETIME_HOURS: int = 10
+    # A session unused this long ends: the next page asks to sign in again (a shared front-desk computer).
+    SESSION_IDLE_MINUTES: int = 30
+    # Reverse proxies in front of the service (0: none): how many X-Forwarded-For hops to trust.
+    TRUSTED_PROXIES: int = 0
     LOGIN_MAX_FAILURES: int = 5
     LOGIN_MAX_FAILURES_PER_ADDRESS: int = 30
     LOGIN_LOCKOUT_MINUTES: int = 15
@@ -130,6 +134,7 @@ _DURATION_SETTINGS = (
 )
 _POSITIVE_SETTINGS = (
     "SESSION_LIFETIME_HOURS",
+    "SESSION_IDLE_MINUTES",
     "LOGIN_MAX_FAILURES",
     "LOGIN_MAX_FAILURES_PER_ADDRESS",
     "LOGIN_LOCKOUT_MINUTES",

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 
+import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from service.clock import TravellingClock
 from service.extensions import db
 from service.models import AuditEvent, Role, User
-from tests.conftest import PASSWORD, csrf_token, login, text_of
+from service.web import security
+from tests.conftest import PASSWORD, build_app, csrf_token, login, text_of
 
 
 def test_login_page_is_in_french(client: FlaskClient) -> None:
@@ -99,22 +102,46 @@ def test_forged_csrf_token_is_refused(client: FlaskClient, make_user: Callable[.
     assert response.status_code == 400
 
 
-def test_repeated_failures_lock_the_username_until_time_passes(
+def _login_from(client: FlaskClient, address: str, username: str, password: str = PASSWORD) -> int:
+    token = csrf_token(client, "/connexion")
+    response = client.post(
+        "/connexion",
+        data={"username": username, "password": password, "csrf_token": token},
+        environ_base={"REMOTE_ADDR": address},
+    )
+    return response.status_code
+
+
+def test_failures_slow_down_one_address_and_never_lock_the_account(
     client: FlaskClient, make_user: Callable[..., User], travel: TravellingClock
 ) -> None:
     make_user("amina")
     for _ in range(5):
         assert login(client, "amina", "mauvais-mot-de-passe").status_code == 401
 
-    locked = login(client, "amina")  # even the right password waits
-    assert locked.status_code == 429
-    assert "Trop de tentatives de connexion échouées. Réessayez dans 15 minute(s)." in text_of(locked)
+    slowed = login(client, "amina")  # from the address that failed: a short wait first
+    assert slowed.status_code == 429
+    assert "Réessayez dans 1 minute(s)." in text_of(slowed)
+    # The right password from another address works at once: nobody can lock a colleague out.
+    other = app_client(client)
+    assert _login_from(other, "10.1.2.3", "amina") == 302
 
-    travel.advance(timedelta(minutes=10))
-    assert "Réessayez dans 5 minute(s)." in text_of(login(client, "amina"))
-
-    travel.advance(timedelta(minutes=5, seconds=1))
+    travel.advance(timedelta(minutes=1, seconds=1))
+    assert login(client, "amina", "mauvais-mot-de-passe").status_code == 401  # the sixth failure
+    assert "Réessayez dans 2 minute(s)." in text_of(login(client, "amina"))  # waits grow: 1, 2, 4…
+    travel.advance(timedelta(minutes=2, seconds=1))
     assert login(client, "amina").status_code == 302
+
+
+def test_waits_stop_growing_at_the_lockout_setting(
+    client: FlaskClient, make_user: Callable[..., User], travel: TravellingClock
+) -> None:
+    make_user("amina")
+    for _ in range(12):
+        login(client, "amina", "mauvais-mot-de-passe")
+        travel.advance(timedelta(minutes=20))
+    assert login(client, "amina", "mauvais-mot-de-passe").status_code == 401
+    assert "Réessayez dans 15 minute(s)." in text_of(login(client, "amina"))
 
 
 def test_a_success_clears_earlier_failures(client: FlaskClient, make_user: Callable[..., User]) -> None:
@@ -128,13 +155,23 @@ def test_a_success_clears_earlier_failures(client: FlaskClient, make_user: Calla
     assert login(client, "amina").status_code == 302
 
 
-def test_one_address_guessing_many_usernames_is_throttled(
+def test_one_address_guessing_many_usernames_is_slowed_but_not_for_those_who_signed_in_there(
     client: FlaskClient, make_user: Callable[..., User]
 ) -> None:
     make_user("amina")
+    make_user("bruno")
+    assert login(client, "bruno").status_code == 302  # a colleague behind the same NAT, known here
+    client.post("/deconnexion", data={"csrf_token": csrf_token(client, "/tableau-de-bord")})
     for index in range(30):
         login(client, f"inconnu{index}", "mauvais-mot-de-passe")
-    assert login(client, "amina").status_code == 429
+    assert login(client, "amina").status_code == 429  # never signed in from this address
+    assert login(client, "bruno").status_code == 302
+    assert _login_from(app_client(client), "10.1.2.3", "amina") == 302
+
+
+def app_client(client: FlaskClient) -> FlaskClient:
+    """Another browser."""
+    return client.application.test_client()
 
 
 def test_login_and_failures_are_audited(client: FlaskClient, make_user: Callable[..., User]) -> None:
@@ -204,3 +241,105 @@ def test_change_password(client: FlaskClient, make_user: Callable[..., User]) ->
     client.post("/deconnexion", data={"csrf_token": csrf_token(client, "/tableau-de-bord")})
     assert login(client, "amina").status_code == 401
     assert login(client, "amina", new).status_code == 302
+
+
+def test_a_cookie_copied_before_signing_out_opens_nothing_after(
+    client: FlaskClient, make_user: Callable[..., User]
+) -> None:
+    make_user("amina")
+    login(client, "amina")
+    copied = client.get_cookie("entraide_session")
+    assert copied is not None
+    client.post("/deconnexion", data={"csrf_token": csrf_token(client, "/tableau-de-bord")})
+    thief = app_client(client)
+    thief.set_cookie("entraide_session", copied.value)
+    response = thief.get("/taches/")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/connexion")
+
+
+def test_a_new_password_ends_the_other_sessions_and_keeps_this_one(
+    client: FlaskClient, make_user: Callable[..., User]
+) -> None:
+    make_user("amina")
+    elsewhere = app_client(client)
+    login(elsewhere, "amina")
+    login(client, "amina")
+    new = "un-nouveau-mot-de-passe"
+    form = {"current_password": PASSWORD, "new_password": new, "confirmation": new}
+    assert (
+        client.post(
+            "/mon-compte/", data={**form, "csrf_token": csrf_token(client, "/mon-compte/")}
+        ).status_code
+        == 302
+    )
+    assert client.get("/tableau-de-bord").status_code == 200
+    assert elsewhere.get("/tableau-de-bord").status_code == 302
+
+
+def test_closing_an_account_ends_its_sessions(client: FlaskClient, make_user: Callable[..., User]) -> None:
+    make_user("lea", Role.ADMIN)
+    amina = make_user("amina")
+    login(client, "amina")
+    admin = app_client(client)
+    login(admin, "lea")
+    page = f"/administration/utilisateurs/{amina.id}/etat"
+    token = csrf_token(admin, "/administration/utilisateurs")
+    assert admin.post(page, data={"actif": "non", "csrf_token": token}).status_code == 302
+    assert client.get("/tableau-de-bord").status_code == 302
+
+
+def test_an_idle_session_ends(
+    client: FlaskClient, make_user: Callable[..., User], travel: TravellingClock
+) -> None:
+    make_user("amina")
+    login(client, "amina")
+    travel.advance(timedelta(minutes=29))
+    assert client.get("/tableau-de-bord").status_code == 200  # used: the idle time starts again
+    travel.advance(timedelta(minutes=29))
+    assert client.get("/tableau-de-bord").status_code == 200
+    travel.advance(timedelta(minutes=31))
+    response = client.get("/tableau-de-bord")
+    assert response.status_code == 302
+    assert "une période sans activité" in text_of(client.get(response.headers["Location"]))
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("aaaaaaaaaaaa", "trop facile à deviner"),
+        ("azertyuiop12", "trop facile à deviner"),
+        ("motdepasse123", "trop facile à deviner"),
+        ("amina-haddad-2026", "ni l'identifiant, ni le nom"),
+    ],
+)
+def test_guessable_passwords_are_refused(
+    client: FlaskClient, make_user: Callable[..., User], password: str, message: str
+) -> None:
+    make_user("amina", full_name="Amina Haddad")
+    login(client, "amina")
+    form = {"current_password": PASSWORD, "new_password": password, "confirmation": password}
+    refused = client.post("/mon-compte/", data={**form, "csrf_token": csrf_token(client, "/mon-compte/")})
+    assert refused.status_code == 422
+    assert message in text_of(refused)
+
+
+def test_behind_a_proxy_the_client_address_comes_from_the_forwarded_header(
+    tmp_path: Path, migrated_database: str
+) -> None:
+    seen: list[str] = []
+
+    def address() -> str:
+        seen.append(security.client_address())
+        return "ok"
+
+    for proxies, expected in ((1, "203.0.113.7"), (0, "127.0.0.1")):
+        application = build_app(migrated_database, tmp_path / str(proxies), TRUSTED_PROXIES=proxies)
+        application.add_url_rule("/adresse", view_func=address)
+        with application.app_context():
+            application.test_client().get(
+                "/adresse",
+                environ_base={"REMOTE_ADDR": "127.0.0.1"},
+                headers={"X-Forwarded-For": "203.0.113.7"},
+            )
+        assert seen.pop() == expected

@@ -155,6 +155,7 @@ def test_the_organiser_registers_a_person_then_ticks_attendance_on_a_tablet(
         with app.app_context():  # the digital workshop of 30 November has begun: attendance is due
             time.advance(timedelta(days=7, hours=6))
             assert wake_due_instances() >= 1
+        _sign_in(page, base_url, "instructeur")  # a week later: the idle session has ended
         page.goto(base_url + "/ateliers/")
         page.get_by_role("link", name="Numérique — 30/11/2026 à 14:00").click()
         page.get_by_role("link", name="Saisir les présences").tap()

@@ -5,10 +5,11 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, true
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
+from zxcvbn import zxcvbn
 
 from service import clock
 from service.accounts.passwords import hash_password, needs_rehash, verify_against_dummy, verify_password
@@ -66,34 +67,53 @@ def _record_sign_in(*, username: str, password: str, address: str) -> User | Non
 
 
 def _refuse_if_throttled(*, username: str, address: str) -> None:
+    """Slow down guessing without locking anyone out.
+
+    Failures count per (username, address): after LOGIN_MAX_FAILURES, each further try waits 1, 2, 4…
+    minutes after the last failure, up to LOGIN_LOCKOUT_MINUTES. The right password from another address
+    still works, so nobody can lock a colleague out. An address that fails for many usernames (a spray)
+    is slowed down the same way, except for the usernames already signed in from it: a team behind one
+    NAT keeps working.
+    """
     settings = current_settings()
-    lockout = timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
-    window_start = clock.now() - lockout
-    # A success forgives the failures before it (by insertion order: the clock may stand still in tests).
+    now = clock.now()
+    since = now - _WINDOW
+    pair = (LoginAttempt.username == username, LoginAttempt.address == address)
     last_success_id = db.session.scalar(
-        select(func.max(LoginAttempt.id)).where(
-            LoginAttempt.username == username, LoginAttempt.succeeded.is_(True)
-        )
+        select(func.max(LoginAttempt.id)).where(*pair, LoginAttempt.succeeded.is_(True))
     )
-    checks = (
-        (
-            LoginAttempt.username == username,
+    failures, last_failure = db.session.execute(
+        select(func.count(), func.max(LoginAttempt.at)).where(
+            *pair,
+            LoginAttempt.succeeded.is_(False),
+            LoginAttempt.at >= since,
             LoginAttempt.id > (last_success_id or 0),
-            settings.LOGIN_MAX_FAILURES,
-        ),
-        (LoginAttempt.address == address, true(), settings.LOGIN_MAX_FAILURES_PER_ADDRESS),
-    )
-    for criterion, after_success, limit in checks:
-        count, oldest = db.session.execute(
-            select(func.count(), func.min(LoginAttempt.at)).where(
-                criterion, after_success, LoginAttempt.succeeded.is_(False), LoginAttempt.at >= window_start
+        )
+    ).one()
+    _wait_if_needed(failures, settings.LOGIN_MAX_FAILURES, last_failure, now)
+    if last_success_id is None:  # never signed in from here: the address's own record counts too
+        sprayed, last_spray = db.session.execute(
+            select(func.count(), func.max(LoginAttempt.at)).where(
+                LoginAttempt.address == address, LoginAttempt.succeeded.is_(False), LoginAttempt.at >= since
             )
         ).one()
-        if count >= limit:
-            minutes = max(1, math.ceil((oldest + lockout - clock.now()).total_seconds() / 60))
-            raise TooManyAttemptsError(
-                f"Trop de tentatives de connexion échouées. Réessayez dans {minutes} minute(s)."
-            )
+        _wait_if_needed(sprayed, settings.LOGIN_MAX_FAILURES_PER_ADDRESS, last_spray, now)
+
+
+_WINDOW = timedelta(hours=24)  # failures older than this are forgotten
+
+
+def _wait_if_needed(failures: int, allowed: int, last_failure: datetime | None, now: datetime) -> None:
+    if failures < allowed or last_failure is None:
+        return
+    ceiling = timedelta(minutes=current_settings().LOGIN_LOCKOUT_MINUTES)
+    delay = min(timedelta(minutes=2 ** min(failures - allowed, 20)), ceiling)
+    if now < last_failure + delay:
+        seconds = (last_failure + delay - now).total_seconds()
+        raise TooManyAttemptsError(
+            "Trop de tentatives de connexion échouées depuis ce poste. "
+            f"Réessayez dans {max(1, math.ceil(seconds / 60))} minute(s)."
+        )
 
 
 def load_user(user_id: str) -> User | None:
@@ -176,7 +196,7 @@ def _check_new_user(*, username: str, full_name: str, password: str, roles: Sequ
         raise InvalidInputError("Le nom complet est obligatoire.")
     if not roles:
         raise InvalidInputError("Un utilisateur doit avoir au moins un rôle.")
-    check_password_strength(password)
+    check_password_strength(password, user_inputs=(username, full_name))
     taken = db.session.scalar(
         select(func.count())
         .select_from(User)
@@ -187,10 +207,37 @@ def _check_new_user(*, username: str, full_name: str, password: str, roles: Sequ
         raise InvalidInputError(f"L'identifiant « {username} » est déjà utilisé.")
 
 
-def check_password_strength(password: str) -> None:
+def check_password_strength(password: str, *, user_inputs: Sequence[str] = ()) -> None:
+    """Long enough, not the username or the name, and not easy to guess (zxcvbn's estimate, 3 of 4 at least:
+    its lists of common passwords, words, names, keyboard patterns, dates and repeats)."""
     minimum = current_settings().PASSWORD_MIN_LENGTH
     if len(password) < minimum:
-        raise InvalidInputError(f"Le mot de passe doit compter au moins {minimum} caractères.")
+        raise InvalidInputError(
+            f"Le mot de passe doit compter au moins {minimum} caractères.", field="password"
+        )
+    folded = password.casefold()
+    for given in (value.casefold() for value in user_inputs if len(value) >= 3):
+        if given in folded or folded in given:
+            raise InvalidInputError(
+                "Le mot de passe ne doit reprendre ni l'identifiant, ni le nom, ni l'adresse de courriel.",
+                field="password",
+            )
+    if zxcvbn(password, user_inputs=[value for value in user_inputs if value])["score"] < _STRONG_ENOUGH:
+        raise InvalidInputError(
+            "Ce mot de passe est trop facile à deviner (mot courant, suite de touches, répétition, date…). "
+            "Choisissez une phrase de plusieurs mots sans lien entre eux.",
+            field="password",
+        )
+
+
+_STRONG_ENOUGH = 3  # zxcvbn: 0 to 4, 3 "safely unguessable: moderate protection from offline attacks"
+
+
+@use_case
+def sign_out(*, user: User) -> None:
+    """End every session of the user, this one included: a cookie copied before no longer opens anything."""
+    user.session_version += 1
+    audit.record(action=AuditAction.DECONNEXION, subject_type="utilisateur", subject_id=user.id, actor=user)
 
 
 @use_case
@@ -203,6 +250,8 @@ def set_active(*, actor: User, user_id: int, active: bool) -> User:
     if user.id == actor.id and not active:
         raise InvalidInputError("Vous ne pouvez pas désactiver votre propre compte.")
     user.active = active
+    if not active:
+        user.session_version += 1  # its open sessions end now, not at their next expiry
     audit.record(
         action=AuditAction.UTILISATEUR_REACTIVATION if active else AuditAction.UTILISATEUR_DESACTIVATION,
         subject_type="utilisateur", subject_id=user.id, actor=actor,
@@ -239,8 +288,9 @@ def change_password(*, user: User, current_password: str, new_password: str) -> 
     """Replace the user's password after checking the current one."""
     if not verify_password(user.password_hash, current_password):
         raise InvalidInputError("Le mot de passe actuel est incorrect.")
-    check_password_strength(new_password)
+    check_password_strength(new_password, user_inputs=(user.username, user.full_name, user.email))
     user.password_hash = hash_password(new_password)
+    user.session_version += 1  # every other session of the user ends; the caller keeps its own
     audit.record(
         action=AuditAction.MOT_DE_PASSE_CHANGEMENT, subject_type="utilisateur", subject_id=user.id, actor=user
     )

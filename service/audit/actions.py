@@ -10,6 +10,7 @@ class AuditAction(enum.StrEnum):
 
     CONNEXION = "connexion"
     CONNEXION_REFUSEE = "connexion.refusée"
+    DECONNEXION = "déconnexion"
     MOT_DE_PASSE_CHANGEMENT = "mot_de_passe.changement"
     UTILISATEUR_CREATION = "utilisateur.création"
     UTILISATEUR_DESACTIVATION = "utilisateur.désactivation"
@@ -69,6 +70,7 @@ class AuditAction(enum.StrEnum):
 _LABELS: dict[AuditAction, str] = {
     AuditAction.CONNEXION: "Connexion",
     AuditAction.CONNEXION_REFUSEE: "Connexion refusée",
+    AuditAction.DECONNEXION: "Déconnexion",
     AuditAction.MOT_DE_PASSE_CHANGEMENT: "Changement de mot de passe",
     AuditAction.UTILISATEUR_CREATION: "Création d'un compte",
     AuditAction.UTILISATEUR_DESACTIVATION: "Fermeture d'un compte",

@@ -5,11 +5,12 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from service.accounts import service as accounts
 from service.errors import InvalidInputError, TooManyAttemptsError
+from service.web import security
 from service.web.forms.accounts import LoginForm
 
 bp = Blueprint("auth", __name__)
@@ -25,7 +26,7 @@ def login() -> Response | str | tuple[str, int]:
             user = accounts.authenticate(
                 username=form.username.data,
                 password=form.password.data,
-                address=request.remote_addr or "inconnue",
+                address=security.client_address(),
             )
         except TooManyAttemptsError as error:
             form.refuse(error)
@@ -33,7 +34,7 @@ def login() -> Response | str | tuple[str, int]:
         except InvalidInputError as error:
             form.refuse(error)
             return render_template("auth/login.html", form=form), 401
-        login_user(user)
+        security.open_session(user)
         flash(f"Bienvenue, {user.full_name}.", "success")
         return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
@@ -42,7 +43,8 @@ def login() -> Response | str | tuple[str, int]:
 @bp.route("/deconnexion", methods=["POST"])
 @login_required
 def logout() -> Response:
-    logout_user()
+    accounts.sign_out(user=current_user._get_current_object())
+    security.close_session()
     flash("Vous êtes déconnecté·e.", "info")
     return redirect(url_for("auth.login"))
 

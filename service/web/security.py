@@ -1,17 +1,30 @@
-"""Sessions, the current user and the response headers every page carries."""
+"""Sessions, the current user and the response headers every page carries.
+
+A session cookie carries the user's session version and when it was last used: signing out, changing one's
+password or having one's account closed bumps the version, so a cookie copied before opens nothing after;
+a session unused for SESSION_IDLE_MINUTES ends.
+"""
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
-from flask_login import current_user
+from datetime import datetime, timedelta
 
+from flask import Flask, Response, flash, request, session
+from flask_login import current_user, login_user, logout_user
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from service import clock
 from service.accounts import service as accounts
+from service.config import current_settings
 from service.extensions import login_manager
+from service.models import User
 
 _CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
+_VERSION = "session_version"
+_SEEN = "seen_at"
 
 
 def init_app(app: Flask) -> None:
@@ -19,14 +32,61 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = "Connectez-vous pour accéder à cette page."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
-    login_manager.user_loader(accounts.load_user)
+    login_manager.user_loader(_load_user)
     app.before_request(_resolve_current_user)
     app.after_request(_harden_response)
+    proxies = app.extensions["entraide.settings"].TRUSTED_PROXIES
+    if proxies:  # the client's address, as the proxies in front of the service saw it
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
+
+
+def client_address() -> str:
+    return request.remote_addr or "inconnue"
+
+
+def open_session(user: User) -> None:
+    """Sign the user in on this browser, with the session version they have now."""
+    login_user(user)
+    keep_session(user)
+
+
+def keep_session(user: User) -> None:
+    """After a change that ended the user's other sessions (a new password), keep this one open."""
+    session[_VERSION] = user.session_version
+    session[_SEEN] = clock.now().isoformat()
+
+
+def close_session() -> None:
+    logout_user()
+    session.clear()
+
+
+def _load_user(user_id: str) -> User | None:
+    user = accounts.load_user(user_id)
+    if user is None or session.get(_VERSION) != user.session_version:
+        return None  # signed out elsewhere, password changed, or account closed since this cookie was made
+    return user
 
 
 def _resolve_current_user() -> None:
+    if current_user.is_authenticated and _idle_too_long():
+        close_session()
+        flash("Votre session a pris fin après une période sans activité : reconnectez-vous.", "info")
+    if current_user.is_authenticated:
+        session[_SEEN] = clock.now().isoformat()
     # Scope the database session to the user's centre before any view runs a query.
     accounts.scope_session_to(current_user if current_user.is_authenticated else None)
+
+
+def _idle_too_long() -> bool:
+    seen = session.get(_SEEN)
+    if not isinstance(seen, str):
+        return True
+    try:
+        last = datetime.fromisoformat(seen)
+    except ValueError:
+        return True
+    return clock.now() - last > timedelta(minutes=current_settings().SESSION_IDLE_MINUTES)
 
 
 def _harden_response(response: Response) -> Response:

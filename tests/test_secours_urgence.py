@@ -215,6 +215,7 @@ def test_overdue_decision_is_highlighted(
     as_user(client, "michel")
     assert "Aucune tâche dans cette vue." in text_of(client.get("/taches/?vue=en-retard"))
     travel.advance(timedelta(hours=49))
+    as_user(client, "michel")  # two days later: his idle session has ended
     overdue = text_of(client.get("/taches/?vue=en-retard"))
     assert "Décider sous délégation" in overdue
     assert "en retard" in overdue

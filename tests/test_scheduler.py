@@ -82,5 +82,6 @@ def test_run_deploys_the_diagrams_and_refuses_a_broken_set(
     monkeypatch.setattr(deployment, "deploy_folder", lambda **kwargs: original(**kwargs, folder=folder))
     result = app.test_cli_runner().invoke(args=["run"])
     assert result.exit_code == 1
-    assert "ERREUR secours_urgence.bpmn (élément « payer ») : formulaire introuvable" in result.output
+    refused = "ERREUR secours_urgence.bpmn (élément « payer ») « Enregistrer le versement » : formulaire"
+    assert refused in result.output
     assert started == []  # nothing serves on a broken set

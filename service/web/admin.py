@@ -105,6 +105,8 @@ def processes() -> str:
         "admin/processes.html",
         versions=deployment.versions(actor=current_user),
         failing=deployment.failing_instances(actor=current_user),
+        incidents=deployment.incidents(actor=current_user),
+        refusal=deployment.start_refusal(actor=current_user),
     )
 
 

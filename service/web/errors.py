@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from flask import Flask, Response, jsonify, render_template, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from service import deployment
+from service.engine.runtime import IncidentError
 from service.errors import (
     ConflictError,
     EntraideError,
@@ -63,6 +66,9 @@ def status_for(error: EntraideError) -> int:
 
 def _domain_error(error: EntraideError) -> tuple[Response | str, int]:
     db.session.rollback()
+    if isinstance(error, IncidentError):  # the step is undone; the incident is kept for the administrators
+        actor = getattr(current_user, "full_name", "") or "anonyme"
+        deployment.record_incident(error.incident, actor_name=actor)
     return render_error(status_for(error), error.message)
 
 

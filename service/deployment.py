@@ -20,7 +20,7 @@ from service import clock
 from service.audit import service as audit
 from service.config import current_settings, workflows_folder
 from service.dossiers.aids import AIDS
-from service.engine import registry, runtime, scripting
+from service.engine import decision_tables, registry, runtime, scripting, sources
 from service.engine.problems import DiagramError, Problem
 from service.engine.registry import CheckedProcess, Deployment
 from service.errors import InvalidInputError
@@ -214,13 +214,75 @@ def tables(*, actor: User) -> list[DeployedTable]:
     return sorted(found.values(), key=lambda table: table.file_name)
 
 
-def deploy_table(*, actor: User, file_name: str, text: str) -> list[Deployment]:
-    """Deploy a new version of a barème: every process using it gets a new version, checked as a set.
+@dataclass(frozen=True)
+class RuleChange:
+    """A rule in the comparison: its row, its cells, and what became of it."""
 
-    Running dossiers keep the version they started with (the rules in force at filing); new ones use
-    this one. A refused table (overlapping rules, a gap, an invalid expression) deploys nothing.
+    rule: decision_tables.RuleView
+    change: str  # inchangée, modifiée, nouvelle, retirée
+
+
+@dataclass(frozen=True)
+class TableComparison:
+    """One decision table, the version in force beside the one proposed."""
+
+    table_id: str
+    name: str
+    inputs: list[str]
+    outputs: list[str]
+    current: list[RuleChange]
+    proposed: list[RuleChange]
+
+
+@dataclass(frozen=True)
+class TablePreview:
+    """A new barème that passed every check, to compare before confirming: nothing is deployed yet."""
+
+    file_name: str
+    sha256: str
+    processes: list[str]
+    tables: list[TableComparison]
+
+
+def preview_table(*, actor: User, file_name: str, data: bytes) -> TablePreview:
+    """Check a new version of a barème with every process using it, and compare it with the one in force.
+
+    Nothing is deployed: the administrator confirms with deploy_table, which checks everything again.
     """
     require_role(actor, Role.ADMIN)
+    text, texts = _proposed(file_name, data)
+    processes = _check_sources({**texts, file_name: text})
+    return TablePreview(
+        file_name=file_name,
+        sha256=_sha256(text),
+        processes=sorted(process.name for process in processes if file_name in process.sources),
+        tables=_compare(texts[file_name], text),
+    )
+
+
+def deploy_table(*, actor: User, file_name: str, data: bytes, sha256: str) -> list[Deployment]:
+    """Deploy a new version of a barème, as previewed: every process using it gets a new version.
+
+    Running dossiers keep the version they started with (the rules in force at filing); new ones use
+    this one. A refused table (overlapping rules, a gap, an invalid expression) deploys nothing, and so does
+    a file that is not the one the administrator saw (its fingerprint changed).
+    """
+    require_role(actor, Role.ADMIN)
+    text, texts = _proposed(file_name, data)
+    if _sha256(text) != sha256:
+        raise InvalidInputError("Ce n'est pas le barème vérifié : recommencez depuis l'envoi du fichier.")
+    deployments = registry.deploy(_check_sources({**texts, file_name: text}), deployed_by=actor.username)
+    created = [d for d in deployments if d.created]
+    audit.record(
+        action="barème.déploiement", subject_type="barème", subject_id=file_name, actor=actor,
+        details={"sha256": sha256, "versions": {d.key: d.version for d in created}},
+    )  # fmt: skip
+    db.session.commit()
+    return created
+
+
+def _proposed(file_name: str, data: bytes) -> tuple[str, dict[str, str]]:
+    """The new table's text and the sources in force; refuse an unknown name, a bad file, no change."""
     texts: dict[str, str] = {}
     for definition in _latest_definitions():
         texts.update(definition.sources)
@@ -229,16 +291,37 @@ def deploy_table(*, actor: User, file_name: str, text: str) -> list[Deployment]:
         raise InvalidInputError(
             f"Aucun barème en vigueur ne porte le nom « {file_name} » (barèmes : {known})."
         )
+    try:
+        text = sources.decode(file_name, data, max_bytes=_max_bytes())
+    except sources.SourceError as exc:
+        raise DiagramError([Problem(file_name, "", str(exc))]) from None
     if texts[file_name] == text:
         raise InvalidInputError("Ce barème est identique à celui en vigueur : rien à déployer.")
-    deployments = registry.deploy(_check_sources({**texts, file_name: text}), deployed_by=actor.username)
-    created = [d for d in deployments if d.created]
-    audit.record(
-        action="barème.déploiement", subject_type="barème", subject_id=file_name, actor=actor,
-        details={"sha256": _sha256(text), "versions": {d.key: d.version for d in created}},
-    )  # fmt: skip
-    db.session.commit()
-    return created
+    return text, texts
+
+
+def _compare(current_text: str, proposed_text: str) -> list[TableComparison]:
+    current = {view.table_id: view for view in decision_tables.read_rules(current_text)}
+    comparisons = []
+    for view in decision_tables.read_rules(proposed_text):
+        before = current.get(view.table_id)
+        old = {rule.id: rule for rule in before.rules} if before else {}
+        new_ids = {rule.id for rule in view.rules}
+        proposed = [
+            RuleChange(rule, "nouvelle" if rule.id not in old else
+                       "inchangée" if old[rule.id].cells == rule.cells else "modifiée")
+            for rule in view.rules
+        ]  # fmt: skip
+        in_force = [
+            RuleChange(rule, "retirée" if rule.id not in new_ids else
+                       "inchangée" if rule.cells == next(r.cells for r in view.rules if r.id == rule.id)
+                       else "modifiée")
+            for rule in (before.rules if before else [])
+        ]  # fmt: skip
+        comparisons.append(
+            TableComparison(view.table_id, view.name, view.inputs, view.outputs, in_force, proposed)
+        )
+    return comparisons
 
 
 def _max_bytes() -> int:

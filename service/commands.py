@@ -153,7 +153,11 @@ def demo() -> None:
 @demo.command("seed")
 def seed_command() -> None:
     """Créer le centre et les comptes de démonstration si la base est vide."""
-    if seed_if_empty():
+    try:
+        seeded = seed_if_empty()
+    except EntraideError as error:  # nothing deployed to seed with (a refused folder on an empty base)
+        raise click.ClickException(error.message) from error
+    if seeded:
         click.echo(f"Données de démonstration créées (mot de passe commun : {DEMO_PASSWORD}).")
     else:
         click.echo("La base contient déjà un centre : rien n'a été ajouté.")

@@ -221,6 +221,10 @@ def test_the_probe_set_is_refused_at_start_and_run_and_worker_keep_serving(tmp_p
             done = _entraide(clean, *args)
             assert done.returncode == 0, done.stderr
         probed = {**clean, "ENTRAIDE_WORKFLOWS_PATH": str(folder)}
+        again = _entraide(probed, "demo", "seed")  # the first step of `make run` does not stop either
+        assert again.returncode == 0, again.stderr
+        assert "rien n'a été ajouté" in again.stdout
+        assert "diagramme refusé : sonde_shell.bpmn (élément « choix »)" in again.stderr
 
         port = _free_port()
         log = tmp_path / "run.log"

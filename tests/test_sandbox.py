@@ -8,6 +8,7 @@ test_sandbox_live.py.
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
 from collections.abc import Callable, Iterator
@@ -346,3 +347,26 @@ def test_an_incident_in_a_scheduled_wake_up_is_kept_on_the_instance_and_in_the_i
         "réveil planifié",
     )
     assert kept.dossier_id == dossier.id
+
+
+def test_a_worker_lowers_its_own_limits_before_its_first_request() -> None:
+    """What the README promises of a worker: no file written, no new process, no core, memory capped,
+    and the unprivileged user when the service runs as root."""
+    from service.engine.sandbox import pool as pools
+
+    worker = pools._Worker(64)
+    try:
+        limits = Path(f"/proc/{worker.process.pid}/limits").read_text(encoding="ascii")
+        status = Path(f"/proc/{worker.process.pid}/status").read_text(encoding="ascii")
+    finally:
+        worker.kill()
+    for name in ("Max file size", "Max processes", "Max core file size"):
+        assert re.search(rf"{name}\s+0\s+0\s", limits), limits
+    address_space = re.search(r"Max address space\s+(\d+)\s", limits)
+    assert address_space is not None
+    assert (
+        64 * 2**20 < int(address_space.group(1)) < 64 * 2**20 + 2**30
+    )  # the budget on top of the worker at rest
+    assert re.search(r"Max cpu time\s+\d+\s+\d+\s+seconds", limits)
+    if os.geteuid() == 0:
+        assert re.search(r"^Uid:\s+65534\s", status, re.MULTILINE), status

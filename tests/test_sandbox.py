@@ -29,7 +29,16 @@ from service.engine import scripting
 from service.engine.sandbox import bounded, policy
 from service.engine.scripting import Limits, SandboxedEnvironment, SandboxStop
 from service.extensions import db
-from service.models import AidType, AuditEvent, EvaluationIncident, HumanTask, ProcessInstance, Role, User
+from service.models import (
+    AidType,
+    AuditEvent,
+    Dossier,
+    EvaluationIncident,
+    HumanTask,
+    ProcessInstance,
+    Role,
+    User,
+)
 from service.paths import WORKFLOWS_DIR
 from service.scheduling.wake import wake_due_instances
 from tests.aid_steps import instance_of, open_aid, person_with_budget
@@ -370,3 +379,39 @@ def test_a_worker_lowers_its_own_limits_before_its_first_request() -> None:
     assert re.search(r"Max cpu time\s+\d+\s+\d+\s+seconds", limits)
     if os.geteuid() == 0:
         assert re.search(r"^Uid:\s+65534\s", status, re.MULTILINE), status
+
+
+def test_a_runaway_timer_at_filing_refuses_the_request_and_keeps_no_dossier(
+    client: FlaskClient, make_user: Callable[..., User], tmp_path: Path
+) -> None:
+    """A timer expression is evaluated when its task begins: here at filing, in the request that opens it."""
+    folder = tmp_path / "workflows"
+    shutil.copytree(WORKFLOWS_DIR, folder)
+    diagram = folder / "secours_urgence.bpmn"
+    runaway = "alerte_silence_le if sum(range(10**10 + dossier_id)) &gt; 0 else alerte_silence_le"
+    diagram.write_text(
+        diagram.read_text(encoding="utf-8").replace(
+            "<bpmn:timeDate>alerte_silence_le</bpmn:timeDate>", f"<bpmn:timeDate>{runaway}</bpmn:timeDate>"
+        ),
+        encoding="utf-8",
+    )
+    deployment.deploy_folder(deployed_by="test", folder=folder)  # it reads data: only running it can tell
+    agent = make_user("nadia", Role.ACCUEIL, Role.INSTRUCTEUR)
+    person_id = person_with_budget(agent, "Minuterie")
+    as_user(client, "nadia")
+    page = f"/personnes/{person_id}"
+    response = client.post(
+        f"{page}/demandes",
+        data={"aid_type": "secours_urgence", "reason": "Facture", "csrf_token": csrf_token(client, page)},
+    )
+    text = text_of(response)
+    assert response.status_code == 400, text[:2000]
+    assert (
+        "Étape arrêtée par le bac à sable : dans secours_urgence.bpmn (élément « silence_evaluation » "
+        "« Rejet implicite proche »), l'expression « alerte_silence_le if sum(range(10**10 + dossier_id)) "
+        "> 0 else alerte_silence_le » a dépassé le temps de calcul autorisé (300 ms de processeur)." in text
+    )
+    db.session.expire_all()
+    assert db.session.scalars(select(Dossier).where(Dossier.person_id == person_id)).all() == []
+    incident = db.session.scalars(select(EvaluationIncident)).one()
+    assert (incident.instance_id, incident.dossier_id, incident.element) == (None, None, "silence_evaluation")

@@ -86,7 +86,8 @@ def start(
     workflow = BpmnWorkflow(bundle.spec, bundle.subprocess_specs, script_engine=make_script_engine())
     for task in workflow.get_tasks(state=TaskState.READY):
         task.data.update(data)
-    _run(workflow, step=_Step(definition, centre_id, None, dossier_id))
+    # A failed start leaves no instance, and the dossier opened with it is rolled back too: name neither.
+    _run(workflow, step=_Step(definition, centre_id, None, None))
     now = clock.now()
     instance = ProcessInstance(
         centre_id=centre_id,

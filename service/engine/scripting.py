@@ -84,7 +84,9 @@ def stop_description(kind: pools.StopKind, limits: Limits) -> str:
     if kind is pools.StopKind.MEMORY:
         return f"a dépassé la mémoire autorisée ({limits.memory_mib} Mio)"
     if kind is pools.StopKind.SIZE:
-        return f"a produit une valeur trop volumineuse (plus de {wire.MAX_MESSAGE_BYTES // 1024} Kio)"
+        # Its data or its result, on the way to or back from the worker.
+        mebibytes = wire.MAX_MESSAGE_BYTES // 2**20
+        return f"a dépassé la taille autorisée pour ses données ou son résultat ({mebibytes} Mio)"
     if kind is pools.StopKind.RECURSION:
         return "a dépassé la profondeur d'imbrication autorisée (récursion)"
     return "s'est arrêtée anormalement (processus d'évaluation perdu)"

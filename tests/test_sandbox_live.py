@@ -7,6 +7,7 @@ the versions already deployed and show the refusal on Administration › Process
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import shutil
@@ -21,11 +22,11 @@ from http.cookiejar import CookieJar
 from pathlib import Path
 from urllib.error import HTTPError, URLError
 from urllib.parse import urlencode
-from urllib.request import HTTPCookieProcessor, build_opener
+from urllib.request import HTTPCookieProcessor, Request, build_opener
+from uuid import uuid4
 
 from sqlalchemy import select
 
-from service import deployment
 from service.accounts import service as accounts
 from service.demo import DEMO_PASSWORD
 from service.dossiers import service as dossiers
@@ -35,7 +36,7 @@ from service.paths import WORKFLOWS_DIR
 from service.people import service as people
 from tests.databases import fresh_database
 from tests.live_server import serve_demo_app
-from tests.probes import PROBES, element_of, probe_bpmn
+from tests.probes import PROBES, Probe, element_of, probe_bpmn
 
 _CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
 RUNAWAY = '"motif" if sum(range(10**10 + rav_jour_cents * rav_jour_cents)) >= 0 else ""'
@@ -59,18 +60,47 @@ class Browser:
         assert match, f"no CSRF token on {page or path}"
         return self._open(path, {**fields, "csrf_token": match.group(1) or match.group(2)})
 
+    def upload(self, path: str, fields: dict[str, str], file_name: str, content: bytes) -> tuple[int, str]:
+        """A multipart form with one file (field « fichier »), as a browser sends it."""
+        _, form_page, _ = self.get(path)
+        match = _CSRF.search(form_page)
+        assert match, f"no CSRF token on {path}"
+        boundary = uuid4().hex
+        parts = [
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode()
+            for key, value in {**fields, "csrf_token": match.group(1) or match.group(2)}.items()
+        ]
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="fichier"; filename="{file_name}"\r\n'
+            "Content-Type: application/xml\r\n\r\n".encode()
+            + content
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
+        return self._request(path, b"".join(parts), f"multipart/form-data; boundary={boundary}")
+
+    def confirm(self, path: str, preview: str) -> tuple[int, str]:
+        """Post the confirmation form of a barème's preview, its hidden fields as the page has them."""
+        button = preview.index("Confirmer le déploiement")
+        form = preview[preview.rindex("<form", 0, button) : button]
+        fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', form))
+        return self._request(path, urlencode(fields).encode())
+
     def login(self, username: str) -> None:
         status, text = self.post("/connexion", {"username": username, "password": DEMO_PASSWORD})
         assert status == 200, text[:500]
         assert "Se déconnecter" in text, text[:500]  # signed in: the redirect landed on a page of the service
 
     def _open(self, path: str, fields: dict[str, str] | None) -> tuple[int, str]:
-        data = urlencode(fields).encode() if fields is not None else None
+        return self._request(path, urlencode(fields).encode() if fields is not None else None)
+
+    def _request(self, path: str, data: bytes | None, content_type: str = "") -> tuple[int, str]:
+        headers = {"Content-Type": content_type} if content_type else {}
+        request = Request(self.base_url + path, data=data, headers=headers)  # noqa: S310 - http, on loopback
         try:
-            with self._opener.open(self.base_url + path, data=data, timeout=60) as response:
-                return int(response.status), response.read().decode()
+            with self._opener.open(request, timeout=60) as response:
+                return int(response.status), html.unescape(response.read().decode())
         except HTTPError as error:
-            return int(error.code), error.read().decode()
+            return int(error.code), html.unescape(error.read().decode())
 
 
 def _with_runaway_motif(text: str) -> str:
@@ -81,14 +111,18 @@ def _with_runaway_motif(text: str) -> str:
 
 def test_the_login_page_answers_within_a_second_while_a_runaway_barème_is_stopped(tmp_path: Path) -> None:
     with serve_demo_app(tmp_path) as (url, app):
+        # The administrator deploys the runaway barème through the page: it reads data, so it passes.
+        administrator = Browser(url)
+        administrator.login("admin")
+        table = "eligibilite_secours.dmn"
+        data = _with_runaway_motif((WORKFLOWS_DIR / table).read_text(encoding="utf-8")).encode()
+        assert data.count(b"sum(range(") == 3
+        status, preview = administrator.upload("/administration/baremes", {"bareme": table}, table, data)
+        assert status == 200, preview[:2000]
+        status, page = administrator.confirm("/administration/baremes", preview)
+        assert status == 200, page[:2000]
+        assert f"Barème « {table} » déployé" in page
         with app.app_context():
-            admin = db.session.scalars(select(User).where(User.username == "admin")).one()
-            accounts.scope_session_to(admin)
-            table = "eligibilite_secours.dmn"
-            data = _with_runaway_motif((WORKFLOWS_DIR / table).read_text(encoding="utf-8")).encode()
-            assert data.count(b"sum(range(") == 3
-            preview = deployment.preview_table(actor=admin, file_name=table, data=data)
-            deployment.deploy_table(actor=admin, file_name=table, data=data, sha256=preview.sha256)
             accueil = db.session.scalars(select(User).where(User.username == "accueil")).one()
             accounts.scope_session_to(accueil)
             person = people.search(actor=accueil, query="Martin Fatou")[0]
@@ -145,13 +179,40 @@ def test_the_login_page_answers_within_a_second_while_a_runaway_barème_is_stopp
             assert incident.rule.endswith("»")
             assert incident.actor_name == "Julien Marchand"
 
-        administrator = Browser(url)
-        administrator.login("admin")
         status, page, _ = administrator.get("/administration/processus")
         assert status == 200
         assert "Incidents d'évaluation" in page
         assert "Table_eligibilite_secours" in page
         assert visitor.get("/connexion")[0] == 200  # and the server goes on serving
+
+
+def _with_motif(expression: str) -> bytes:
+    """The shipped colis barème, its first rule's motif replaced by an expression."""
+    original = (WORKFLOWS_DIR / "eligibilite_colis.dmn").read_text(encoding="utf-8")
+    motif = '"Reste à vivre inférieur à 5 € par jour et par part : 8 colis sur 8 semaines"'
+    escaped = expression.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return original.replace(motif, escaped, 1).encode()
+
+
+def test_the_probe_set_is_refused_by_the_barème_page_over_http(tmp_path: Path) -> None:
+    markers = tmp_path / "marqueurs"
+    markers.mkdir()
+    probes: list[Probe] = [probe for probe in PROBES if probe.fate == "deploy" and probe.mode == "eval"]
+    with serve_demo_app(tmp_path, SANDBOX_CPU_MS=300) as (url, _):
+        administrator = Browser(url)
+        administrator.login("admin")
+        visitor = Browser(url)
+        for probe in probes:
+            data = _with_motif(probe.with_marker(str(markers / probe.id)))
+            fields = {"bareme": "eligibilite_colis.dmn"}
+            status, page = administrator.upload("/administration/baremes", fields, "b.dmn", data)
+            assert status == 422, (probe.id, page[:2000])
+            assert "Barème refusé : rien n'a été déployé." in page, probe.id
+            assert "règle 1 « Rule_colis_tres_faible » : sortie « Motif »" in page, probe.id
+            status, _, elapsed = visitor.get("/connexion")
+            assert status == 200
+            assert elapsed < 1.0
+    assert list(markers.iterdir()) == []  # nothing ran
 
 
 # The start-up deployment, in real processes

@@ -170,7 +170,7 @@ def main() -> None:
         print(f"BENCH worker_round_trip_us {worker_us:.1f}")
         print(f"RATIO sandboxed_step_vs_plain {medians['sandboxed'] / medians['plain']:.2f}")
         print(
-            f"RATIO sandboxed_step_all_in_workers_vs_plain {medians['all_in_workers'] / medians['plain']:.2f}"
+            f"BENCH sandboxed_step_all_in_workers_vs_plain {medians['all_in_workers'] / medians['plain']:.2f}"
         )
         with app.app_context():
             db.engine.dispose()

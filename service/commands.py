@@ -13,13 +13,12 @@ from werkzeug.serving import run_simple
 
 from service import deployment, doctor
 from service.accounts import service as accounts
-from service.config import current_settings
+from service.config import current_settings, workflows_folder
 from service.demo import DEMO_PASSWORD, seed_if_empty
 from service.documents import batches
 from service.engine import registry
 from service.errors import EntraideError
 from service.models import Role
-from service.paths import WORKFLOWS_DIR
 from service.scheduling import runner
 
 
@@ -44,7 +43,7 @@ def run_command(host: str, port: int, debug: bool) -> None:
     """Servir l'application (et ses tâches planifiées, sauf ENTRAIDE_SCHEDULER_IN_PROCESS=false)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     _log_to_console()
-    _deploy_at_start()
+    _deploy_at_start("démarrage de entraide run")
     # Under the reloader the code runs twice: only the serving child starts the scheduler.
     if current_settings().SCHEDULER_IN_PROCESS and (
         not debug or os.environ.get("WERKZEUG_RUN_MAIN") == "true"
@@ -58,21 +57,28 @@ def run_command(host: str, port: int, debug: bool) -> None:
 def worker_command() -> None:
     """Exécuter seulement les tâches planifiées (échéances, courriels, récapitulatif)."""
     _log_to_console()
-    _deploy_at_start()
+    _deploy_at_start("démarrage de entraide worker")
     click.echo("Entraide : tâches planifiées en cours d'exécution (Ctrl+C pour arrêter).")
     runner.run_worker(current_app._get_current_object())  # type: ignore[attr-defined]
 
 
-def _deploy_at_start() -> None:
-    """Load workflows/ at start: a changed diagram becomes a new version, a broken set stops the start."""
-    try:
-        for item in deployment.deploy_folder(deployed_by="démarrage"):
-            if item.created:
-                click.echo(f"Processus {item.key} : version {item.version} déployée.")
-    except registry.DiagramError as error:
-        for problem in error.problems:
+def _deploy_at_start(source: str) -> None:
+    """Load workflows/ at start: a changed diagram becomes a new version; a refused set is reported and the
+    versions already deployed keep serving (one bad file must not take the service down)."""
+    report = deployment.deploy_at_start(source=source)
+    for item in report.deployments:
+        if item.created:
+            click.echo(f"Processus {item.key} : version {item.version} déployée.")
+    for warning in report.warnings:
+        click.echo(f"ATTENTION {warning}", err=True)
+    if report.refusal is not None:
+        for problem in report.refusal.problems:
             click.echo(f"ERREUR {problem}", err=True)
-        raise SystemExit(1) from error
+        click.echo(
+            "Diagrammes refusés : rien n'a été déployé, les versions déjà déployées restent en service "
+            "(voir Administration › Processus).",
+            err=True,
+        )
 
 
 def _log_to_console() -> None:
@@ -148,7 +154,11 @@ def demo() -> None:
 @demo.command("seed")
 def seed_command() -> None:
     """Créer le centre et les comptes de démonstration si la base est vide."""
-    if seed_if_empty():
+    try:
+        seeded = seed_if_empty()
+    except EntraideError as error:  # nothing deployed to seed with (a refused folder on an empty base)
+        raise click.ClickException(error.message) from error
+    if seeded:
         click.echo(f"Données de démonstration créées (mot de passe commun : {DEMO_PASSWORD}).")
     else:
         click.echo("La base contient déjà un centre : rien n'a été ajouté.")
@@ -163,19 +173,22 @@ def workflows() -> None:
 @click.option(
     "--dossier",
     "folder",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    default=WORKFLOWS_DIR,
-    show_default=True,
-    help="Dossier des diagrammes à valider.",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Dossier des diagrammes à valider (par défaut : WORKFLOWS_PATH, sinon workflows/).",
 )
-def check_command(folder: Path) -> None:
+def check_command(folder: Path | None) -> None:
     """Valider les diagrammes sans rien déployer."""
+    warnings: list[registry.Problem] = []
     try:
-        processes = registry.check_folder(folder)
+        processes = deployment.check_folder(folder or workflows_folder(current_settings()), warnings=warnings)
     except registry.DiagramError as error:
         for problem in error.problems:
             click.echo(f"ERREUR {problem}", err=True)
         raise SystemExit(1) from error
+    finally:
+        for warning in warnings:
+            click.echo(f"ATTENTION {warning}", err=True)
     for process in processes:
         click.echo(f"ok\t{process.key}\t{process.content_hash[:12]}\t{', '.join(sorted(process.sources))}")
 

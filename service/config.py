@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 
 from service.errors import ConfigError
-from service.paths import PROJECT_ROOT
+from service.paths import PROJECT_ROOT, WORKFLOWS_DIR
 
 ENV_PREFIX = "ENTRAIDE_"
 # Variables read by the test suite and the benchmarks, never by the application.
@@ -115,6 +115,15 @@ class Settings:
     LETTER_BATCH_INTERVAL_SECONDS: int = 5
     # Where people reach the service: links in mail point there.
     PUBLIC_URL: str = "http://127.0.0.1:5000"
+    # Diagram expressions (conditions, scripts, timers, DMN entries) run in a sandbox: each evaluation has
+    # this much CPU time and memory, in one of this many worker processes per serving process.
+    SANDBOX_CPU_MS: int = 1000
+    SANDBOX_MEMORY_MIB: int = 256
+    SANDBOX_WORKERS: int = 2
+    # Deployment: the folder deployed at start (empty: workflows/ in the checkout), and the largest file
+    # (diagram, barème, form) it accepts.
+    WORKFLOWS_PATH: str = ""
+    WORKFLOW_FILE_MAX_KIB: int = 1024
 
     @property
     def production(self) -> bool:
@@ -158,8 +167,13 @@ _POSITIVE_SETTINGS = (
     "MAIL_CLAIM_LEASE_SECONDS",
     "PDF_WORKERS",
     "LETTER_BATCH_INTERVAL_SECONDS",
+    "SANDBOX_CPU_MS",
+    "SANDBOX_WORKERS",
+    "WORKFLOW_FILE_MAX_KIB",
 )
-_MAX_PDF_WORKERS = 64
+_MIN_SANDBOX_MEMORY_MIB = 32  # below it the worker cannot even hold a small list
+_MAX_SANDBOX_CPU_MS = 60_000  # a request waits for its evaluation: a minute is already far too long
+_MAX_PROCESSES = 64
 _ISO_DURATION = re.compile(r"^P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$")
 _TRUE = {"1", "true", "yes", "oui", "on"}
 _FALSE = {"0", "false", "no", "non", "off", ""}
@@ -207,6 +221,11 @@ def workshop_places(settings: Settings) -> list[str]:
 def refusal_reasons(settings: Settings) -> list[str]:
     """The reasons a committee refusal may give, in the order the settings give them."""
     return [reason.strip() for reason in settings.COMMISSION_REFUSAL_REASONS.split(";") if reason.strip()]
+
+
+def workflows_folder(settings: Settings) -> Path:
+    """The folder deployed at start and checked by default: WORKFLOWS_PATH, else workflows/."""
+    return Path(settings.WORKFLOWS_PATH).resolve() if settings.WORKFLOWS_PATH else WORKFLOWS_DIR
 
 
 def local_zone() -> ZoneInfo:
@@ -288,8 +307,16 @@ def _validate(settings: Settings, instance_path: Path) -> Settings:
         )
     if not refusal_reasons(settings):
         raise ConfigError(f"{ENV_PREFIX}COMMISSION_REFUSAL_REASONS doit nommer au moins un motif de refus")
-    if settings.PDF_WORKERS > _MAX_PDF_WORKERS:
-        raise ConfigError(f"{ENV_PREFIX}PDF_WORKERS ne peut dépasser {_MAX_PDF_WORKERS} processus")
+    if settings.SANDBOX_CPU_MS > _MAX_SANDBOX_CPU_MS:
+        raise ConfigError(f"{ENV_PREFIX}SANDBOX_CPU_MS ne peut dépasser {_MAX_SANDBOX_CPU_MS} ms")
+    if settings.SANDBOX_MEMORY_MIB < _MIN_SANDBOX_MEMORY_MIB:
+        raise ConfigError(
+            f"{ENV_PREFIX}SANDBOX_MEMORY_MIB doit valoir au moins {_MIN_SANDBOX_MEMORY_MIB} Mio"
+        )
+    if settings.SANDBOX_WORKERS > _MAX_PROCESSES:
+        raise ConfigError(f"{ENV_PREFIX}SANDBOX_WORKERS ne peut dépasser {_MAX_PROCESSES} processus")
+    if settings.PDF_WORKERS > _MAX_PROCESSES:
+        raise ConfigError(f"{ENV_PREFIX}PDF_WORKERS ne peut dépasser {_MAX_PROCESSES} processus")
     if not 0 < settings.SMTP_PORT < 65536:
         raise ConfigError(f"{ENV_PREFIX}SMTP_PORT doit être un port valide (1 à 65535)")
     try:

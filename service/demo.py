@@ -46,7 +46,8 @@ DEMO_USERS: tuple[tuple[str, str, str, Role], ...] = (
 
 def seed_if_empty() -> bool:
     """Create the demo centre and users when the installation has no centre; tell whether it did."""
-    deployment.deploy_folder(deployed_by="démonstration")
+    # A refused workflows folder must not stop `make run` here: it is reported, the deployed versions serve.
+    deployment.deploy_at_start(source="démonstration")
     if organisation.count_centres():
         return False
     organisation.create_centre(

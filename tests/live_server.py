@@ -6,6 +6,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from flask import Flask
 from werkzeug.serving import make_server
@@ -25,10 +26,12 @@ def serve_demo(tmp_path: Path) -> Iterator[str]:
 
 
 @contextmanager
-def serve_demo_app(tmp_path: Path, time: clock.Clock | None = None) -> Iterator[tuple[str, Flask]]:
-    """Serve the demo installation on the given clock; yield its base URL and the application."""
+def serve_demo_app(
+    tmp_path: Path, time: clock.Clock | None = None, **settings: Any
+) -> Iterator[tuple[str, Flask]]:
+    """Serve the demo installation on the given clock and settings; yield its base URL and the application."""
     with fresh_database(tmp_path) as url:
-        app = migrated_app(url, tmp_path / "instance")
+        app = migrated_app(url, tmp_path / "instance", **settings)
         if time is not None:
             clock.install(app, time)
         with app.app_context():

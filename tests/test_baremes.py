@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 
 import pytest
@@ -38,6 +39,19 @@ def _send(client: FlaskClient, text: str, name: str = TABLE) -> tuple[int, str]:
     return response.status_code, text_of(response)
 
 
+_HIDDEN = re.compile(r'<input type="hidden" name="(\w+)" value="([^"]*)">')
+
+
+def _confirm(client: FlaskClient, preview: str) -> tuple[int, str]:
+    """Post the confirmation form of a preview page, as the administrator's browser would."""
+    button = preview.index("Confirmer le déploiement")
+    form = preview[preview.rindex("<form", 0, button) : button]
+    fields = dict(_HIDDEN.findall(form))
+    assert fields.get("confirmer") == "1", form
+    response = client.post("/administration/baremes", data=fields, follow_redirects=True)
+    return response.status_code, text_of(response)
+
+
 def test_a_new_barème_applies_to_new_requests_only(client: FlaskClient, admin: User) -> None:
     agent = db.session.scalars(select(User).where(User.username == "nadia")).one()
     before = open_aid(agent, person_with_budget(agent, "Avant"), AidType.COLIS_ALIMENTAIRE)
@@ -48,9 +62,20 @@ def test_a_new_barème_applies_to_new_requests_only(client: FlaskClient, admin: 
     assert "Colis alimentaires v" in page
 
     original = (WORKFLOWS_DIR / TABLE).read_text(encoding="utf-8")
-    status, page = _send(
+    status, preview = _send(
         client, original.replace("&lt; 500", "&lt; 600").replace("500 &lt;= ?", "600 &lt;= ?")
     )
+    assert status == 200, preview
+    # Side by side, the changed rules marked; nothing deployed before the administrator confirms.
+    assert "Vérifier avant de déployer : eligibilite_colis.dmn" in preview
+    assert "En vigueur" in preview
+    assert "Proposé" in preview
+    assert "< 500" in preview
+    assert "< 600" in preview
+    assert preview.count(">modifiée<") == 4  # rules 1 and 2, in both columns
+    assert instance_of(open_aid(agent, person_with_budget(agent, "Pendant"), AidType.COLIS_ALIMENTAIRE)) \
+        .definition.version == old_version  # fmt: skip
+    status, page = _confirm(client, preview)
     assert status == 200, page
     assert "Barème « eligibilite_colis.dmn » déployé : nouvelles versions colis_alimentaire v" in page
     after = open_aid(agent, person_with_budget(agent, "Après"), AidType.COLIS_ALIMENTAIRE)

@@ -192,14 +192,40 @@ def test_other_hit_policies_are_not_checked(hit_policy: str) -> None:
 
 
 @pytest.mark.parametrize("entry", ["!= 5", "not(5)", "max(1, 2)", "1e3", "date(&quot;2026-01-01&quot;)"])
-def test_a_table_with_an_entry_not_understood_is_skipped(entry: str) -> None:
-    # Rules 1 and 2 overlap: the check would report them if it analysed the table.
-    assert _messages(_dmn([("a", "integer"), ("b", "integer")], [["-", "-"], ["-", "-"], [entry, "-"]])) == []
+def test_a_table_with_an_entry_not_understood_cannot_be_proved_and_is_refused(entry: str) -> None:
+    # Rules 1 and 2 overlap: skipping the table would let that through without a word.
+    problems = check_unique_tables("t.dmn", _dmn([("a", "integer"), ("b", "integer")],
+                                                 [["-", "-"], ["-", "-"], [entry, "-"]]))  # fmt: skip
+    assert len(problems) == 1
+    assert problems[0].rule == "3 « Rule_3 »"
+    assert problems[0].message.startswith(
+        "table « Table_t » (hitPolicy UNIQUE) : impossible de prouver que ses règles ne se recouvrent pas "
+        "et couvrent tous les cas, la table est refusée : entrée « "
+    )
     assert _messages(_dmn([("a", "integer"), ("b", "integer")], [["-", "-"], ["-", "-"], ["5", "-"]]))
 
 
-def test_a_typeref_the_check_does_not_know_skips_the_table() -> None:
-    assert _messages(_dmn([("echeance", "date")], [['"2026-01-01"'], ['"2026-01-01"']])) == []
+def test_a_typeref_the_check_does_not_know_cannot_be_proved() -> None:
+    assert _messages(_dmn([("echeance", "date")], [['"2026-01-01"'], ['"2026-01-02"']])) == [
+        "table « Table_t » (hitPolicy UNIQUE) : impossible de prouver que ses règles ne se recouvrent pas et "
+        "couvrent tous les cas, la table est refusée : le type « date » de « echeance » ne correspond pas à "
+        "ses entrées"
+    ]
+
+
+def test_deployment_says_it_cannot_prove_a_table_naming_file_and_rule() -> None:
+    sources = _shipped()
+    sources["eligibilite_colis.dmn"] = sources["eligibilite_colis.dmn"].replace(
+        "<text>&gt;= 800</text>", "<text>!= 5</text>"
+    )
+    with pytest.raises(DiagramError) as refusal:
+        registry.check_sources(sources)
+    assert any(
+        str(problem).startswith("eligibilite_colis.dmn (élément « Table_eligibilite_colis »), règle 3 ")
+        and "impossible de prouver" in str(problem)
+        and "entrée « != 5 » non comprise" in str(problem)
+        for problem in refusal.value.problems
+    )
 
 
 @pytest.mark.parametrize("path", sorted(WORKFLOWS_DIR.glob("*.dmn")), ids=lambda path: path.name)

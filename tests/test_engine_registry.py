@@ -114,12 +114,19 @@ def test_condition_escaping_the_sandbox_is_refused(escape: str) -> None:
     )
 
 
-def test_dmn_entry_escaping_the_sandbox_is_refused() -> None:
+def test_dmn_entry_escaping_the_sandbox_is_refused_and_blamed_on_the_table() -> None:
     sources = _shipped()
     sources["eligibilite_secours.dmn"] = sources["eligibilite_secours.dmn"].replace(
         "<text>True</text>", "<text>().__class__.__base__.__subclasses__()</text>"
     )
-    assert any("élément « bareme »" in p for p in _refused(sources))
+    problems = _refused(sources)
+    assert any(
+        p.startswith("eligibilite_secours.dmn (élément « Table_eligibilite_secours »)")
+        and "règle 1 « Rule_eligible »" in p
+        and "expression refusée : attribut interdit : __class__" in p
+        for p in problems
+    )
+    assert not any(p.startswith("secours_urgence.bpmn") for p in problems)  # not the diagram calling it
 
 
 def test_a_service_task_naming_an_unknown_operation_is_refused() -> None:
@@ -163,7 +170,10 @@ def test_check_command_names_the_file_and_fails(app: Flask, tmp_path: Path) -> N
     (folder / "forms" / "notification.json").unlink()
     result = app.test_cli_runner().invoke(args=["workflows", "check", "--dossier", str(folder)])
     assert result.exit_code == 1
-    assert "ERREUR secours_urgence.bpmn (élément « notifier ») : formulaire introuvable" in result.output
+    assert (
+        "ERREUR secours_urgence.bpmn (élément « notifier ») « Notifier la décision » : formulaire introuvable"
+        in result.output
+    )
 
     good = app.test_cli_runner().invoke(args=["workflows", "check"])
     assert good.exit_code == 0

@@ -17,7 +17,7 @@ from service import deployment
 from service.dossiers import service as dossiers
 from service.dossiers import tasks
 from service.engine import registry, runtime
-from service.engine.scripting import RestrictedEnvironment, UnsafeExpressionError, make_script_engine
+from service.engine.scripting import Limits, SandboxedEnvironment, SandboxStop, make_script_engine
 from service.engine.serialization import default_serialization
 from service.extensions import db
 from service.models import AidType, Dossier, ProcessInstance, Role, User
@@ -108,13 +108,14 @@ def test_changed_diagram_makes_a_new_version_and_running_dossiers_keep_theirs(
     ],
 )
 def test_escapes_fail_inside_the_sandbox(expression: str) -> None:
-    environment = RestrictedEnvironment()
-    with pytest.raises((UnsafeExpressionError, NameError)):
+    environment = SandboxedEnvironment(Limits())
+    with pytest.raises(SandboxStop) as stop:
         environment.evaluate(expression, {})
+    assert stop.value.kind == "refus"
 
 
 def test_sandbox_still_computes() -> None:
-    environment = RestrictedEnvironment()
+    environment = SandboxedEnvironment(Limits())
     assert (
         environment.evaluate("min(montant_cents, plafond) // 100", {"montant_cents": 25000, "plafond": 30000})
         == 250
@@ -122,10 +123,12 @@ def test_sandbox_still_computes() -> None:
     context: dict[str, object] = {"a": 2}
     environment.execute("b = sum(range(a + 1))", context)
     assert context["b"] == 3
-    with pytest.raises(UnsafeExpressionError):
+    with pytest.raises(SandboxStop):
         environment.evaluate("__builtins__['__import__']('os')", {})
-    with pytest.raises(NameError):  # not on the whitelist
+    with pytest.raises(SandboxStop, match="nom interdit : memoryview"):
         environment.evaluate("memoryview(b'x')", {})
+    with pytest.raises(NameError):  # not on the whitelist
+        environment.evaluate("chr(65)", {})
 
 
 SCRIPT_BPMN = """<?xml version="1.0" encoding="UTF-8"?>
@@ -145,8 +148,9 @@ def test_a_script_that_slipped_past_deployment_still_cannot_escape(app: Flask) -
     parser = SpiffBpmnParser()
     parser.add_bpmn_str(SCRIPT_BPMN.encode(), filename="evasion.bpmn")
     workflow = BpmnWorkflow(parser.get_spec("evasion"), script_engine=make_script_engine())
-    with pytest.raises(runtime.ProcessError, match="nom interdit : __import__"):
-        runtime._run(workflow)
+    with pytest.raises(SandboxStop, match="nom interdit : __import__") as stop:
+        workflow.do_engine_steps()
+    assert (stop.value.file, stop.value.element) == ("evasion.bpmn", "script")
     assert "x" not in workflow.data
 
 

@@ -67,20 +67,33 @@ def test_the_factory_starts_no_scheduler(app: Flask) -> None:
     assert not [thread for thread in threading.enumerate() if "APScheduler" in thread.name]
 
 
-def test_run_deploys_the_diagrams_and_refuses_a_broken_set(
-    app: Flask, started: list[Flask], monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+def test_run_reports_a_refused_folder_and_serves_the_versions_already_deployed(
+    app: Flask, started: list[Flask], tmp_path: Any
 ) -> None:
+    import dataclasses
     import shutil
 
-    from service import deployment
+    from sqlalchemy import select
+
+    from service.extensions import db
+    from service.models import WorkflowRefusal
     from service.paths import WORKFLOWS_DIR
 
     folder = tmp_path / "workflows"
     shutil.copytree(WORKFLOWS_DIR, folder)
     (folder / "forms" / "versement.json").unlink()
-    original = deployment.deploy_folder
-    monkeypatch.setattr(deployment, "deploy_folder", lambda **kwargs: original(**kwargs, folder=folder))
+    settings = app.extensions["entraide.settings"]
+    app.extensions["entraide.settings"] = dataclasses.replace(settings, WORKFLOWS_PATH=str(folder))
     result = app.test_cli_runner().invoke(args=["run"])
-    assert result.exit_code == 1
-    assert "ERREUR secours_urgence.bpmn (élément « payer ») : formulaire introuvable" in result.output
-    assert started == []  # nothing serves on a broken set
+    assert result.exit_code == 0, result.output
+    refused = "ERREUR secours_urgence.bpmn (élément « payer ») « Enregistrer le versement » : formulaire"
+    assert f"{refused} introuvable : forms/versement.json" in result.output
+    assert "les versions déjà déployées restent en service" in result.output
+    assert started == [app]  # one bad file does not take the service down
+    refusal = db.session.scalars(select(WorkflowRefusal).where(WorkflowRefusal.cleared_at.is_(None))).one()
+    assert refusal.source == "démarrage de entraide run"
+    assert any(problem["element"] == "payer" for problem in refusal.problems)
+
+    app.extensions["entraide.settings"] = settings  # the folder fixed: the next start clears the banner
+    assert app.test_cli_runner().invoke(args=["run"]).exit_code == 0
+    assert db.session.scalars(select(WorkflowRefusal).where(WorkflowRefusal.cleared_at.is_(None))).all() == []

@@ -2,9 +2,9 @@
 
 The check is exact: each input's domain is cut into elementary pieces (the values named by the rules, the
 points where a comparison changes and the open intervals between them) and every combination of pieces is
-tried against every rule. A table is skipped, and nothing is reported for it, as soon as one of its entries
-or input values is not understood (« != 5 », « not(...) », a function call, a date...): reporting on a
-guess would refuse good tables.
+tried against every rule. A table this check cannot read fully (an entry such as « != 5 », « not(...) »,
+a function call, a date...) cannot be proved: it is refused too, naming the entry and its rule, since at
+run time the first matching rule would win without a word.
 
 Understood entries, alone or as a comma-separated list of one kind: « - » or empty (any value); numbers
 (« 12 », « -3.5 ») and comparisons (« < n », « <= n », « > n », « >= n », « == n », « ? < n »,
@@ -41,10 +41,22 @@ class TableProblem:
     file: str
     element: str
     message: str
+    rule: str = ""  # the rule's row and id, when the problem is one rule's
 
 
 class _UnanalysableError(Exception):
-    """An entry or a table this check does not understand: the table is skipped."""
+    """An entry or a table this check does not understand: the table cannot be proved, so it is refused."""
+
+    def __init__(self, reason: str, rule: str = "") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.rule = rule
+
+
+_UNDERSTOOD = (
+    "formes comprises : « - » ou vide, nombres, comparaisons (< <= > >= ==), « a <= ? < b », intervalles "
+    "[a..b], textes entre guillemets, True/False, ou une liste de ces formes séparées par des virgules"
+)
 
 
 class Kind(Enum):
@@ -141,22 +153,32 @@ def check_unique_tables(file_name: str, text: str) -> list[TableProblem]:
         ):
             try:
                 problems.extend(_check_table(file_name, table))
-            except _UnanalysableError:
-                continue
+            except _UnanalysableError as exc:
+                problems.append(
+                    TableProblem(
+                        file_name,
+                        table.get("id", ""),
+                        f"table « {table.get('id', '?')} » (hitPolicy UNIQUE) : impossible de prouver "
+                        "que ses règles ne se recouvrent pas et couvrent tous les cas, la table est "
+                        f"refusée : {exc.reason}",
+                        exc.rule,
+                    )
+                )
     return problems
 
 
 def _check_table(file_name: str, table: etree._Element) -> list[TableProblem]:
     inputs = _children(table, "input")
     rules = [
-        Rule(element.get("id", "?"), row, _rule_tests(element, len(inputs)))
+        Rule(element.get("id", "?"), row, _rule_tests(element, len(inputs), row))
         for row, element in enumerate(_children(table, "rule"), start=1)
     ]
     columns = [
         _column(element, [rule.tests[index] for rule in rules]) for index, element in enumerate(inputs)
     ]
-    if math.prod(len(column.pieces) for column in columns) > _MAX_CELLS:
-        raise _UnanalysableError
+    cells = math.prod(len(column.pieces) for column in columns)
+    if cells > _MAX_CELLS:
+        raise _UnanalysableError(f"{cells} combinaisons de cas à examiner, au plus {_MAX_CELLS}")
     overlaps, gaps = _walk(columns, rules)
     where = f"table « {table.get('id', '?')} » (hitPolicy UNIQUE) : "
     problems = [
@@ -218,24 +240,35 @@ def _text(element: etree._Element | None) -> str:
     return (texts[0].text or "").strip() if texts else ""
 
 
-def _rule_tests(rule: etree._Element, width: int) -> tuple[Test | None, ...]:
+def _rule_tests(rule: etree._Element, width: int, row: int) -> tuple[Test | None, ...]:
+    where = f"{row} « {rule.get('id', '?')} »"
     entries = _children(rule, "inputEntry")
     if len(entries) != width:
-        raise _UnanalysableError
-    return tuple(_parse_entry(_text(entry)) for entry in entries)
+        raise _UnanalysableError(f"la règle a {len(entries)} entrées pour {width} colonnes", where)
+    tests = []
+    for entry in entries:
+        try:
+            tests.append(_parse_entry(_text(entry)))
+        except _UnanalysableError as exc:
+            message = f"entrée « {_text(entry)} » non comprise ({_UNDERSTOOD})"
+            raise _UnanalysableError(message, where) from exc
+    return tuple(tests)
 
 
 def _column(element: etree._Element, tests: Sequence[Test | None]) -> Column:
     expression = next(iter(_children(element, "inputExpression")), None)
     name = _text(expression) or element.get("label") or element.get("id", "?")
     type_ref = (expression.get("typeRef", "") if expression is not None else "").lower()
-    kind = _kind(type_ref, tests)
+    kind = _kind(name, type_ref, tests)
     if kind is None:  # every rule accepts any value: the input does not matter
         return Column(name, (Piece(OTHER, ""),), shown=False)
     domain_text = _text(next(iter(_children(element, "inputValues")), None))
-    domain = _parse_entry(domain_text) if domain_text else None
+    try:
+        domain = _parse_entry(domain_text) if domain_text else None
+    except _UnanalysableError as exc:
+        raise _UnanalysableError(f"valeurs permises « {domain_text} » de « {name} » non comprises") from exc
     if domain is not None and domain.kind is not kind:
-        raise _UnanalysableError
+        raise _UnanalysableError(f"les valeurs permises de « {name} » ne sont pas du genre de ses entrées")
     if kind is Kind.NUMBER:
         pieces = _number_pieces(tests, domain, integers=type_ref in _INTEGER_TYPES)
     elif kind is Kind.BOOLEAN:
@@ -253,14 +286,17 @@ def _distinct(pieces: Sequence[Piece], tests: Sequence[Test | None]) -> tuple[Pi
     return tuple(cases.values())
 
 
-def _kind(type_ref: str, tests: Sequence[Test | None]) -> Kind | None:
+def _kind(name: str, type_ref: str, tests: Sequence[Test | None]) -> Kind | None:
     """The kind of an input, from its typeRef and its entries; None when no rule tests it."""
     seen = {test.kind for test in tests if test is not None}
     if not seen:
         return None
     declared = _DECLARED_KINDS.get(type_ref)
-    if len(seen) > 1 or (type_ref and seen != {declared}):
-        raise _UnanalysableError  # mixed entries, or a typeRef (date, duration...) this check does not know
+    if len(seen) > 1:
+        kinds = ", ".join(sorted(kind.value for kind in seen))
+        raise _UnanalysableError(f"les entrées de « {name} » mêlent plusieurs genres ({kinds})")
+    if type_ref and seen != {declared}:  # a typeRef (date, duration...) this check does not know
+        raise _UnanalysableError(f"le type « {type_ref} » de « {name} » ne correspond pas à ses entrées")
     return seen.pop()
 
 
@@ -337,7 +373,7 @@ def _parse_entry(text: str) -> Test | None:
     tests = [_parse_item(item) for item in _split_items(text)]
     kinds = {test.kind for test in tests}
     if len(kinds) != 1:
-        raise _UnanalysableError
+        raise _UnanalysableError("plusieurs genres dans une même entrée")
     return Test(
         kinds.pop(),
         tuple(interval for test in tests for interval in test.intervals),
@@ -359,7 +395,7 @@ def _split_items(text: str) -> list[str]:
             continue
         current += char
     if quote:
-        raise _UnanalysableError
+        raise _UnanalysableError("guillemet non refermé")
     return [*items, current.strip()]
 
 
@@ -389,4 +425,60 @@ def _parse_interval(item: str) -> Interval:
     if feel_range := _RANGE.fullmatch(item):
         opening, low, high, closing = feel_range.groups()
         return Interval(Fraction(low), opening == "[", Fraction(high), closing == "]")
-    raise _UnanalysableError
+    raise _UnanalysableError(f"« {item} » non compris")
+
+
+# Reading the rules for display
+
+
+@dataclass(frozen=True)
+class RuleView:
+    id: str
+    row: int
+    inputs: tuple[str, ...]
+    outputs: tuple[str, ...]
+    description: str
+
+    @property
+    def cells(self) -> tuple[str, ...]:
+        return (*self.inputs, *self.outputs)
+
+
+@dataclass(frozen=True)
+class TableView:
+    table_id: str
+    name: str
+    hit_policy: str
+    inputs: list[str]
+    outputs: list[str]
+    rules: list[RuleView]
+
+
+def read_rules(text: str) -> list[TableView]:
+    """The decision tables of a DMN document as an administrator reads them: columns, then rules."""
+    try:
+        root = etree.fromstring(text.encode())
+    except etree.XMLSyntaxError:
+        return []
+    views = []
+    for table in (element for element in root.iter() if _local_name(element) == "decisionTable"):
+        inputs = [
+            element.get("label") or _text(next(iter(_children(element, "inputExpression")), None))
+            for element in _children(table, "input")
+        ]
+        outputs = [element.get("label") or element.get("name", "") for element in _children(table, "output")]
+        rules = [
+            RuleView(
+                id=rule.get("id", "?"),
+                row=row,
+                inputs=tuple(_text(entry) or "-" for entry in _children(rule, "inputEntry")),
+                outputs=tuple(_text(entry) for entry in _children(rule, "outputEntry")),
+                description=next((d.text or "" for d in _children(rule, "description")), "").strip(),
+            )
+            for row, rule in enumerate(_children(table, "rule"), start=1)
+        ]
+        parent = table.getparent()
+        name = (parent.get("name") if parent is not None else "") or table.get("id", "")
+        hit_policy = table.get("hitPolicy", "UNIQUE").upper()
+        views.append(TableView(table.get("id", ""), name, hit_policy, inputs, outputs, rules))
+    return views

@@ -16,7 +16,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from service import clock
 from service.engine import registry, timers, worklist
-from service.engine.scripting import UnsafeExpressionError, make_script_engine
+from service.engine.scripting import SandboxStop, make_script_engine
 from service.errors import ConflictError, EntraideError
 from service.extensions import db
 from service.models import HumanTask, InstanceStatus, ProcessDefinition, ProcessInstance, User
@@ -28,6 +28,46 @@ RETRY_CEILING = timedelta(hours=6)
 
 class ProcessError(EntraideError):
     """The process itself failed (a diagram's expression, a missing value): nothing was saved."""
+
+
+@dataclass(frozen=True)
+class Incident:
+    """A step the sandbox stopped: where, and what was exceeded, in French. Nothing of the step is saved."""
+
+    centre_id: int
+    definition_id: int
+    process_key: str
+    version: int
+    instance_id: int | None
+    dossier_id: int | None
+    file: str
+    element: str
+    element_name: str
+    rule: str
+    kind: str  # temps, mémoire, taille, récursion, refus, arrêt
+    message: str
+
+
+class IncidentError(ProcessError):
+    """The sandbox stopped an expression of the step: the step is refused, the incident is to be kept."""
+
+    def __init__(self, incident: Incident) -> None:
+        super().__init__(incident.message)
+        self.incident = incident
+
+
+@dataclass(frozen=True)
+class _Step:
+    """What an incident needs to say where it happened."""
+
+    definition: ProcessDefinition
+    centre_id: int
+    instance_id: int | None
+    dossier_id: int | None
+
+    @classmethod
+    def of(cls, instance: ProcessInstance) -> _Step:
+        return cls(instance.definition, instance.centre_id, instance.id, instance.dossier_id)
 
 
 @dataclass(frozen=True)
@@ -46,7 +86,8 @@ def start(
     workflow = BpmnWorkflow(bundle.spec, bundle.subprocess_specs, script_engine=make_script_engine())
     for task in workflow.get_tasks(state=TaskState.READY):
         task.data.update(data)
-    _run(workflow)
+    # A failed start leaves no instance, and the dossier opened with it is rolled back too: name neither.
+    _run(workflow, step=_Step(definition, centre_id, None, None))
     now = clock.now()
     instance = ProcessInstance(
         centre_id=centre_id,
@@ -93,7 +134,7 @@ def complete(
     if apply is not None:
         data = apply(dict(engine_task.data))
     engine_task.data.update(data or {})
-    _run(workflow, engine_task)
+    _run(workflow, engine_task, step=_Step.of(instance))
     now = clock.now()
     task.completed_at = now
     task.completed_by_id = actor.id
@@ -110,7 +151,7 @@ def wake(instance: ProcessInstance) -> Advance:
     """Fire the instance's due timers and run on; the worklist follows (a timer may close a task)."""
     workflow = load(instance)
     ready_before = worklist.ready_user_tasks(workflow).keys()
-    _run(workflow, refresh_timers=True)
+    _run(workflow, refresh_timers=True, step=_Step.of(instance))
     new_tasks = worklist.project(instance, ready_before, worklist.ready_user_tasks(workflow), now=clock.now())
     _store(instance, workflow)
     return Advance(instance, new_tasks)
@@ -128,7 +169,7 @@ def deliver(instance: ProcessInstance, *, message: str, payload: dict[str, Any])
         workflow.send_event(BpmnEvent(MessageEventDefinition(message), payload=payload))
     except WorkflowException as exc:
         raise ProcessError(f"Le processus n'attend pas le message « {message} ».") from exc
-    _run(workflow)
+    _run(workflow, step=_Step.of(instance))
     new_tasks = worklist.project(instance, ready_before, worklist.ready_user_tasks(workflow), now=clock.now())
     _store(instance, workflow)
     return Advance(instance, new_tasks)
@@ -186,15 +227,63 @@ def task_data(task: HumanTask) -> dict[str, Any]:
     return dict(engine_task.data) if engine_task is not None else {}
 
 
-def _run(workflow: BpmnWorkflow, task: Any = None, *, refresh_timers: bool = False) -> None:
+def _run(workflow: BpmnWorkflow, task: Any = None, *, refresh_timers: bool = False, step: _Step) -> None:
     try:
         if refresh_timers:  # the engine does not run what a fired timer made ready: steps follow
             workflow.refresh_timers()
         if task is not None:
             task.run()
         workflow.do_engine_steps()
-    except (SpiffWorkflowException, UnsafeExpressionError) as exc:
+    except SandboxStop as stop:
+        raise IncidentError(_incident(stop, step)) from None
+    except SpiffWorkflowException as exc:
         raise ProcessError(f"Le processus s'est arrêté sur une erreur : {exc}") from exc
+
+
+def _incident(stop: SandboxStop, step: _Step) -> Incident:
+    """Say where the sandbox stopped: the DMN file and rule for a barème, else the diagram's element."""
+    definition = step.definition
+    table_file = _table_file(definition, stop.table) if stop.table else ""
+    element = f"« {stop.element} »" + (f" « {stop.element_name} »" if stop.element_name else "")
+    if table_file:
+        rule = f", règle {stop.rule}" if stop.rule else ""
+        where = f"{table_file} (table « {stop.table} »){rule}, appelé par {stop.file} (élément {element})"
+    else:
+        where = (
+            f"{stop.file or definition.process_key} (élément {element})"
+            if stop.element
+            else (stop.file or definition.process_key)
+        )
+    message = (
+        f"Étape arrêtée par le bac à sable : dans {where}, l'expression « {_shortened(stop.expression)} » "
+        f"{stop.what}. Rien de l'étape n'a été enregistré ; l'incident est signalé dans Administration › "
+        "Processus."
+    )
+    return Incident(
+        centre_id=step.centre_id,
+        definition_id=definition.id,
+        process_key=definition.process_key,
+        version=definition.version,
+        instance_id=step.instance_id,
+        dossier_id=step.dossier_id,
+        file=table_file or stop.file,
+        element=stop.table if table_file else stop.element,
+        element_name="" if table_file else stop.element_name,
+        rule=stop.rule,
+        kind=stop.kind,
+        message=message,
+    )
+
+
+def _table_file(definition: ProcessDefinition, table_id: str) -> str:
+    marker = f'id="{table_id}"'
+    return next((name for name, text in sorted(definition.sources.items())
+                 if name.endswith(".dmn") and marker in text), "")  # fmt: skip
+
+
+def _shortened(expression: str, limit: int = 120) -> str:
+    flat = " ".join(expression.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 def _store(instance: ProcessInstance, workflow: BpmnWorkflow) -> None:

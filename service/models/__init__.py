@@ -18,6 +18,7 @@ from service.models.committee import (
 )
 from service.models.document import Counter, Document, DocumentIsARecordError
 from service.models.dossier import AidType, Dossier, DossierStatus
+from service.models.incidents import EvaluationIncident, WorkflowRefusal
 from service.models.legal_aid import Authority, AuthorityKind, LegalAidRequest
 from service.models.letter_batch import BatchStatus, LetterBatch, PendingLetter
 from service.models.loans import Loan, LoanInstallment, LoanRepayment, LoanSchedule
@@ -64,6 +65,7 @@ __all__ = [
     "DocumentIsARecordError",
     "Dossier",
     "DossierStatus",
+    "EvaluationIncident",
     "Frequency",
     "HouseholdMember",
     "HumanTask",
@@ -97,6 +99,7 @@ __all__ = [
     "User",
     "UserRole",
     "UtcDateTime",
+    "WorkflowRefusal",
     "WorkshopRegistration",
     "WorkshopSeries",
     "WorkshopSession",

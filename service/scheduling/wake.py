@@ -7,7 +7,7 @@ import logging
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from service import clock
+from service import clock, deployment
 from service.config import current_settings
 from service.dossiers import service as dossiers
 from service.engine import runtime
@@ -59,7 +59,9 @@ def _wake_one(instance_id: int, directory: notifications.Directory) -> bool:
         return _fire(instance_id, directory)
     except Exception as exc:  # one failing instance must never stop the others; it is kept as it was
         log.warning("instance %s en erreur : %s", instance_id, exc)
-        _record_failure(instance_id, f"{type(exc).__name__} : {exc}")
+        incident = exc.incident if isinstance(exc, runtime.IncidentError) else None
+        reason = incident.message if incident else f"{type(exc).__name__} : {exc}"
+        _record_failure(instance_id, reason, incident)
         return True
 
 
@@ -81,7 +83,9 @@ def _fire(instance_id: int, directory: notifications.Directory) -> bool:
 
 
 @use_case
-def _record_failure(instance_id: int, reason: str) -> None:
+def _record_failure(instance_id: int, reason: str, incident: runtime.Incident | None) -> None:
     instance = db.session.get(ProcessInstance, instance_id, execution_options={ALL_CENTRES: True})
     if instance is not None:
         runtime.record_failure(instance, reason)
+        if incident is not None:
+            deployment.note_incident(incident, actor_name="réveil planifié")

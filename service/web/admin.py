@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -105,33 +108,53 @@ def processes() -> str:
         "admin/processes.html",
         versions=deployment.versions(actor=current_user),
         failing=deployment.failing_instances(actor=current_user),
+        incidents=deployment.incidents(actor=current_user),
+        refusal=deployment.start_refusal(actor=current_user),
     )
 
 
 @bp.route("/baremes", methods=["GET", "POST"])
 @login_required
-def tables() -> str | tuple[str, int]:
-    """The barèmes in force; an administrator deploys a new version of one by sending its DMN file."""
+def tables() -> Response | str | tuple[str, int]:
+    """The barèmes in force; a new version is sent, checked and compared, then deployed once confirmed."""
     problems: list[str] = []
+    preview: deployment.TablePreview | None = None
+    content = ""
     status = 200
     if request.method == "POST":
-        upload = request.files.get("fichier")
         file_name = request.form.get("bareme", "")
         try:
-            text = upload.read().decode("utf-8") if upload and upload.filename else ""
-            if not text:
+            if request.form.get("confirmer"):
+                created = deployment.deploy_table(
+                    actor=current_user, file_name=file_name, data=_confirmed_content(),
+                    sha256=request.form.get("empreinte", ""),
+                )  # fmt: skip
+                versions = ", ".join(f"{d.key} v{d.version}" for d in created)
+                flash(f"Barème « {file_name} » déployé : nouvelles versions {versions}.", "success")
+                return redirect(url_for("admin.tables"))
+            upload = request.files.get("fichier")
+            data = upload.read() if upload and upload.filename else b""
+            if not data:
                 raise InvalidInputError("Choisissez le fichier DMN du nouveau barème.")
-            created = deployment.deploy_table(actor=current_user, file_name=file_name, text=text)
-        except UnicodeDecodeError:
-            problems, status = ["Le fichier n'est pas un texte UTF-8 : est-ce bien un fichier .dmn ?"], 422
+            preview = deployment.preview_table(actor=current_user, file_name=file_name, data=data)
+            content = base64.b64encode(data).decode("ascii")
         except DiagramError as error:
             problems, status = [str(problem) for problem in error.problems], 422
         except InvalidInputError as error:
             problems, status = [error.message], 422
-        else:
-            versions = ", ".join(f"{d.key} v{d.version}" for d in created)
-            flash(f"Barème « {file_name} » déployé : nouvelles versions {versions}.", "success")
     page = render_template(
-        "admin/tables.html", tables=deployment.tables(actor=current_user), problems=problems
+        "admin/tables.html",
+        tables=deployment.tables(actor=current_user),
+        problems=problems,
+        preview=preview,
+        content=content,
     )
     return page, status
+
+
+def _confirmed_content() -> bytes:
+    """The file sent back by the confirmation form, as it was uploaded (base64: no newline rewritten)."""
+    try:
+        return base64.b64decode(request.form.get("contenu", ""), validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise InvalidInputError("Le barème à confirmer est illisible : recommencez depuis l'envoi.") from exc

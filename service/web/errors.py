@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, jsonify, render_template, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from service import unit_of_work
+from service import deployment, unit_of_work
+from service.engine.runtime import IncidentError
 from service.errors import (
     ConflictError,
     EntraideError,
@@ -72,6 +74,10 @@ def status_for(error: EntraideError) -> int:
 
 
 def _domain_error(error: EntraideError) -> tuple[Response | str, int]:
+    if isinstance(error, IncidentError):  # the step is undone; the incident is kept for the administrators
+        unit_of_work.discard()
+        actor = getattr(current_user, "full_name", "") or "anonyme"
+        deployment.record_incident(error.incident, actor_name=actor)
     return render_error(status_for(error), error.message)
 
 

@@ -9,11 +9,14 @@ from typing import Any
 from flask import Flask
 
 from service import clock, commands, database, web
+from service.committee import sessions as committee
 from service.config import Settings, load_settings, resolve_instance_path
+from service.dossiers import service as dossiers
 from service.engine import timers
 from service.extensions import csrf, db, login_manager, migrate
 from service.models import tenancy
 from service.paths import MIGRATIONS_DIR, TEMPLATES_DIR
+from service.workshops import holding as workshops
 from service.workshops import operations
 
 
@@ -36,6 +39,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     tenancy.install()
     timers.install_clock()
     operations.register()  # the service tasks of the diagrams
+    _register_processes()
     db.init_app(app)
     with app.app_context():
         database.tune_engine(db.engine)
@@ -45,6 +49,13 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     web.init_app(app)
     commands.init_app(app)
     return app
+
+
+def _register_processes() -> None:
+    """What each process runs for (service.processes): dossiers, committee and workshop sittings."""
+    dossiers.register_processes()
+    committee.register_processes()
+    workshops.register_processes()
 
 
 def _flask_config(settings: Settings) -> dict[str, Any]:

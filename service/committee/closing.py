@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from service import clock
+from service import clock, processes
 from service.audit import service as audit
 from service.audit.actions import AuditAction
 from service.committee import sessions
@@ -19,8 +19,6 @@ from service.documents.rendering import date_long
 from service.dossiers.aids import AIDS
 from service.dossiers.decisions import CommitteeDecision
 from service.dossiers.numbering import next_value
-from service.dossiers.service import follow
-from service.engine import runtime
 from service.errors import ConflictError, InvalidInputError
 from service.extensions import db
 from service.models import (
@@ -79,7 +77,7 @@ def _close(actor: User, session_id: int) -> list[AgendaItem]:
     if decided and not quorum(session).reached:
         raise InvalidInputError("Le quorum n'est pas atteint : la séance ne peut clore des décisions.")
     _route_decisions(actor, session, decided)
-    runtime.complete(task=step, actor=actor, data={"deliberations": len(decided)})
+    processes.complete(task=step, actor=actor, data={"deliberations": len(decided)})
     session.status = SessionStatus.CLOSE
     session.closed_at = clock.now()
     audit.record(
@@ -123,10 +121,9 @@ def _route_decisions(actor: User, session: CommitteeSession, decided: list[Agend
         )
         AIDS[dossier.aid_type].decide_in_committee(dossier, decision, actor)
         # Correlated by the dossier id: the instance was found by it, and the message carries it.
-        advance = runtime.deliver(
+        processes.deliver(
             instance, message=sessions.MESSAGE, payload={**decision.message(), "dossier_id": dossier.id}
         )
-        follow(advance)
         audit.record(
             action=AuditAction.COMMISSION_DECISION,
             subject_type="dossier",
@@ -159,7 +156,7 @@ def sign_minutes(*, actor: User, session_id: int) -> Document:
     require_role(actor, Role.DELEGATAIRE)  # the president, or the vice-president by delegation
     centre = db.session.get(Centre, session.centre_id)
     assert centre is not None  # noqa: S101 - every session has its centre
-    runtime.complete(task=step, actor=actor, data={})
+    processes.complete(task=step, actor=actor, data={})
     session.status = SessionStatus.SIGNEE
     session.signed_at = clock.now()
     state = quorum(session)

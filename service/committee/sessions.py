@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
-from service import clock
+from service import clock, processes
 from service.audit import service as audit
 from service.audit.actions import AuditAction
 from service.committee.access import readable_session, require_manager, require_reader
@@ -15,7 +15,7 @@ from service.committee.members import in_office
 from service.config import current_settings, local_zone
 from service.documents import service as documents
 from service.documents.rendering import date_long
-from service.engine import registry, runtime, worklist
+from service.engine import runtime, worklist
 from service.errors import InvalidInputError, NotFoundError
 from service.extensions import db
 from service.models import (
@@ -75,10 +75,9 @@ def plan_session(*, actor: User, kind: SessionKind, starts_at: datetime, place: 
     )
     db.session.add(session)
     db.session.flush()
-    advance = runtime.start(
-        definition=registry.latest(PROCESS_KEY),
+    advance = processes.start(
+        process_key=PROCESS_KEY,
         centre_id=actor.centre_id,
-        dossier_id=None,
         data={
             "seance_id": session.id,
             "convoquer_avant": convocation_deadline(starts_at).isoformat(),
@@ -113,15 +112,20 @@ def convocation_deadline(starts_at: datetime) -> datetime:
     return datetime.combine(last_day, time(23, 59, 59), tzinfo=zone)
 
 
-def session_of_instance(instance_id: int) -> CommitteeSession | None:
-    return db.session.scalars(
-        select(CommitteeSession).where(CommitteeSession.instance_id == instance_id)
-    ).one_or_none()
+def _session_id_of(task: HumanTask) -> int | None:
+    return db.session.scalar(
+        select(CommitteeSession.id).where(CommitteeSession.instance_id == task.instance_id)
+    )
 
 
-def session_of_task(task: HumanTask) -> CommitteeSession | None:
-    """The session a worklist task belongs to, if it is a session's step: those are done from its page."""
-    return session_of_instance(task.instance_id) if task.process_key == PROCESS_KEY else None
+SITTING = processes.SubjectKind(
+    name="seance_commission", label="Séance de la commission", subject_of=_session_id_of
+)
+
+
+def register_processes() -> None:
+    """A committee sitting's steps are done from its page."""
+    processes.register(PROCESS_KEY, SITTING)
 
 
 def open_step(session: CommitteeSession) -> HumanTask | None:
@@ -251,7 +255,7 @@ def settle_agenda(*, actor: User, session_id: int) -> None:
     """The agenda is final: the secretariat may now convene the members."""
     session = _managed(actor, session_id)
     step = _step(session, "preparer_ordre_du_jour", "L'ordre du jour est déjà arrêté.")
-    runtime.complete(task=step, actor=actor, data={})
+    processes.complete(task=step, actor=actor, data={})
     audit.record(
         action=AuditAction.COMMISSION_ORDRE_DU_JOUR_ARRETE,
         subject_type="seance",
@@ -344,7 +348,7 @@ def convene(*, actor: User, session_id: int) -> Document:
                 }
             ],
         )
-    runtime.complete(task=step, actor=actor, data={})
+    processes.complete(task=step, actor=actor, data={})
     session.status = SessionStatus.CONVOQUEE
     session.convoked_at = clock.now()
     audit.record(

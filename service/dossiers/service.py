@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from service import clock
+from service import clock, processes
 from service.audit import service as audit
 from service.audit.actions import AuditAction
 from service.config import local_zone
@@ -16,7 +16,6 @@ from service.documents import service as documents
 from service.dossiers.aids import AIDS
 from service.dossiers.execution import Execution, execution_of
 from service.dossiers.numbering import dossier_number
-from service.engine import registry, runtime
 from service.errors import InvalidInputError, NotFoundError
 from service.extensions import db
 from service.models import (
@@ -33,7 +32,6 @@ from service.models import (
     User,
 )
 from service.models.tenancy import get_in_centre
-from service.notifications import service as notifications
 from service.people import service as people
 from service.permissions import require_role
 from service.unit_of_work import use_case
@@ -64,13 +62,12 @@ def open_request(*, actor: User, person_id: int, aid_type: AidType, reason: str)
     )
     db.session.add(dossier)
     db.session.flush()
-    advance = runtime.start(
-        definition=registry.latest(aid_type.value),
+    processes.start(
+        process_key=aid_type.value,
         centre_id=actor.centre_id,
         dossier_id=dossier.id,
         data={"dossier_id": dossier.id, **AIDS[aid_type].start_data(now)},
     )
-    notifications.announce(advance.new_tasks)
     audit.record(
         action=AuditAction.DOSSIER_OUVERTURE, subject_type="dossier", subject_id=dossier.id, actor=actor,
         details={"numéro": dossier.number, "aide": aid_type.value},
@@ -78,9 +75,8 @@ def open_request(*, actor: User, person_id: int, aid_type: AidType, reason: str)
     return dossier
 
 
-def follow(advance: runtime.Advance, *, directory: notifications.Directory | None = None) -> None:
-    """What the service does after a process moved: announce new tasks, close a finished dossier."""
-    notifications.announce(advance.new_tasks, directory=directory)
+def _follow(advance: processes.Advance) -> None:
+    """A dossier whose process ended closes: classed without follow-up if nothing was decided."""
     instance = advance.instance
     if instance.status is not InstanceStatus.COMPLETED or instance.dossier_id is None:
         return
@@ -91,6 +87,17 @@ def follow(advance: runtime.Advance, *, directory: notifications.Directory | Non
         # of the centre (the authority decides) and closes once forwarded and the person informed.
         if not dossier.decision and dossier.status is not DossierStatus.CLOS:
             dossier.status = DossierStatus.CLASSE_SANS_SUITE
+
+
+DOSSIER = processes.SubjectKind(
+    name="dossier", label="Dossier", subject_of=lambda task: task.dossier_id, follow=_follow
+)
+
+
+def register_processes() -> None:
+    """Every aid's process runs for a dossier."""
+    for aid_type in AidType:
+        processes.register(aid_type.value, DOSSIER)
 
 
 @dataclass(frozen=True)

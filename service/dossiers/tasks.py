@@ -10,13 +10,12 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
-from service import clock
+from service import clock, processes
 from service.audit import service as audit
 from service.audit.actions import AuditAction
 from service.documents import batches
 from service.dossiers import ceilings
 from service.dossiers.aids import AIDS
-from service.dossiers.service import follow
 from service.engine import registry, runtime, worklist
 from service.errors import InvalidInputError, NotFoundError
 from service.extensions import db
@@ -187,13 +186,12 @@ def complete_task(*, actor: User, task_id: int, form: Mapping[str, str]) -> Comp
         raise FormInvalidError(errors)
     dossier = task.dossier
     if dossier is None:
-        advance = runtime.complete(task=task, data=dict(values), actor=actor)
+        processes.complete(task=task, data=dict(values), actor=actor)
     else:
         hook = AIDS[dossier.aid_type].HOOKS[task.task_name]
-        advance = runtime.complete(
+        processes.complete(
             task=task, actor=actor, apply=lambda process: hook(dossier, values, actor, process)
         )
-    follow(advance)
     _record_task_event(AuditAction.TACHE_TERMINEE, task, actor, _summary(values))
     return CompletedTask(task.title, task.dossier_id)  # read before the commit expires the row
 

@@ -7,9 +7,8 @@ import logging
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from service import clock, deployment
+from service import clock, deployment, processes
 from service.config import current_settings
-from service.dossiers import service as dossiers
 from service.engine import runtime
 from service.extensions import db
 from service.models import InstanceStatus, ProcessInstance
@@ -78,7 +77,7 @@ def _fire(instance_id: int, directory: notifications.Directory) -> bool:
     instance = db.session.scalars(statement).one_or_none()
     if instance is None:
         return False
-    dossiers.follow(runtime.wake(instance), directory=directory)
+    processes.wake(instance, directory=directory)
     return True
 
 

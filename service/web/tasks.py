@@ -6,15 +6,17 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from service.committee import sessions as committee
+from service import processes
 from service.dossiers import tasks as worklist
 from service.dossiers.tasks import FormInvalidError, WorklistView
 from service.errors import InvalidInputError
 from service.models import AidType, Role
 from service.web import inputs
-from service.workshops import holding
 
 bp = Blueprint("tasks", __name__, url_prefix="/taches")
+
+# The page each kind of sitting is held on (service.processes: the subject a task belongs to).
+_SITTING_PAGES = {"seance_commission": "committee.show", "seance_atelier": "workshops.show"}
 
 _VIEW_LABELS = {
     WorklistView.MINE: "Mes tâches",
@@ -63,11 +65,10 @@ def _render_task(
 @login_required
 def show(task_id: int) -> Response | tuple[str, int]:
     step = worklist.task_in_centre(actor=current_user, task_id=task_id)
-    if step is not None:  # the steps of a committee or a workshop session are done from its page
-        if (session := committee.session_of_task(step)) is not None:
-            return redirect(url_for("committee.show", session_id=session.id))
-        if (workshop := holding.session_of_task(step)) is not None:
-            return redirect(url_for("workshops.show", session_id=workshop.id))
+    if step is not None:  # a sitting's steps are done from its page; a dossier's here
+        subject = processes.subject_of(step)
+        if subject.kind.name in _SITTING_PAGES and subject.id is not None:
+            return redirect(url_for(_SITTING_PAGES[subject.kind.name], session_id=subject.id))
     if request.method == "GET":
         return _render_task(task_id, values=None, errors={}, status=200)
     values = {key: value for key, value in request.form.items() if key != "csrf_token"}

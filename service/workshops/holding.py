@@ -7,11 +7,11 @@ from typing import Any
 
 from sqlalchemy import select
 
-from service import clock
+from service import clock, processes
 from service.audit import service as audit
 from service.audit.actions import AuditAction
 from service.documents import service as documents
-from service.engine import runtime, worklist
+from service.engine import worklist
 from service.errors import InvalidInputError
 from service.extensions import db
 from service.models import (
@@ -22,7 +22,6 @@ from service.models import (
     WorkshopSession,
     WorkshopStatus,
 )
-from service.notifications import service as notifications
 from service.unit_of_work import use_case
 from service.workshops.access import readable_session, require_organiser
 from service.workshops.planning import PROCESS_KEY
@@ -60,8 +59,7 @@ def cancel(*, actor: User, session_id: int, reason: str) -> WorkshopSession:
     instance = db.session.get(ProcessInstance, session.instance_id)
     if instance is None or instance.awaiting_message is None or CANCELLATION not in instance.awaiting_message:
         raise InvalidInputError("Une séance commencée, close ou déjà annulée ne peut plus être annulée.")
-    advance = runtime.deliver(instance, message=CANCELLATION, payload={"motif": reason.strip()})
-    notifications.announce(advance.new_tasks)
+    processes.deliver(instance, message=CANCELLATION, payload={"motif": reason.strip()})
     audit.record(
         action=AuditAction.ATELIER_ANNULATION_DECIDEE,
         subject_type="atelier", subject_id=session.id, actor=actor,
@@ -142,14 +140,18 @@ def _complete(
     step = open_step(session)
     if step is None or step.task_name != name:
         raise InvalidInputError(refusal)
-    advance = runtime.complete(task=step, actor=actor, data=data)
-    notifications.announce(advance.new_tasks)
+    processes.complete(task=step, actor=actor, data=data)
 
 
-def session_of_task(task: HumanTask) -> WorkshopSession | None:
-    """The workshop session a worklist task belongs to, if it is a session's step: done from its page."""
-    if task.process_key != PROCESS_KEY:
-        return None
-    return db.session.scalars(
-        select(WorkshopSession).where(WorkshopSession.instance_id == task.instance_id)
-    ).one_or_none()
+def _session_id_of(task: HumanTask) -> int | None:
+    return db.session.scalar(
+        select(WorkshopSession.id).where(WorkshopSession.instance_id == task.instance_id)
+    )
+
+
+SITTING = processes.SubjectKind(name="seance_atelier", label="Séance d'atelier", subject_of=_session_id_of)
+
+
+def register_processes() -> None:
+    """A workshop sitting's steps are done from its page."""
+    processes.register(PROCESS_KEY, SITTING)

@@ -6,11 +6,10 @@ import calendar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from service import clock
+from service import clock, processes
 from service.audit import service as audit
 from service.audit.actions import AuditAction
 from service.config import current_settings, local_zone, workshop_places
-from service.engine import registry, runtime
 from service.errors import InvalidInputError, NotFoundError
 from service.extensions import db
 from service.models import (
@@ -110,10 +109,9 @@ def _create(actor: User, plan: Plan, *, series_id: int | None) -> WorkshopSessio
     )
     db.session.add(session)
     db.session.flush()
-    advance = runtime.start(
-        definition=registry.latest(PROCESS_KEY),
+    advance = processes.start(
+        process_key=PROCESS_KEY,
         centre_id=actor.centre_id,
-        dossier_id=None,
         data={
             "seance_id": session.id,
             "controle_minimum_le": (

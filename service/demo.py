@@ -7,11 +7,11 @@ from datetime import date, datetime, time, timedelta
 
 from service import clock, deployment
 from service.accounts import service as accounts
-from service.cheques import stock
+from service.aids.aide_sociale_legale import directory
+from service.aids.cheque_accompagnement import stock
 from service.committee import members, sessions
 from service.config import current_settings, local_zone, workshop_places
 from service.dossiers import service as dossiers
-from service.legal_aid import directory
 from service.models import (
     AidType,
     AuthorityKind,

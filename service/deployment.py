@@ -16,18 +16,16 @@ from pathlib import Path
 
 from sqlalchemy import func, select, update
 
-from service import clock
+from service import aids, clock
 from service.audit import service as audit
 from service.audit.actions import AuditAction
 from service.config import current_settings, workflows_folder
-from service.dossiers.aids import AIDS
 from service.engine import decision_tables, registry, runtime, scripting, sources
 from service.engine.problems import DiagramError, Problem
 from service.engine.registry import CheckedProcess, Deployment
 from service.errors import InvalidInputError
 from service.extensions import db
 from service.models import (
-    AidType,
     EvaluationIncident,
     ProcessDefinition,
     ProcessInstance,
@@ -39,6 +37,8 @@ from service.permissions import require_role
 from service.unit_of_work import use_case
 
 log = logging.getLogger(__name__)
+
+__all__ = ["DiagramError", "Problem"]  # what the pages catch and show of a refused set
 
 
 def check_folder(
@@ -59,15 +59,15 @@ def _check_sources(texts: dict[str, str]) -> list[CheckedProcess]:
 
 def _check_hooks(processes: Sequence[CheckedProcess]) -> None:
     """A human task of an aid that its module does not handle would answer 500 when completed: refuse it."""
-    aids = {aid.value: aid for aid in AidType}
     problems = [
         Problem(task.file, task.id,
-                f"tâche humaine inconnue du service pour l'aide « {aids[process.key].label} » : aucun "
-                f"traitement n'est prévu pour « {task.id} » (AIDS[…].HOOKS dans service/dossiers) ; gardez "
-                "l'identifiant d'une tâche existante ou ajoutez son traitement",
+                f"tâche humaine inconnue du service pour l'aide « {aids.get(process.key).label} » : aucun "
+                f"traitement n'est prévu pour « {task.id} » (les hooks de sa déclaration, service/aids) ; "
+                "gardez l'identifiant d'une tâche existante ou ajoutez son traitement (pass_through s'il n'y "
+                "a rien à écrire dans le dossier)",
                 name=task.name)
-        for process in processes if process.key in aids
-        for task in process.user_tasks if task.id not in AIDS[aids[process.key]].HOOKS
+        for process in processes if aids.is_aid(process.key)
+        for task in process.user_tasks if task.id not in aids.get(process.key).hooks
     ]  # fmt: skip
     if problems:
         raise DiagramError(problems)

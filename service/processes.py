@@ -19,6 +19,8 @@ from service.models import HumanTask, ProcessInstance, User
 from service.notifications import service as notifications
 
 Advance = runtime.Advance
+# A step the sandbox stopped: the step is undone, the incident is to be kept (service.deployment).
+IncidentError = runtime.IncidentError
 
 
 def _nothing_to_follow(advance: Advance) -> None:

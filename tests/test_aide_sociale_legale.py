@@ -13,11 +13,11 @@ from lxml import etree
 from sqlalchemy import select
 
 from service import clock
+from service.aids.aide_sociale_legale import directory
 from service.clock import TravellingClock
 from service.dossiers import tasks
 from service.errors import InvalidInputError
 from service.extensions import db
-from service.legal_aid import directory
 from service.models import (
     AidType,
     Authority,

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from service import clock
 from service.accounts import service as accounts
-from service.cheques import stock
+from service.aids.cheque_accompagnement import stock
 from service.dossiers import tasks
 from service.errors import InvalidInputError
 from service.extensions import db

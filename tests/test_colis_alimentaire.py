@@ -9,9 +9,9 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from service.aids.colis_alimentaire import pick_up_dates
 from service.clock import TravellingClock
 from service.dossiers import tasks
-from service.dossiers.colis_alimentaire import pick_up_dates
 from service.errors import InvalidInputError
 from service.extensions import db
 from service.models import (

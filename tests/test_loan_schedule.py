@@ -10,8 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from service.errors import InvalidInputError
-from service.loans.schedule import (
+from service.aids.pret_sans_interet.schedule import (
     MAX_MONTHS,
     Installment,
     amounts_due_by,
@@ -22,6 +21,7 @@ from service.loans.schedule import (
     overdue_since,
     reschedule,
 )
+from service.errors import InvalidInputError
 
 # --- Examples ---------------------------------------------------------------------------------------
 

@@ -12,11 +12,11 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from service import clock
+from service.aids.pret_sans_interet import ledger
 from service.clock import TravellingClock
 from service.dossiers import tasks
 from service.errors import InvalidInputError
 from service.extensions import db
-from service.loans import ledger
 from service.models import (
     AidType,
     Document,

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from service import clock, processes
+from service import aids, clock, processes
+from service.aids.decisions import CommitteeDecision
 from service.audit import service as audit
 from service.audit.actions import AuditAction
 from service.committee import sessions
@@ -16,9 +17,6 @@ from service.config import local_zone
 from service.documents import batches
 from service.documents import service as documents
 from service.documents.rendering import date_long
-from service.dossiers.aids import AIDS
-from service.dossiers.decisions import CommitteeDecision
-from service.dossiers.numbering import next_value
 from service.errors import ConflictError, InvalidInputError
 from service.extensions import db
 from service.models import (
@@ -31,6 +29,7 @@ from service.models import (
     SessionStatus,
     User,
 )
+from service.numbering import next_value
 from service.permissions import require_role
 from service.unit_of_work import transaction, use_case
 
@@ -119,7 +118,10 @@ def _route_decisions(actor: User, session: CommitteeSession, decided: list[Agend
             session_label=label,
             letters=letters,
         )
-        AIDS[dossier.aid_type].decide_in_committee(dossier, decision, actor)
+        decide = aids.get(dossier.aid_type).decide_in_committee
+        if decide is None:  # only an aid the committee decides waits for its message
+            raise InvalidInputError(f"Le dossier {dossier.number} n'est pas décidé par la commission.")
+        decide(dossier, decision, actor)
         # Correlated by the dossier id: the instance was found by it, and the message carries it.
         processes.deliver(
             instance, message=sessions.MESSAGE, payload={**decision.message(), "dossier_id": dossier.id}

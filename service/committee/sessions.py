@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
-from service import clock, processes
+from service import aids, clock, processes
 from service.audit import service as audit
 from service.audit.actions import AuditAction
 from service.committee.access import readable_session, require_manager, require_reader
@@ -20,7 +20,6 @@ from service.errors import InvalidInputError, NotFoundError
 from service.extensions import db
 from service.models import (
     AgendaItem,
-    AidType,
     Centre,
     CommitteeSession,
     Document,
@@ -40,7 +39,6 @@ PROCESS_KEY = "seance_commission"
 MESSAGE = "decision_commission"  # what a dossier's process waits for, and what closing a session sends
 SESSION_LENGTH = timedelta(hours=2)
 OPEN_STATUSES = (SessionStatus.PREPARATION, SessionStatus.CONVOQUEE)
-_AID_ORDER = {aid: rank for rank, aid in enumerate(AidType)}
 
 
 def sessions(*, actor: User) -> Sequence[CommitteeSession]:
@@ -167,7 +165,8 @@ def _waiting(centre_id: int) -> list[tuple[Dossier, ProcessInstance]]:
         )
     ).all()
     pairs = [(dossier, instance) for dossier, instance in found]
-    return sorted(pairs, key=lambda pair: (_AID_ORDER[pair[0].aid_type], pair[0].opened_at, pair[0].id))
+    order = {aid.key: rank for rank, aid in enumerate(aids.all_aids())}
+    return sorted(pairs, key=lambda pair: (order[pair[0].aid_type], pair[0].opened_at, pair[0].id))
 
 
 @use_case

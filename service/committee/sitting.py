@@ -5,16 +5,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from service.aids import ceilings, decisions
+from service.aids.pret_sans_interet import ledger
 from service.audit import service as audit
 from service.audit.actions import AuditAction
 from service.committee.access import readable_session, require_manager
 from service.committee.members import in_office
 from service.committee.sessions import session_date
 from service.config import current_settings, refusal_reasons
-from service.dossiers import ceilings, decisions
 from service.errors import InvalidInputError, NotFoundError
 from service.extensions import db
-from service.loans import ledger
 from service.models import (
     AgendaItem,
     AidType,
@@ -199,7 +199,7 @@ def _check_decision(item: AgendaItem, vote: Vote) -> None:
     if vote.decision is ItemDecision.ACCORD:
         if not vote.amount_cents or vote.amount_cents <= 0:
             raise InvalidInputError("Un accord indique le montant accordé.")
-        if dossier.aid_type is AidType.PRET_SANS_INTERET:
+        if dossier.aid_type == AidType.PRET_SANS_INTERET:
             ledger.check_amount(vote.amount_cents, vote.months or 0)
         decisions.check_granted_amount(dossier, vote.amount_cents, delegation_ceiling_cents=None)
         ceilings.check_annual_ceiling(dossier, vote.amount_cents)

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from service.cheques import stock
-from service.dossiers.colis_alimentaire import parcels_of
+from service.aids.aide_sociale_legale import directory
+from service.aids.cheque_accompagnement import stock
+from service.aids.colis_alimentaire import parcels_of
+from service.aids.pret_sans_interet import ledger
 from service.extensions import db
-from service.legal_aid import directory
-from service.loans import ledger
 from service.models import Dossier, IssuedCheque, LegalAidRequest, Loan, LoanRepayment, LoanSchedule, Parcel
 
 

@@ -7,19 +7,16 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from service import clock, processes
+from service import aids, clock, processes
 from service.audit import service as audit
 from service.audit.actions import AuditAction
 from service.config import local_zone
 from service.documents import batches, corrections
 from service.documents import service as documents
-from service.dossiers.aids import AIDS
 from service.dossiers.execution import Execution, execution_of
-from service.dossiers.numbering import dossier_number
 from service.errors import InvalidInputError, NotFoundError
 from service.extensions import db
 from service.models import (
-    AidType,
     AuditEvent,
     Document,
     Dossier,
@@ -32,6 +29,7 @@ from service.models import (
     User,
 )
 from service.models.tenancy import get_in_centre
+from service.numbering import dossier_number
 from service.people import service as people
 from service.permissions import require_role
 from service.unit_of_work import use_case
@@ -42,9 +40,11 @@ READING_ROLES = tuple(role for role in Role if role is not Role.ADMIN)
 
 
 @use_case
-def open_request(*, actor: User, person_id: int, aid_type: AidType, reason: str) -> Dossier:
+def open_request(*, actor: User, person_id: int, aid_type: str, reason: str) -> Dossier:
     """Open a dossier for a person and start its process, in one transaction."""
     require_role(actor, *OPENING_ROLES)
+    if not aids.is_aid(aid_type):
+        raise InvalidInputError("Choisissez une des aides proposées.")
     person = people.get(actor=actor, person_id=person_id)
     if not reason.strip():
         raise InvalidInputError("Indiquez l'objet de la demande.")
@@ -63,14 +63,14 @@ def open_request(*, actor: User, person_id: int, aid_type: AidType, reason: str)
     db.session.add(dossier)
     db.session.flush()
     processes.start(
-        process_key=aid_type.value,
+        process_key=aid_type,
         centre_id=actor.centre_id,
         dossier_id=dossier.id,
-        data={"dossier_id": dossier.id, **AIDS[aid_type].start_data(now)},
+        data={"dossier_id": dossier.id, **aids.get(aid_type).start_data(now)},
     )
     audit.record(
         action=AuditAction.DOSSIER_OUVERTURE, subject_type="dossier", subject_id=dossier.id, actor=actor,
-        details={"numéro": dossier.number, "aide": aid_type.value},
+        details={"numéro": dossier.number, "aide": aid_type},
     )  # fmt: skip
     return dossier
 
@@ -96,8 +96,8 @@ DOSSIER = processes.SubjectKind(
 
 def register_processes() -> None:
     """Every aid's process runs for a dossier."""
-    for aid_type in AidType:
-        processes.register(aid_type.value, DOSSIER)
+    for aid in aids.all_aids():
+        processes.register(aid.key, DOSSIER)
 
 
 @dataclass(frozen=True)

@@ -10,17 +10,15 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
-from service import clock, processes
+from service import aids, clock, processes
+from service.aids import ceilings
 from service.audit import service as audit
 from service.audit.actions import AuditAction
 from service.documents import batches
-from service.dossiers import ceilings
-from service.dossiers.aids import AIDS
 from service.engine import registry, runtime, worklist
 from service.errors import InvalidInputError, NotFoundError
 from service.extensions import db
 from service.models import (
-    AidType,
     Dossier,
     HumanTask,
     Role,
@@ -53,7 +51,7 @@ class WorklistRow:
     overdue: bool
 
 
-def worklist_rows(*, actor: User, view: WorklistView, aid_type: AidType | None = None) -> list[WorklistRow]:
+def worklist_rows(*, actor: User, view: WorklistView, aid_type: str | None = None) -> list[WorklistRow]:
     """Open tasks: assigned to me, or for my roles, or overdue for my roles."""
     now = clock.now()
     roles = [role.value for role in actor.roles]
@@ -73,7 +71,7 @@ def worklist_rows(*, actor: User, view: WorklistView, aid_type: AidType | None =
     if view is WorklistView.OVERDUE:
         query = query.where(HumanTask.due_at < now)
     if aid_type is not None:
-        query = query.where(HumanTask.process_key == aid_type.value)
+        query = query.where(HumanTask.process_key == aid_type)
     return [
         WorklistRow(task, task.dossier, assignee, task.due_at is not None and task.due_at < now)
         for task, assignee in db.session.execute(query).all()
@@ -118,7 +116,7 @@ def task_page(*, actor: User, task_id: int) -> TaskPage:
     schema = form.schema
     if dossier is None:
         return TaskPage(task, None, schema, data, {})
-    aid = AIDS[dossier.aid_type]
+    aid = aids.get(dossier.aid_type)
     prefill = aid.prefill(task.task_name, dossier, data)
     schema = _with_choices(schema, aid.choices(task.task_name, dossier))
     unprinted = batches.unprinted_of(dossier)
@@ -188,7 +186,7 @@ def complete_task(*, actor: User, task_id: int, form: Mapping[str, str]) -> Comp
     if dossier is None:
         processes.complete(task=task, data=dict(values), actor=actor)
     else:
-        hook = AIDS[dossier.aid_type].HOOKS[task.task_name]
+        hook = aids.get(dossier.aid_type).hook(task.task_name)
         processes.complete(
             task=task, actor=actor, apply=lambda process: hook(dossier, values, actor, process)
         )

@@ -14,6 +14,12 @@ from service.models.tenancy import CentreScoped
 
 
 class AidType(enum.StrEnum):
+    """The keys of the aids the service ships, for the code that names one of them.
+
+    An aid is declared once, with its words, in its package of service/aids/; a dossier's `aid_type` is the
+    key of any declared aid, shipped or not.
+    """
+
     SECOURS_URGENCE = "secours_urgence"
     COLIS_ALIMENTAIRE = "colis_alimentaire"
     CHEQUE_ACCOMPAGNEMENT = "cheque_accompagnement"
@@ -22,16 +28,15 @@ class AidType(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return _AID_LABELS[self]
+        return aid_label(self.value)
 
 
-_AID_LABELS = {
-    AidType.SECOURS_URGENCE: "Secours d'urgence",
-    AidType.COLIS_ALIMENTAIRE: "Colis alimentaires",
-    AidType.CHEQUE_ACCOMPAGNEMENT: "Chèques d'accompagnement personnalisé",
-    AidType.PRET_SANS_INTERET: "Prêt sans intérêt",
-    AidType.AIDE_SOCIALE_LEGALE: "Aide sociale légale (transmission)",
-}
+# Each aid's name as its declaration gives it (service/aids fills it when it finds the aids).
+AID_LABELS: dict[str, str] = {}
+
+
+def aid_label(key: str) -> str:
+    return AID_LABELS.get(key, key)
 
 
 class DossierStatus(enum.StrEnum):
@@ -73,9 +78,7 @@ class Dossier(CentreScoped, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(20))
-    aid_type: Mapped[AidType] = mapped_column(
-        Enum(AidType, name="aid_type", native_enum=False, length=40, values_callable=enum_values)
-    )
+    aid_type: Mapped[str] = mapped_column(String(40))  # the key of a declared aid (service/aids)
     status: Mapped[DossierStatus] = mapped_column(
         Enum(DossierStatus, name="dossier_status", native_enum=False, length=40, values_callable=enum_values)
     )
@@ -99,3 +102,8 @@ class Dossier(CentreScoped, Base):
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
 
     person: Mapped[Person] = relationship(lazy="joined", innerjoin=True)
+
+    @property
+    def aid_label(self) -> str:
+        """The aid's name, as its declaration gives it."""
+        return aid_label(self.aid_type)

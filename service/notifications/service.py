@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from email.message import EmailMessage
 
-from sqlalchemy import ColumnElement, Row, and_, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 
 from service import clock
 from service.config import Settings, current_settings, local_zone
 from service.errors import InvalidInputError, NotFoundError
 from service.extensions import db
-from service.models import AidType, Dossier, HumanTask, MailStatus, OutboxMessage, Role, User, UserRole
+from service.models import Dossier, HumanTask, MailStatus, OutboxMessage, Role, User, UserRole
+from service.models.dossier import aid_label
 from service.models.tenancy import ALL_CENTRES
 from service.notifications import outbox, smtp
 from service.permissions import require_role
@@ -48,14 +49,22 @@ def announce(tasks: Iterable[HumanTask], *, directory: Directory | None = None) 
         )
 
 
-def _dossier_of(task: HumanTask) -> Dossier | Row[tuple[str, AidType, datetime]] | None:
+@dataclass(frozen=True)
+class _DossierInMail:
+    number: str
+    aid_label: str
+    opened_at: datetime
+
+
+def _dossier_of(task: HumanTask) -> Dossier | _DossierInMail | None:
     """What the mail says of the dossier (number, aid, opening date), read without loading the row."""
     if task.dossier is not None or task.dossier_id is None:
         return task.dossier
     statement = select(Dossier.number, Dossier.aid_type, Dossier.opened_at).where(
         Dossier.id == task.dossier_id
     )
-    return db.session.execute(statement).one_or_none()
+    row = db.session.execute(statement).one_or_none()
+    return None if row is None else _DossierInMail(row.number, aid_label(row.aid_type), row.opened_at)
 
 
 def _role_addresses(centre_id: int, role: str) -> list[str]:

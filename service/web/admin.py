@@ -13,7 +13,6 @@ from service import deployment
 from service.accounts import service as accounts
 from service.audit import service as audit
 from service.config import current_settings
-from service.engine.registry import DiagramError
 from service.errors import InvalidInputError
 from service.models import Role
 from service.notifications import service as notifications
@@ -138,7 +137,7 @@ def tables() -> Response | str | tuple[str, int]:
                 raise InvalidInputError("Choisissez le fichier DMN du nouveau barème.")
             preview = deployment.preview_table(actor=current_user, file_name=file_name, data=data)
             content = base64.b64encode(data).decode("ascii")
-        except DiagramError as error:
+        except deployment.DiagramError as error:
             problems, status = [str(problem) for problem in error.problems], 422
         except InvalidInputError as error:
             problems, status = [error.message], 422

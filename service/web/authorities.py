@@ -6,8 +6,8 @@ from flask import Blueprint, flash, redirect, render_template
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from service.aids.aide_sociale_legale import directory
 from service.errors import InvalidInputError
-from service.legal_aid import directory
 from service.web.forms.legal_aid import AuthorityForm
 
 bp = Blueprint("authorities", __name__, url_prefix="/autorites")

@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from service.cheques import stock
+from service.aids.cheque_accompagnement import stock
 from service.errors import InvalidInputError
 from service.models import ChequeNature
 from service.web.forms.cheques import ChequeBookForm

@@ -11,8 +11,7 @@ from markupsafe import escape
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from service import deployment, unit_of_work
-from service.engine.runtime import IncidentError
+from service import deployment, processes, unit_of_work
 from service.errors import (
     ConflictError,
     EntraideError,
@@ -74,7 +73,7 @@ def status_for(error: EntraideError) -> int:
 
 
 def _domain_error(error: EntraideError) -> tuple[Response | str, int]:
-    if isinstance(error, IncidentError):  # the step is undone; the incident is kept for the administrators
+    if isinstance(error, processes.IncidentError):  # the step is undone, the incident kept for the admins
         unit_of_work.discard()
         actor = getattr(current_user, "full_name", "") or "anonyme"
         deployment.record_incident(error.incident, actor_name=actor)

@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response
 
 from service.dossiers import service as dossiers
 from service.errors import InvalidInputError
-from service.models import AidType, BudgetKind, Relationship
+from service.models import BudgetKind, Relationship
 from service.organisation import service as organisation
 from service.people import service as people
 from service.people.budget import CHARGE_CATEGORIES, RESOURCE_CATEGORIES
@@ -166,7 +166,7 @@ def open_request(person_id: int) -> Response | tuple[str, int]:
     if not form.validate_on_submit():
         return _render_person(person_id, request_form=form, status=422)
     dossier = dossiers.open_request(
-        actor=current_user, person_id=person_id, aid_type=AidType(form.aid_type.data), reason=form.reason.data
+        actor=current_user, person_id=person_id, aid_type=form.aid_type.data, reason=form.reason.data
     )
     flash(f"Dossier {dossier.number} ouvert.", "success")
     return redirect(url_for("dossiers.show", dossier_id=dossier.id))

@@ -6,11 +6,11 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from service import processes
+from service import aids, processes
 from service.dossiers import tasks as worklist
 from service.dossiers.tasks import FormInvalidError, WorklistView
 from service.errors import InvalidInputError
-from service.models import AidType, Role
+from service.models import Role
 from service.web import inputs
 
 bp = Blueprint("tasks", __name__, url_prefix="/taches")
@@ -33,7 +33,7 @@ def index() -> str:
     except ValueError:
         view = WorklistView.TEAM
     aid_value = request.args.get("aide", "")
-    aid_type = AidType(aid_value) if aid_value in {a.value for a in AidType} else None
+    aid_type = aid_value if aids.is_aid(aid_value) else None
     rows = worklist.worklist_rows(actor=current_user, view=view, aid_type=aid_type)
     return render_template(
         "tasks/index.html",
@@ -41,7 +41,7 @@ def index() -> str:
         view=view,
         views=_VIEW_LABELS,
         aid_type=aid_type,
-        aid_types=list(AidType),
+        aid_types=aids.all_aids(),
         role_labels={role.value: role.label for role in Role},
     )
 

@@ -7,7 +7,8 @@ from typing import Any
 from wtforms import BooleanField, DateField, EmailField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
-from service.models import AidType, BudgetKind, Relationship
+from service import aids
+from service.models import BudgetKind, Relationship
 from service.money import parse_euros
 from service.people.budget import CHARGE_CATEGORIES, RESOURCE_CATEGORIES
 from service.web.forms import Form, choices
@@ -78,8 +79,12 @@ class BudgetLineForm(Form):
 
 
 class RequestForm(Form):
-    aid_type = SelectField("Aide demandée", choices=choices((a.value, a.label) for a in AidType))
+    aid_type = SelectField("Aide demandée")
     reason = TextAreaField("Objet de la demande", validators=[DataRequired(_REQUIRED), Length(max=2000)])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.aid_type.choices = choices((aid.key, aid.label) for aid in aids.all_aids())
 
 
 class SearchForm(Form):

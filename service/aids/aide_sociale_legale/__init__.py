@@ -14,15 +14,14 @@ from typing import Any
 from sqlalchemy import select
 
 from service import clock
+from service.aids import Aid, Choices, pieces
+from service.aids.aide_sociale_legale import directory
 from service.config import current_settings, local_zone
 from service.documents import service as documents
-from service.dossiers import pieces
-from service.dossiers.hooks import Choices, TaskHook
 from service.engine.durations import parse_duration
 from service.errors import InvalidInputError
 from service.extensions import db
-from service.legal_aid import directory
-from service.models import Authority, Dossier, DossierStatus, LegalAidRequest, User
+from service.models import AidType, Authority, Dossier, DossierStatus, LegalAidRequest, User
 from service.people import service as people
 
 FILING_DAY_START = time(9, 0)  # deadlines counted from the filing day fall at the start of a working day
@@ -213,14 +212,22 @@ def choices(task_name: str, dossier: Dossier) -> Choices:
     }
 
 
-HOOKS: dict[str, TaskHook] = {
-    **pieces.HOOKS,
-    "enregistrer_depot": record_filing,
-    "constituer_dossier": build_file,
-    "donner_avis": give_opinion,
-    "transmettre": transmit,
-    "alerter_transmission": acknowledge_alert,
-    "escalader_transmission": acknowledge_alert,
-    "enregistrer_decision_autorite": record_authority_decision,
-    "informer_personne": inform_person,
-}
+AID = Aid(
+    key=AidType.AIDE_SOCIALE_LEGALE.value,
+    label="Aide sociale légale (transmission)",
+    hooks={
+        **pieces.HOOKS,
+        "enregistrer_depot": record_filing,
+        "constituer_dossier": build_file,
+        "donner_avis": give_opinion,
+        "transmettre": transmit,
+        "alerter_transmission": acknowledge_alert,
+        "escalader_transmission": acknowledge_alert,
+        "enregistrer_decision_autorite": record_authority_decision,
+        "informer_personne": inform_person,
+    },
+    start_data=start_data,
+    prefill=prefill,
+    choices=choices,
+    position=5,
+)

@@ -7,23 +7,17 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from service import clock
-from service.config import current_settings, local_zone
+from service import aids, clock
+from service.config import local_zone
 from service.errors import InvalidInputError
 from service.extensions import db
-from service.models import AidType, Dossier
+from service.models import Dossier
 from service.money import euros
 
 
-def annual_ceiling_cents(aid_type: AidType) -> int | None:
+def annual_ceiling_cents(aid_type: str) -> int | None:
     """The ceiling in force for an aid, or None when the aid has none (legal aid is not the centre's)."""
-    settings = current_settings()
-    return {
-        AidType.SECOURS_URGENCE: settings.SECOURS_ANNUAL_CEILING_CENTS,
-        AidType.COLIS_ALIMENTAIRE: settings.COLIS_ANNUAL_CEILING_CENTS,
-        AidType.CHEQUE_ACCOMPAGNEMENT: settings.CHEQUES_ANNUAL_CEILING_CENTS,
-        AidType.PRET_SANS_INTERET: settings.PRET_ANNUAL_CEILING_CENTS,
-    }.get(aid_type)
+    return aids.get(aid_type).annual_ceiling_cents()
 
 
 def granted_this_year(dossier: Dossier) -> int:
@@ -66,6 +60,6 @@ def check_annual_ceiling(dossier: Dossier, amount_cents: int) -> None:
         left = max(ceiling - already, 0)
         raise InvalidInputError(
             f"Plafond annuel dépassé : le foyer a déjà reçu {euros(already)} cette année "
-            f"({dossier.aid_type.label.lower()}), le plafond est de {euros(ceiling)} ; "
+            f"({dossier.aid_label.lower()}), le plafond est de {euros(ceiling)} ; "
             f"il reste au plus {euros(left)} à accorder."
         )

@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from service.cheques import stock
+from service.aids import Aid, Choices, ceilings, decisions, pieces
+from service.aids.cheque_accompagnement import stock
 from service.config import current_settings
 from service.documents import service as documents
-from service.dossiers import ceilings, decisions, pieces
-from service.dossiers.hooks import Choices, TaskHook
 from service.errors import InvalidInputError
-from service.models import ChequeNature, Dossier, DossierStatus, User
+from service.models import AidType, ChequeNature, Dossier, DossierStatus, User
 from service.money import euros, euros_input
 from service.people import service as people
 
@@ -121,12 +120,22 @@ def choices(task_name: str, dossier: Dossier) -> Choices:
     }
 
 
-HOOKS: dict[str, TaskHook] = {
-    **pieces.HOOKS,
-    "evaluer": evaluate,
-    "decider_delegation": decide_under_delegation,
-    "completer_pour_commission": decisions.complete_for_committee,
-    "notifier": notify,
-    "delivrer_cheques": take_from_stock,
-    "remettre_cheques": hand_over,
-}
+AID = Aid(
+    key=AidType.CHEQUE_ACCOMPAGNEMENT.value,
+    label="Chèques d'accompagnement personnalisé",
+    hooks={
+        **pieces.HOOKS,
+        "evaluer": evaluate,
+        "decider_delegation": decide_under_delegation,
+        "completer_pour_commission": decisions.complete_for_committee,
+        "notifier": notify,
+        "delivrer_cheques": take_from_stock,
+        "remettre_cheques": hand_over,
+    },
+    start_data=start_data,
+    prefill=prefill,
+    choices=choices,
+    decide_in_committee=decide_in_committee,
+    annual_ceiling_cents=lambda: current_settings().CHEQUES_ANNUAL_CEILING_CENTS,
+    position=3,
+)

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from service import clock
+from service.aids import ceilings
 from service.documents import letters
-from service.dossiers import ceilings
-from service.dossiers.numbering import decision_number
 from service.errors import InvalidInputError
 from service.models import Dossier, DossierStatus, LetterBatch, User
 from service.money import euros
+from service.numbering import decision_number
 from service.people import service as people
 
 

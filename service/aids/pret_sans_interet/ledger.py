@@ -10,11 +10,11 @@ from datetime import date, datetime, time
 from sqlalchemy import func, select
 
 from service import clock
+from service.aids.pret_sans_interet import schedule as arithmetic
 from service.config import current_settings, local_zone
 from service.engine.durations import Duration, parse_duration
 from service.errors import InvalidInputError
 from service.extensions import db
-from service.loans import schedule as arithmetic
 from service.models import Dossier, Loan, LoanInstallment, LoanRepayment, LoanSchedule, User
 from service.money import euros
 

@@ -6,12 +6,12 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from service import clock
+from service.aids import Aid, ceilings, decisions, pieces
+from service.aids.pret_sans_interet import ledger
+from service.config import current_settings
 from service.documents import service as documents
-from service.dossiers import ceilings, decisions, pieces
-from service.dossiers.hooks import TaskHook, no_choices
 from service.errors import InvalidInputError
-from service.loans import ledger
-from service.models import Dossier, DossierStatus, Loan, User
+from service.models import AidType, Dossier, DossierStatus, Loan, User
 from service.money import euros
 from service.people import service as people
 
@@ -137,16 +137,23 @@ def prefill(task_name: str, dossier: Dossier, process: dict[str, Any]) -> dict[s
     return {}
 
 
-choices = no_choices
-
-HOOKS: dict[str, TaskHook] = {
-    **pieces.HOOKS,
-    "etudier_budget": study,
-    "completer_pour_commission": decisions.complete_for_committee,
-    "notifier": notify,
-    "etablir_contrat": draw_up_contract,
-    "decaisser": disburse,
-    "enregistrer_remboursement": record_repayment,
-    "relancer_emprunteur": remind,
-    "etablir_avenant": amend,
-}
+AID = Aid(
+    key=AidType.PRET_SANS_INTERET.value,
+    label="Prêt sans intérêt",
+    hooks={
+        **pieces.HOOKS,
+        "etudier_budget": study,
+        "completer_pour_commission": decisions.complete_for_committee,
+        "notifier": notify,
+        "etablir_contrat": draw_up_contract,
+        "decaisser": disburse,
+        "enregistrer_remboursement": record_repayment,
+        "relancer_emprunteur": remind,
+        "etablir_avenant": amend,
+    },
+    start_data=start_data,
+    prefill=prefill,
+    decide_in_committee=decide_in_committee,
+    annual_ceiling_cents=lambda: current_settings().PRET_ANNUAL_CEILING_CENTS,
+    position=4,
+)

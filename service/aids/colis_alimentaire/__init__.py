@@ -8,12 +8,11 @@ from typing import Any
 from sqlalchemy import select
 
 from service import clock
+from service.aids import Aid, Choices, decisions, pieces
 from service.config import current_settings, distribution_points, local_zone
-from service.dossiers import decisions, pieces
-from service.dossiers.hooks import Choices, TaskHook
 from service.errors import InvalidInputError
 from service.extensions import db
-from service.models import Dossier, DossierStatus, Parcel, ParcelStatus, User
+from service.models import AidType, Dossier, DossierStatus, Parcel, ParcelStatus, User
 from service.people import service as people
 
 MISSES_BEFORE_CANCELLATION = 2
@@ -151,11 +150,20 @@ def choices(task_name: str, dossier: Dossier) -> Choices:
     return {}
 
 
-HOOKS: dict[str, TaskHook] = {
-    **pieces.HOOKS,
-    "evaluer": evaluate,
-    "decider": decide,
-    "notifier": notify,
-    "retirer_colis": record_pick_up,
-    "informer_annulation": inform_of_cancellation,
-}
+AID = Aid(
+    key=AidType.COLIS_ALIMENTAIRE.value,
+    label="Colis alimentaires",
+    hooks={
+        **pieces.HOOKS,
+        "evaluer": evaluate,
+        "decider": decide,
+        "notifier": notify,
+        "retirer_colis": record_pick_up,
+        "informer_annulation": inform_of_cancellation,
+    },
+    start_data=start_data,
+    prefill=prefill,
+    choices=choices,
+    annual_ceiling_cents=lambda: current_settings().COLIS_ANNUAL_CEILING_CENTS,
+    position=2,
+)

@@ -6,12 +6,11 @@ from datetime import datetime
 from typing import Any
 
 from service import clock
+from service.aids import Aid, ceilings, decisions, pieces
 from service.config import current_settings
-from service.dossiers import ceilings, decisions, pieces
-from service.dossiers.hooks import TaskHook, no_choices
 from service.engine.durations import parse_duration
 from service.errors import InvalidInputError
-from service.models import Dossier, DossierStatus, User
+from service.models import AidType, Dossier, DossierStatus, User
 from service.money import euros, euros_input
 from service.people import service as people
 
@@ -117,16 +116,22 @@ def handle_late_decision(
     return {"suite_retard": values["suite_retard"]}
 
 
-HOOKS: dict[str, TaskHook] = {
-    **pieces.HOOKS,
-    "traiter_retard": handle_late_decision,
-    "alerter_silence": acknowledge_silence_alert,
-    "evaluer": evaluate,
-    "decider_delegation": decide_under_delegation,
-    "completer_pour_commission": decisions.complete_for_committee,
-    "notifier": notify,
-    "payer": record_payment,
-}
-
-
-choices = no_choices
+AID = Aid(
+    key=AidType.SECOURS_URGENCE.value,
+    label="Secours d'urgence",
+    hooks={
+        **pieces.HOOKS,
+        "traiter_retard": handle_late_decision,
+        "alerter_silence": acknowledge_silence_alert,
+        "evaluer": evaluate,
+        "decider_delegation": decide_under_delegation,
+        "completer_pour_commission": decisions.complete_for_committee,
+        "notifier": notify,
+        "payer": record_payment,
+    },
+    start_data=start_data,
+    prefill=prefill,
+    decide_in_committee=decide_in_committee,
+    annual_ceiling_cents=lambda: current_settings().SECOURS_ANNUAL_CEILING_CENTS,
+    position=1,
+)

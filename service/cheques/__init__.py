@@ -1,1 +1,0 @@
-"""Personalised support cheques: the stock of cheque books, cheques issued to a dossier, hand-over."""

@@ -1,1 +1,0 @@
-"""Legal aid (aide sociale légale): the kinds the centre forwards, the directory of their authorities."""

@@ -1,1 +1,0 @@
-"""Interest-free loans (prêts sans intérêt): repayment schedules, balances and arrears."""

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
-from service import clock, commands, database, web
+from service import aids, clock, commands, database, web
 from service.committee import sessions as committee
 from service.config import Settings, load_settings, resolve_instance_path
 from service.dossiers import service as dossiers
 from service.engine import timers
+from service.errors import ConfigError
 from service.extensions import csrf, db, login_manager, migrate
 from service.models import tenancy
 from service.paths import MIGRATIONS_DIR, TEMPLATES_DIR
@@ -24,7 +26,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     """Build the Flask application; overrides take precedence over every other source of settings."""
     overrides = dict(overrides or {})
     instance_path = resolve_instance_path(overrides.pop("INSTANCE_PATH", None))
-    settings = load_settings(instance_path, overrides=overrides)
+    settings = service_settings(instance_path, overrides=overrides)
 
     app = Flask(
         "service",
@@ -49,6 +51,15 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     web.init_app(app)
     commands.init_app(app)
     return app
+
+
+def service_settings(instance_path: Path, *, overrides: Mapping[str, Any] | None = None) -> Settings:
+    """The settings, those the aids declare included; ConfigError with one French sentence otherwise."""
+    settings = load_settings(instance_path, overrides=overrides, declared=aids.declared_settings())
+    problem = aids.settings_problem(settings.extra)
+    if problem:
+        raise ConfigError(problem)
+    return settings
 
 
 def _register_processes() -> None:

@@ -8,8 +8,8 @@ import click
 from flask import Flask
 from flask.cli import FlaskGroup, routes_command, shell_command
 
-from service.app import create_app
-from service.config import load_settings, resolve_instance_path
+from service.app import create_app, service_settings
+from service.config import resolve_instance_path
 from service.errors import ConfigError
 
 
@@ -35,7 +35,7 @@ cli.add_command(routes_command)
 def main() -> None:
     """Entry point of the console script: refuse bad settings with one line, before anything starts."""
     try:
-        load_settings(resolve_instance_path())
+        service_settings(resolve_instance_path())
     except ConfigError as error:
         click.echo(f"Configuration invalide : {error.message}", err=True)
         sys.exit(2)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 import os
 import re
 import secrets
@@ -17,6 +18,8 @@ from flask import current_app
 
 from service.errors import ConfigError
 from service.paths import PROJECT_ROOT, WORKFLOWS_DIR
+
+log = logging.getLogger(__name__)
 
 ENV_PREFIX = "ENTRAIDE_"
 # Variables read by the test suite and the benchmarks, never by the application.
@@ -52,19 +55,6 @@ class Settings:
     SMTP_USERNAME: str = ""
     SMTP_PASSWORD: str = ""
     MAIL_SENDER: str = "Entraide <ne-pas-repondre@entraide.invalid>"
-    # Aids: the ceiling up to which the delegate decides urgent relief alone (board delegation).
-    SECOURS_DELEGATION_CEILING_CENTS: int = 30000
-    # ISO 8601 durations: the delegate's decision deadline (then the head of service is alerted).
-    SECOURS_DECISION_DELAY: str = "PT48H"
-    # Yearly ceilings per household and aid (règlement des aides facultatives), checked at each decision.
-    SECOURS_ANNUAL_CEILING_CENTS: int = 80000
-    COLIS_ANNUAL_CEILING_CENTS: int = 24000
-    CHEQUES_ANNUAL_CEILING_CENTS: int = 40000
-    PRET_ANNUAL_CEILING_CENTS: int = 170000
-    # Food parcels: the value a parcel counts for (ceiling, statistics), and where they are picked up
-    # (distribution points separated by ";").
-    COLIS_PARCEL_VALUE_CENTS: int = 2000
-    DISTRIBUTION_POINTS: str = "Épicerie solidaire, 4 rue des Tilleuls;Mairie annexe du quartier des Prés"
     # Collective workshops: where sessions are held (the centre, neighbourhood town halls), ";" between.
     WORKSHOP_PLACES: str = (
         "Centre communal d'action sociale, salle collective;"
@@ -73,16 +63,6 @@ class Settings:
     # Days before a session: below its minimum the organiser decides; then the reminders go out.
     WORKSHOP_MINIMUM_CHECK_DAYS: int = 3
     WORKSHOP_REMINDER_DAYS: int = 2
-    # Support cheques: the delegate decides alone up to this amount; above it, the committee.
-    CHEQUES_DELEGATION_CEILING_CENTS: int = 15000
-    # Interest-free loans: the amounts the règlement allows, and the reminder after an unpaid due date.
-    PRET_MIN_CENTS: int = 30000
-    PRET_MAX_CENTS: int = 170000
-    PRET_REMINDER_DELAY: str = "P10D"
-    # Legal aid (L131-1 CASF): forwarded within one month of filing; warned, then escalated before.
-    LEGAL_AID_TRANSMISSION_DELAY: str = "P1M"
-    LEGAL_AID_WARNING_DELAY: str = "P21D"
-    LEGAL_AID_ESCALATION_DELAY: str = "P28D"
     # Silence vaut rejet (L231-4 CRPA): an undecided request is implicitly rejected two months after filing;
     # the instructing agent is warned this long after filing.
     SILENCE_ALERT_DELAY: str = "P6W"
@@ -125,21 +105,25 @@ class Settings:
     WORKFLOWS_PATH: str = ""
     WORKFLOW_FILE_MAX_KIB: int = 1024
 
+    # The settings the aids declare (service/aids), by name: their defaults give their types.
+    extra: Mapping[str, int | str] = dataclasses.field(default_factory=dict)
+
     @property
     def production(self) -> bool:
         return self.ENV == "production"
 
 
-_FIELDS = {field.name: field for field in dataclasses.fields(Settings)}
+_FIELDS = {field.name: field for field in dataclasses.fields(Settings) if field.name != "extra"}
+# Settings that changed name: the old one is still read, with a line saying it is deprecated.
+RENAMED = {
+    "LEGAL_AID_TRANSMISSION_DELAY": "AIDE_LEGALE_TRANSMISSION_DELAY",
+    "LEGAL_AID_WARNING_DELAY": "AIDE_LEGALE_WARNING_DELAY",
+    "LEGAL_AID_ESCALATION_DELAY": "AIDE_LEGALE_ESCALATION_DELAY",
+}
 _DURATION_SETTINGS = (
-    "SECOURS_DECISION_DELAY",
     "SILENCE_ALERT_DELAY",
     "PIECES_REMINDER_DELAY",
     "PIECES_CLOSURE_DELAY",
-    "PRET_REMINDER_DELAY",
-    "LEGAL_AID_TRANSMISSION_DELAY",
-    "LEGAL_AID_WARNING_DELAY",
-    "LEGAL_AID_ESCALATION_DELAY",
 )
 _POSITIVE_SETTINGS = (
     "SESSION_LIFETIME_HOURS",
@@ -148,15 +132,6 @@ _POSITIVE_SETTINGS = (
     "LOGIN_MAX_FAILURES_PER_ADDRESS",
     "LOGIN_LOCKOUT_MINUTES",
     "PASSWORD_MIN_LENGTH",
-    "SECOURS_DELEGATION_CEILING_CENTS",
-    "SECOURS_ANNUAL_CEILING_CENTS",
-    "COLIS_ANNUAL_CEILING_CENTS",
-    "CHEQUES_ANNUAL_CEILING_CENTS",
-    "PRET_ANNUAL_CEILING_CENTS",
-    "COLIS_PARCEL_VALUE_CENTS",
-    "CHEQUES_DELEGATION_CEILING_CENTS",
-    "PRET_MIN_CENTS",
-    "PRET_MAX_CENTS",
     "COMMISSION_CONVOCATION_CLEAR_DAYS",
     "WORKSHOP_MINIMUM_CHECK_DAYS",
     "WORKSHOP_REMINDER_DAYS",
@@ -183,16 +158,47 @@ def load_settings(
     instance_path: Path,
     environ: Mapping[str, str] | None = None,
     overrides: Mapping[str, Any] | None = None,
+    declared: Mapping[str, int | str] | None = None,
 ) -> Settings:
-    """Build and validate the settings, or raise ConfigError with one clear French sentence."""
+    """Build and validate the settings, or raise ConfigError with one clear French sentence.
+
+    `declared` are the settings the aids declare, with their defaults; they are read like the others.
+    """
     environ = os.environ if environ is None else environ
+    declared = dict(declared or {})
     values: dict[str, Any] = {}
-    values.update(_read_file(instance_path / SETTINGS_FILE))
-    values.update(_read_environ(environ))
-    values.update(_check_names(dict(overrides or {}), "paramètre"))
-    typed = {name: _coerce(name, value) for name, value in values.items()}
-    settings = Settings(**typed)
+    values.update(_read_file(instance_path / SETTINGS_FILE, declared))
+    values.update(_read_environ(environ, declared))
+    values.update(_check_names(_renamed(dict(overrides or {}), "paramètre"), "paramètre", declared))
+    typed = {name: _coerce(name, value) for name, value in values.items() if name in _FIELDS}
+    extra = {
+        name: _coerce_declared(name, values.get(name, default), default) for name, default in declared.items()
+    }
+    settings = Settings(**typed, extra=extra)
     return _validate(settings, instance_path)
+
+
+def _renamed(values: dict[str, Any], what: str) -> dict[str, Any]:
+    for old, new in RENAMED.items():
+        if old in values:
+            log.warning("%s %s obsolète : utilisez %s", what, old, new)
+            values.setdefault(new, values.pop(old))
+    return values
+
+
+def _coerce_declared(name: str, value: Any, default: int | str) -> int | str:
+    if isinstance(default, int):
+        try:
+            number = int(value)
+        except (TypeError, ValueError) as exc:
+            raise ConfigError(f"{ENV_PREFIX}{name} doit être un nombre entier, pas « {value} »") from exc
+        if number < 0:
+            raise ConfigError(f"{ENV_PREFIX}{name} doit être positif")
+        return number
+    text = str(value)
+    if name.endswith("_DELAY") and not _ISO_DURATION.match(text):
+        raise ConfigError(f"{ENV_PREFIX}{name} doit être une durée ISO 8601 (ex. PT48H, P15D)")
+    return text
 
 
 def resolve_instance_path(explicit: str | Path | None = None) -> Path:
@@ -206,11 +212,6 @@ def current_settings() -> Settings:
     """Return the settings of the running application."""
     settings: Settings = current_app.extensions["entraide.settings"]
     return settings
-
-
-def distribution_points(settings: Settings) -> list[str]:
-    """The food-parcel distribution points, in the order the settings give them."""
-    return [point.strip() for point in settings.DISTRIBUTION_POINTS.split(";") if point.strip()]
 
 
 def workshop_places(settings: Settings) -> list[str]:
@@ -233,28 +234,30 @@ def local_zone() -> ZoneInfo:
     return ZoneInfo(current_settings().TIMEZONE)
 
 
-def _read_file(path: Path) -> dict[str, Any]:
+def _read_file(path: Path, declared: Mapping[str, Any]) -> dict[str, Any]:
     if not path.exists():
         return {}
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path} illisible : {exc}") from exc
-    return _check_names({key.upper(): value for key, value in data.items()}, f"clé de {path.name}")
+    what = f"clé de {path.name}"
+    return _check_names(_renamed({key.upper(): value for key, value in data.items()}, what), what, declared)
 
 
-def _read_environ(environ: Mapping[str, str]) -> dict[str, Any]:
+def _read_environ(environ: Mapping[str, str], declared: Mapping[str, Any]) -> dict[str, Any]:
     values = {
         key.removeprefix(ENV_PREFIX): value
         for key, value in environ.items()
         if key.startswith(ENV_PREFIX) and not key.startswith(_FOREIGN_ENV_PREFIXES)
     }
     values.pop("INSTANCE_PATH", None)  # read by create_app before the settings
-    return _check_names(values, "variable " + ENV_PREFIX)
+    what = "variable " + ENV_PREFIX
+    return _check_names(_renamed(values, what), what, declared)
 
 
-def _check_names(values: dict[str, Any], what: str) -> dict[str, Any]:
-    unknown = sorted(set(values) - set(_FIELDS))
+def _check_names(values: dict[str, Any], what: str, declared: Mapping[str, Any]) -> dict[str, Any]:
+    unknown = sorted(set(values) - set(_FIELDS) - set(declared))
     if unknown:
         raise ConfigError(f"{what} inconnu(e) : {', '.join(unknown)}")
     return values
@@ -295,10 +298,6 @@ def _validate(settings: Settings, instance_path: Path) -> Settings:
     for name in _DURATION_SETTINGS:
         if not _ISO_DURATION.match(getattr(settings, name)):
             raise ConfigError(f"{ENV_PREFIX}{name} doit être une durée ISO 8601 (ex. PT48H, P15D)")
-    if settings.PRET_MIN_CENTS > settings.PRET_MAX_CENTS:
-        raise ConfigError(f"{ENV_PREFIX}PRET_MIN_CENTS ne peut dépasser {ENV_PREFIX}PRET_MAX_CENTS")
-    if not distribution_points(settings):
-        raise ConfigError(f"{ENV_PREFIX}DISTRIBUTION_POINTS doit nommer au moins un point de distribution")
     if not workshop_places(settings):
         raise ConfigError(f"{ENV_PREFIX}WORKSHOP_PLACES doit nommer au moins un lieu d'atelier")
     if settings.COMMISSION_QUORUM < 0:

@@ -44,11 +44,27 @@ __all__ = ["DiagramError", "Problem"]  # what the pages catch and show of a refu
 def check_folder(
     folder: Path | None = None, *, warnings: list[Problem] | None = None
 ) -> list[CheckedProcess]:
-    """Check every diagram, table and form of the folder, and the hooks of the aids' human tasks."""
-    folder = folder or workflows_folder(current_settings())
-    processes = registry.check_folder(folder, max_bytes=_max_bytes(), warnings=warnings)
+    """Check every diagram, table and form of the folder, those of the aids declared with their own folder,
+    and the hooks of the aids' human tasks."""
+    folder = (folder or workflows_folder(current_settings())).resolve()
+    texts, problems = sources.read_folder(folder, max_bytes=_max_bytes())
+    for own in _aid_folders(besides=folder):
+        more, refused = sources.read_folder(own, max_bytes=_max_bytes())
+        problems += refused
+        problems += [
+            Problem(name, "", f"un fichier du même nom est déjà dans {folder.name} : renommez l'un des deux")
+            for name in sorted(more.keys() & texts.keys())
+        ]
+        texts.update(more)
+    processes = registry.check_sources(texts, warnings=warnings, problems=problems)
     _check_hooks(processes)
     return processes
+
+
+def _aid_folders(*, besides: Path) -> list[Path]:
+    """The folders of the aids whose diagram does not lie in the folder deployed (an aid declared apart)."""
+    folders = {aid.diagram_folder.resolve() for aid in aids.all_aids() if aid.diagram_folder is not None}
+    return sorted(own for own in folders if own != besides)
 
 
 def _check_sources(texts: dict[str, str]) -> list[CheckedProcess]:

@@ -48,6 +48,14 @@ class Subject:
 
 
 _KINDS: dict[str, SubjectKind] = {}
+_FAMILIES: list[tuple[Callable[[str], bool], SubjectKind]] = []
+
+
+def register_family(belongs: Callable[[str], bool], kind: SubjectKind) -> None:
+    """Say what every process whose key passes the test runs for (every aid's process runs for a dossier,
+    including an aid declared after the start)."""
+    if (belongs, kind) not in _FAMILIES:
+        _FAMILIES.append((belongs, kind))
 
 
 def register(process_key: str, kind: SubjectKind) -> None:
@@ -60,10 +68,12 @@ def register(process_key: str, kind: SubjectKind) -> None:
 
 def kind_of(process_key: str) -> SubjectKind:
     """The kind of subject a process runs for; an unregistered process is a programming error."""
-    try:
+    if process_key in _KINDS:
         return _KINDS[process_key]
-    except KeyError:
-        raise LookupError(f"aucun sujet n'est déclaré pour le processus {process_key}") from None
+    for belongs, kind in _FAMILIES:
+        if belongs(process_key):
+            return kind
+    raise LookupError(f"aucun sujet n'est déclaré pour le processus {process_key}")
 
 
 def subject_of(task: HumanTask) -> Subject:

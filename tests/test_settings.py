@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from service import create_app
+from service import aids, create_app
+from service.app import service_settings
 from service.config import load_settings
 from service.errors import ConfigError
 
@@ -132,3 +133,41 @@ def test_help_lists_the_commands(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     for command in ("run", "worker", "db", "users", "demo", "workflows", "letters"):
         assert f"\n  {command} " in result.stdout
+
+
+def test_an_aid_declares_its_own_settings_and_reads_them(tmp_path: Path) -> None:
+    settings = service_settings(tmp_path, overrides={"SECOURS_DELEGATION_CEILING_CENTS": 12345})
+    assert settings.extra["SECOURS_DELEGATION_CEILING_CENTS"] == 12345
+    assert settings.extra["PRET_REMINDER_DELAY"] == "P10D"  # the aid's default
+    app = create_app({"INSTANCE_PATH": tmp_path, "SECOURS_DELEGATION_CEILING_CENTS": 12345})
+    with app.app_context():
+        assert aids.get("secours_urgence").number("SECOURS_DELEGATION_CEILING_CENTS") == 12345
+        assert aids.get("secours_urgence").annual_ceiling_cents() == 80000
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"PRET_MIN_CENTS": 200000}, "PRET_MIN_CENTS ne peut dépasser ENTRAIDE_PRET_MAX_CENTS"),
+        ({"DISTRIBUTION_POINTS": " ; "}, "DISTRIBUTION_POINTS doit nommer au moins un point"),
+        ({"SECOURS_DECISION_DELAY": "48 heures"}, "SECOURS_DECISION_DELAY doit être une durée ISO 8601"),
+        ({"COLIS_PARCEL_VALUE_CENTS": "vingt"}, "COLIS_PARCEL_VALUE_CENTS doit être un nombre entier"),
+    ],
+)
+def test_an_aid_setting_is_checked_like_the_others(
+    tmp_path: Path, overrides: dict[str, object], message: str
+) -> None:
+    with pytest.raises(ConfigError, match=message):
+        create_app({"INSTANCE_PATH": tmp_path, **overrides})
+
+
+def test_a_renamed_setting_is_still_read_with_a_line_saying_so(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = service_settings(tmp_path, overrides={"LEGAL_AID_WARNING_DELAY": "P20D"})
+    assert settings.extra["AIDE_LEGALE_WARNING_DELAY"] == "P20D"
+    assert "LEGAL_AID_WARNING_DELAY obsolète : utilisez AIDE_LEGALE_WARNING_DELAY" in caplog.text
+    from_environment = _entraide(
+        "--help", ENTRAIDE_INSTANCE_PATH=str(tmp_path), ENTRAIDE_LEGAL_AID_TRANSMISSION_DELAY="P1M"
+    )
+    assert from_environment.returncode == 0, from_environment.stderr

@@ -19,9 +19,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from service.config import current_settings
 from service.models import Dossier, User
 from service.models.dossier import AID_LABELS
-from service.paths import WORKFLOWS_DIR
 
 if TYPE_CHECKING:
     from service.aids.decisions import CommitteeDecision
@@ -67,14 +67,18 @@ class Aid:
     choices: Callable[[str, Dossier], Choices] = no_choices
     # What the committee's decision does to the dossier; None: the committee never decides this aid.
     decide_in_committee: Callable[[Dossier, CommitteeDecision, User], None] | None = None
-    # The yearly ceiling per household in cents, read from the settings; None: the aid has none.
-    annual_ceiling_cents: Callable[[], int | None] = lambda: None
-    # Its own settings, ENTRAIDE_<NAME> (and the instance file), with their defaults; read with `setting`.
+    # Its own settings, ENTRAIDE_<NAME> (and the instance file), with their defaults, which give their types
+    # (a whole number, or a text; a name ending in _DELAY is an ISO 8601 duration); read with `number`/`text`.
     settings: Mapping[str, int | str] = field(default_factory=dict)
+    # The setting holding its yearly ceiling per household, in cents; None: the aid has none.
+    annual_ceiling_setting: str | None = None
+    # What its settings must satisfy together, in French when they do not; None when they do.
+    check_settings: Callable[[Mapping[str, int | str]], str | None] = lambda values: None
     # What the aid became (parcels, cheques, a loan…), for the dossier page section `dossier.html`.
     execution: Callable[[Dossier], Mapping[str, Any]] = nothing_executed
-    # Its BPMN file; its forms lie in forms/ beside it. Shipped aids keep theirs in workflows/.
-    diagram: Path = Path()
+    # The folder of its diagram (<key>.bpmn) and its forms (forms/*.json), when the aid brings its own;
+    # None: they lie in the workflows folder the service deploys, like the shipped aids'.
+    diagram_folder: Path | None = None
     # Its templates: `dossier.html` (the dossier page's section), its papers; None: it has none.
     templates: Path | None = None
     # Where it comes in lists (the request form, a committee agenda): smaller first.
@@ -83,9 +87,23 @@ class Aid:
     def hook(self, task_name: str) -> TaskHook:
         return self.hooks[task_name]
 
-    @property
-    def diagram_file(self) -> Path:
-        return self.diagram if self.diagram != Path() else WORKFLOWS_DIR / f"{self.key}.bpmn"
+    def number(self, name: str) -> int:
+        """One of its whole-number settings, as in force."""
+        value = self._setting(name)
+        if not isinstance(value, int):
+            raise TypeError(f"{name} n'est pas un réglage numérique de l'aide {self.key}")
+        return value
+
+    def text(self, name: str) -> str:
+        """One of its text settings, as in force."""
+        return str(self._setting(name))
+
+    def annual_ceiling_cents(self) -> int | None:
+        return self.number(self.annual_ceiling_setting) if self.annual_ceiling_setting else None
+
+    def _setting(self, name: str) -> int | str:
+        default = self.settings[name]  # an undeclared name is a programming error
+        return current_settings().extra.get(name, default)  # a registered aid: its default
 
 
 _registered: dict[str, Aid] = {}
@@ -134,3 +152,24 @@ def get(key: str) -> Aid:
 
 def is_aid(key: str) -> bool:
     return key in _discover() or key in _registered
+
+
+def declared_settings() -> dict[str, int | str]:
+    """Every setting the aids declare, with its default (for the settings loader)."""
+    declared: dict[str, int | str] = {}
+    for aid in all_aids():
+        for name, default in aid.settings.items():
+            if declared.get(name, default) != default:
+                raise ValueError(f"le réglage {name} est déclaré deux fois avec des valeurs différentes")
+            declared[name] = default
+    return declared
+
+
+def settings_problem(extra: Mapping[str, int | str]) -> str | None:
+    """What the aids find wrong in their settings together, in French; None when all is well."""
+    for aid in all_aids():
+        values = {name: extra.get(name, default) for name, default in aid.settings.items()}
+        problem = aid.check_settings(values)
+        if problem:
+            return problem
+    return None

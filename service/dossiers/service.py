@@ -95,9 +95,8 @@ DOSSIER = processes.SubjectKind(
 
 
 def register_processes() -> None:
-    """Every aid's process runs for a dossier."""
-    for aid in aids.all_aids():
-        processes.register(aid.key, DOSSIER)
+    """Every aid's process runs for a dossier, an aid declared after the start included."""
+    processes.register_family(aids.is_aid, DOSSIER)
 
 
 @dataclass(frozen=True)

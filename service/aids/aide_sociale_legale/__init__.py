@@ -16,7 +16,7 @@ from sqlalchemy import select
 from service import clock
 from service.aids import Aid, Choices, pieces
 from service.aids.aide_sociale_legale import directory
-from service.config import current_settings, local_zone
+from service.config import local_zone
 from service.documents import service as documents
 from service.engine.durations import parse_duration
 from service.errors import InvalidInputError
@@ -29,11 +29,10 @@ FILING_DAY_START = time(9, 0)  # deadlines counted from the filing day fall at t
 
 def start_data(filed_at: datetime) -> dict[str, Any]:
     """The delays in force when the request is opened; the instants follow from the filing date."""
-    settings = current_settings()
     return {
-        "delai_transmission": settings.LEGAL_AID_TRANSMISSION_DELAY,
-        "delai_alerte_transmission": settings.LEGAL_AID_WARNING_DELAY,
-        "delai_escalade_transmission": settings.LEGAL_AID_ESCALATION_DELAY,
+        "delai_transmission": AID.text("AIDE_LEGALE_TRANSMISSION_DELAY"),
+        "delai_alerte_transmission": AID.text("AIDE_LEGALE_WARNING_DELAY"),
+        "delai_escalade_transmission": AID.text("AIDE_LEGALE_ESCALATION_DELAY"),
         **pieces.start_data(),
     }
 
@@ -229,5 +228,11 @@ AID = Aid(
     start_data=start_data,
     prefill=prefill,
     choices=choices,
+    settings={
+        # L131-1 CASF: forwarded within one month of filing (the legal deadline); warned, then escalated.
+        "AIDE_LEGALE_TRANSMISSION_DELAY": "P1M",
+        "AIDE_LEGALE_WARNING_DELAY": "P21D",
+        "AIDE_LEGALE_ESCALATION_DELAY": "P28D",
+    },
     position=5,
 )

@@ -7,7 +7,6 @@ from typing import Any
 
 from service.aids import Aid, Choices, ceilings, decisions, pieces
 from service.aids.cheque_accompagnement import stock
-from service.config import current_settings
 from service.documents import service as documents
 from service.errors import InvalidInputError
 from service.models import AidType, ChequeNature, Dossier, DossierStatus, User
@@ -17,7 +16,7 @@ from service.people import service as people
 
 def start_data(filed_at: datetime) -> dict[str, Any]:
     return {
-        "plafond_delegation_cents": current_settings().CHEQUES_DELEGATION_CEILING_CENTS,
+        "plafond_delegation_cents": AID.number("CHEQUES_DELEGATION_CEILING_CENTS"),
         **pieces.start_data(),
     }
 
@@ -47,7 +46,7 @@ def decide_under_delegation(
     decision = values["decision"]
     granted = values.get("montant_accorde_cents") if decision == "accord" else None
     if granted is not None:
-        ceiling = current_settings().CHEQUES_DELEGATION_CEILING_CENTS
+        ceiling = AID.number("CHEQUES_DELEGATION_CEILING_CENTS")
         decisions.check_granted_amount(dossier, granted, delegation_ceiling_cents=ceiling)
     decisions.record_decision(
         dossier, decision=decision, granted_cents=granted, reason=values.get("motif", ""), actor=actor,
@@ -136,6 +135,11 @@ AID = Aid(
     prefill=prefill,
     choices=choices,
     decide_in_committee=decide_in_committee,
-    annual_ceiling_cents=lambda: current_settings().CHEQUES_ANNUAL_CEILING_CENTS,
+    settings={
+        # The delegate grants alone up to this amount; above it, the committee.
+        "CHEQUES_DELEGATION_CEILING_CENTS": 15000,
+        "CHEQUES_ANNUAL_CEILING_CENTS": 40000,  # the yearly ceiling per household
+    },
+    annual_ceiling_setting="CHEQUES_ANNUAL_CEILING_CENTS",
     position=3,
 )

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from service import clock
 from service.aids import Aid, Choices, decisions, pieces
-from service.config import current_settings, distribution_points, local_zone
+from service.config import local_zone
 from service.errors import InvalidInputError
 from service.extensions import db
 from service.models import AidType, Dossier, DossierStatus, Parcel, ParcelStatus, User
@@ -49,7 +49,7 @@ def decide(dossier: Dossier, values: dict[str, Any], actor: User, process: dict[
     if count > proposed:
         raise InvalidInputError(f"Le barème propose au plus {proposed} colis pour ce foyer.")
     point = values["point_distribution"]
-    if point not in distribution_points(current_settings()):
+    if point not in distribution_points():
         raise InvalidInputError("Choisissez un des points de distribution du centre.")
     first = date.fromisoformat(values["premier_retrait"])
     if first < people.today():
@@ -58,7 +58,7 @@ def decide(dossier: Dossier, values: dict[str, Any], actor: User, process: dict[
     decisions.record_decision(
         dossier,
         decision="accord",
-        granted_cents=count * current_settings().COLIS_PARCEL_VALUE_CENTS,
+        granted_cents=count * AID.number("COLIS_PARCEL_VALUE_CENTS"),
         reason="",
         actor=actor,
         delegated=True,
@@ -146,8 +146,17 @@ def prefill(task_name: str, dossier: Dossier, process: dict[str, Any]) -> dict[s
 
 def choices(task_name: str, dossier: Dossier) -> Choices:
     if task_name == "decider":
-        return {"point_distribution": [(point, point) for point in distribution_points(current_settings())]}
+        return {"point_distribution": [(point, point) for point in distribution_points()]}
     return {}
+
+
+def distribution_points() -> list[str]:
+    """The distribution points, in the order the settings give them."""
+    return _points(AID.text("DISTRIBUTION_POINTS"))
+
+
+def _points(text: str) -> list[str]:
+    return [point.strip() for point in text.split(";") if point.strip()]
 
 
 AID = Aid(
@@ -164,6 +173,15 @@ AID = Aid(
     start_data=start_data,
     prefill=prefill,
     choices=choices,
-    annual_ceiling_cents=lambda: current_settings().COLIS_ANNUAL_CEILING_CENTS,
+    settings={
+        "COLIS_ANNUAL_CEILING_CENTS": 24000,  # the yearly ceiling per household
+        "COLIS_PARCEL_VALUE_CENTS": 2000,  # what a parcel counts for (ceiling, statistics)
+        # Where the parcels are picked up, separated by ";".
+        "DISTRIBUTION_POINTS": "Épicerie solidaire, 4 rue des Tilleuls;Mairie annexe du quartier des Prés",
+    },
+    annual_ceiling_setting="COLIS_ANNUAL_CEILING_CENTS",
+    check_settings=lambda values: None
+    if _points(str(values["DISTRIBUTION_POINTS"]))
+    else "ENTRAIDE_DISTRIBUTION_POINTS doit nommer au moins un point de distribution",
     position=2,
 )

@@ -8,7 +8,6 @@ from typing import Any
 from service import clock
 from service.aids import Aid, ceilings, decisions, pieces
 from service.aids.pret_sans_interet import ledger
-from service.config import current_settings
 from service.documents import service as documents
 from service.errors import InvalidInputError
 from service.models import AidType, Dossier, DossierStatus, Loan, User
@@ -154,6 +153,17 @@ AID = Aid(
     start_data=start_data,
     prefill=prefill,
     decide_in_committee=decide_in_committee,
-    annual_ceiling_cents=lambda: current_settings().PRET_ANNUAL_CEILING_CENTS,
+    settings={
+        "PRET_ANNUAL_CEILING_CENTS": 170000,  # the yearly ceiling per household
+        # The amounts a loan may have (36 monthly instalments at most).
+        "PRET_MIN_CENTS": 30000,
+        "PRET_MAX_CENTS": 170000,
+        # An instalment still unpaid this long after its due date hands the dossier to the instructor.
+        "PRET_REMINDER_DELAY": "P10D",
+    },
+    annual_ceiling_setting="PRET_ANNUAL_CEILING_CENTS",
+    check_settings=lambda values: "ENTRAIDE_PRET_MIN_CENTS ne peut dépasser ENTRAIDE_PRET_MAX_CENTS"
+    if int(values["PRET_MIN_CENTS"]) > int(values["PRET_MAX_CENTS"])
+    else None,
     position=4,
 )

@@ -9,13 +9,13 @@ from datetime import date, datetime, time
 
 from sqlalchemy import func, select
 
-from service import clock
+from service import aids, clock
 from service.aids.pret_sans_interet import schedule as arithmetic
-from service.config import current_settings, local_zone
+from service.config import local_zone
 from service.engine.durations import Duration, parse_duration
 from service.errors import InvalidInputError
 from service.extensions import db
-from service.models import Dossier, Loan, LoanInstallment, LoanRepayment, LoanSchedule, User
+from service.models import AidType, Dossier, Loan, LoanInstallment, LoanRepayment, LoanSchedule, User
 from service.money import euros
 
 REMINDER_HOUR = time(9, 0)
@@ -23,10 +23,11 @@ REMINDER_HOUR = time(9, 0)
 
 def check_amount(amount_cents: int, months: int) -> None:
     """The amounts and duration the règlement allows for a loan."""
-    settings = current_settings()
-    if not settings.PRET_MIN_CENTS <= amount_cents <= settings.PRET_MAX_CENTS:
+    loan = aids.get(AidType.PRET_SANS_INTERET)
+    minimum, maximum = loan.number("PRET_MIN_CENTS"), loan.number("PRET_MAX_CENTS")
+    if not minimum <= amount_cents <= maximum:
         raise InvalidInputError(
-            f"Un prêt sans intérêt va de {euros(settings.PRET_MIN_CENTS)} à {euros(settings.PRET_MAX_CENTS)}."
+            f"Un prêt sans intérêt va de {euros(minimum)} à {euros(maximum)}."
         )
     if not 1 <= months <= arithmetic.MAX_MONTHS:
         raise InvalidInputError(f"La durée d'un prêt va de 1 à {arithmetic.MAX_MONTHS} mois.")
@@ -116,7 +117,7 @@ def next_due_on(loan: Loan) -> date | None:
 
 
 def reminder_delay() -> Duration:
-    return parse_duration(current_settings().PRET_REMINDER_DELAY)
+    return parse_duration(aids.get(AidType.PRET_SANS_INTERET).text("PRET_REMINDER_DELAY"))
 
 
 def reminder_at(loan: Loan) -> datetime | None:

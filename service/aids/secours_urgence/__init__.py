@@ -20,9 +20,9 @@ def start_data(filed_at: datetime) -> dict[str, Any]:
     settings = current_settings()
     alert_at = parse_duration(settings.SILENCE_ALERT_DELAY).after(filed_at)
     return {
-        "plafond_delegation_cents": settings.SECOURS_DELEGATION_CEILING_CENTS,
-        "plafond_annuel_cents": settings.SECOURS_ANNUAL_CEILING_CENTS,
-        "delai_decision": settings.SECOURS_DECISION_DELAY,
+        "plafond_delegation_cents": AID.number("SECOURS_DELEGATION_CEILING_CENTS"),
+        "plafond_annuel_cents": AID.number("SECOURS_ANNUAL_CEILING_CENTS"),
+        "delai_decision": AID.text("SECOURS_DECISION_DELAY"),
         "alerte_silence_le": alert_at.isoformat(),
         **pieces.start_data(),
     }
@@ -65,7 +65,7 @@ def _decide(
 def decide_under_delegation(
     dossier: Dossier, values: dict[str, Any], actor: User, process: dict[str, Any]
 ) -> dict[str, Any]:
-    return _decide(dossier, values, actor, ceiling_cents=current_settings().SECOURS_DELEGATION_CEILING_CENTS)
+    return _decide(dossier, values, actor, ceiling_cents=AID.number("SECOURS_DELEGATION_CEILING_CENTS"))
 
 
 def decide_in_committee(dossier: Dossier, committee: decisions.CommitteeDecision, actor: User) -> None:
@@ -132,6 +132,14 @@ AID = Aid(
     start_data=start_data,
     prefill=prefill,
     decide_in_committee=decide_in_committee,
-    annual_ceiling_cents=lambda: current_settings().SECOURS_ANNUAL_CEILING_CENTS,
+    settings={
+        # The ceiling up to which the delegate decides alone (board delegation); above it, the committee.
+        "SECOURS_DELEGATION_CEILING_CENTS": 30000,
+        # The delegate's deadline (ISO 8601), then the head of service is alerted by mail and a task.
+        "SECOURS_DECISION_DELAY": "PT48H",
+        # The yearly ceiling per household (règlement des aides facultatives), checked at each decision.
+        "SECOURS_ANNUAL_CEILING_CENTS": 80000,
+    },
+    annual_ceiling_setting="SECOURS_ANNUAL_CEILING_CENTS",
     position=1,
 )

@@ -36,7 +36,7 @@ from service.paths import WORKFLOWS_DIR
 from service.scheduling.wake import wake_due_instances
 from tests.aid_steps import NOTIFIED, do, instance_of, open_aid, open_tasks, person_with_budget, task_of
 from tests.conftest import text_of
-from tests.test_documents import text_of_pdf
+from tests.pdf import text_of_pdf
 from tests.workflow_helpers import as_user, post_form
 
 BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"

@@ -35,7 +35,7 @@ from tests.aid_steps import NOTIFIED, do, instance_of, open_aid, open_tasks, per
 from tests.committee_steps import accord, committee_decides
 from tests.conftest import PASSWORD, make_centre, migrated_app, text_of
 from tests.databases import fresh_database, on_postgresql
-from tests.test_documents import text_of_pdf
+from tests.pdf import text_of_pdf
 from tests.workflow_helpers import as_user, post_form
 
 EVALUATION = {"situation": "Plus de quoi acheter à manger jusqu'à la fin du mois.", "nature": "alimentation"}

@@ -27,7 +27,7 @@ from service.models import (
 )
 from tests.aid_steps import NOTIFIED, do, instance_of, open_aid, open_tasks, person_with_budget, task_of
 from tests.conftest import text_of
-from tests.test_documents import text_of_pdf
+from tests.pdf import text_of_pdf
 from tests.workflow_helpers import as_user
 
 POINT = "Épicerie solidaire, 4 rue des Tilleuls"

@@ -40,7 +40,7 @@ from service.notifications import smtp
 from tests.aid_steps import NOTIFIED, do, instance_of, open_aid, open_tasks, person_with_budget
 from tests.committee_steps import PARIS, accord, all_present, convened, item_of, members, next_week, refus
 from tests.conftest import csrf_token, text_of
-from tests.test_documents import text_of_pdf
+from tests.pdf import text_of_pdf
 from tests.test_pret_sans_interet import STUDY
 from tests.workflow_helpers import as_user
 

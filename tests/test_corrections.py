@@ -17,8 +17,8 @@ from service.models import AidType, AuditEvent, Centre, Document, Dossier, Role,
 from tests.aid_steps import do, open_aid, person_with_budget
 from tests.committee_steps import committee_decides, refus
 from tests.conftest import csrf_token, make_centre, text_of
+from tests.pdf import text_of_pdf
 from tests.secours_steps import awaiting_delegate_decision
-from tests.test_documents import text_of_pdf
 from tests.workflow_helpers import as_user
 
 REASON = "Adresse erronée : la personne a déménagé avant la décision."

@@ -15,6 +15,7 @@ from service.extensions import db
 from service.models import AuditEvent, Centre, Document, DocumentIsARecordError, Dossier, Role, User
 from tests.committee_steps import committee_decides, refus
 from tests.conftest import make_centre
+from tests.pdf import text_of_pdf
 from tests.secours_steps import awaiting_delegate_decision, open_task_of
 from tests.workflow_helpers import as_user
 
@@ -41,13 +42,6 @@ def agent(make_user: Callable[..., User], centre: Centre) -> User:
         full_name="Michel Garnier",
         title="Vice-président du CCAS",
     )
-
-
-def text_of_pdf(content: bytes) -> str:
-    result = subprocess.run(
-        ["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True
-    )
-    return " ".join(result.stdout.decode().split())
 
 
 def _decide(agent: User, dossier: Dossier, task_name: str, form: dict[str, str]) -> Document:

@@ -33,7 +33,7 @@ from service.scheduling.wake import wake_due_instances
 from tests.aid_steps import NOTIFIED, do, instance_of, open_aid, open_tasks, person_with_budget, task_of
 from tests.committee_steps import accord, committee_decides
 from tests.conftest import text_of
-from tests.test_documents import text_of_pdf
+from tests.pdf import text_of_pdf
 from tests.workflow_helpers import as_user
 
 STUDY = {

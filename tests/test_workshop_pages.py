@@ -24,7 +24,7 @@ from service.models import (
 )
 from service.workshops import holding
 from tests.conftest import text_of
-from tests.test_documents import text_of_pdf
+from tests.pdf import text_of_pdf
 from tests.workflow_helpers import as_user, post_form
 from tests.workshop_steps import PLACE, in_days, person, planned, register, theme, wake
 

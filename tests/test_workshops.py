@@ -29,8 +29,8 @@ from service.models import (
 )
 from service.notifications import service as notifications
 from service.workshops import holding, pages, planning, registrations
+from tests.pdf import text_of_pdf
 from tests.smtp_server import Mailbox, free_port, smtp_server
-from tests.test_documents import text_of_pdf
 from tests.workshop_steps import PLACE, in_days, planned, register, theme, wake
 
 PORT = free_port()

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from service import clock
+from service.committee import papers
 from service.documents import service as documents
 from service.errors import PermissionDeniedError
 from service.extensions import db
@@ -195,14 +196,14 @@ def _attendance(
 
 
 def _convocation(sitting: Sitting, author: User, centre: Centre) -> Document:
-    return documents.issue_convocation(
+    return papers.issue_convocation(
         session=sitting.session, author=author, centre=centre, items=sitting.items,
         members=list(sitting.members.values()), delegated=sitting.delegated,
     )  # fmt: skip
 
 
 def _minutes(sitting: Sitting, author: User, centre: Centre) -> Document:
-    return documents.issue_minutes(
+    return papers.issue_minutes(
         session=sitting.session, author=author, centre=centre, items=sitting.items,
         attendance=sitting.attendance, members_by_id=sitting.members, quorum_required=3, present_count=3,
         delegated=sitting.delegated,
@@ -246,7 +247,7 @@ def test_the_convocation_carries_its_mandatory_mentions(
 def test_a_convocation_without_delegated_decisions_says_so(
     sitting: Sitting, secretary: User, centre: Centre
 ) -> None:
-    document = documents.issue_convocation(
+    document = papers.issue_convocation(
         session=sitting.session, author=secretary, centre=centre, items=[], members=[], delegated=[]
     )
     text = text_of_pdf(document.content)

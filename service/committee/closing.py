@@ -9,13 +9,12 @@ from service import aids, clock, processes
 from service.aids.decisions import CommitteeDecision
 from service.audit import service as audit
 from service.audit.actions import AuditAction
-from service.committee import sessions
+from service.committee import papers, sessions
 from service.committee.access import readable_session, require_manager
 from service.committee.members import all_members
 from service.committee.sitting import quorum
 from service.config import local_zone
 from service.documents import batches
-from service.documents import service as documents
 from service.documents.rendering import date_long
 from service.errors import ConflictError, InvalidInputError
 from service.extensions import db
@@ -162,7 +161,7 @@ def sign_minutes(*, actor: User, session_id: int) -> Document:
     session.status = SessionStatus.SIGNEE
     session.signed_at = clock.now()
     state = quorum(session)
-    minutes = documents.issue_minutes(
+    minutes = papers.issue_minutes(
         session=session,
         author=actor,
         centre=centre,

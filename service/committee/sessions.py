@@ -10,10 +10,10 @@ from sqlalchemy import select
 from service import aids, clock, processes
 from service.audit import service as audit
 from service.audit.actions import AuditAction
+from service.committee import papers
 from service.committee.access import readable_session, require_manager, require_reader
 from service.committee.members import in_office
 from service.config import current_settings, local_zone
-from service.documents import service as documents
 from service.documents.rendering import date_long
 from service.engine import runtime, worklist
 from service.errors import InvalidInputError, NotFoundError
@@ -322,7 +322,7 @@ def convene(*, actor: User, session_id: int) -> Document:
     centre = db.session.get(Centre, session.centre_id)
     assert centre is not None  # noqa: S101 - every session has its centre
     items = agenda(session)
-    convocation = documents.issue_convocation(
+    convocation = papers.issue_convocation(
         session=session,
         author=actor,
         centre=centre,

@@ -5,9 +5,10 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from service.config import local_zone
 from service.documents.printing import html_to_pdf
@@ -26,10 +27,26 @@ def date_long(moment: date | datetime) -> str:
     return f"{day} {_MONTHS[moment.month - 1]} {moment.year}"
 
 
+_WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+
+
+def weekday(moment: datetime) -> str:
+    """lundi, in the centre's time zone."""
+    return _WEEKDAYS[moment.astimezone(local_zone()).weekday()]
+
+
+def time_of_day(moment: datetime) -> str:
+    """14 h 05, in the centre's time zone, as letters write it."""
+    local = moment.astimezone(local_zone())
+    return f"{local.hour} h {local.minute:02d}"
+
+
 @functools.cache
-def _environment() -> Environment:
+def _environment(folder: Path | None = None) -> Environment:
+    """Templates of pdf/templates, and those of a folder of their own (an aid's papers) when given."""
+    shared = FileSystemLoader(PDF_DIR / "templates")
     environment = Environment(
-        loader=FileSystemLoader(PDF_DIR / "templates"),
+        loader=ChoiceLoader([FileSystemLoader(folder), shared]) if folder is not None else shared,
         autoescape=select_autoescape(default=True),  # a name or a reason typed by a user prints as text
         undefined=StrictUndefined,
     )
@@ -37,10 +54,13 @@ def _environment() -> Environment:
     return environment
 
 
-def render_html(template: str, context: Mapping[str, Any]) -> str:
-    """The document as HTML: cheap enough to run inside a transaction, printed to PDF later."""
-    return _environment().get_template(template).render(**context)
+def render_html(template: str, context: Mapping[str, Any], *, folder: Path | None = None) -> str:
+    """The document as HTML: cheap enough to run inside a transaction, printed to PDF later.
+
+    `folder` holds templates of their own (an aid's papers); they may extend pdf/templates/base.html.
+    """
+    return _environment(folder).get_template(template).render(**context)
 
 
-def render_pdf(template: str, context: Mapping[str, Any]) -> bytes:
-    return html_to_pdf(render_html(template, context))
+def render_pdf(template: str, context: Mapping[str, Any], *, folder: Path | None = None) -> bytes:
+    return html_to_pdf(render_html(template, context, folder=folder))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import select
 
@@ -13,7 +14,6 @@ from service.audit.actions import AuditAction
 from service.config import local_zone
 from service.documents import batches, corrections
 from service.documents import service as documents
-from service.dossiers.execution import Execution, execution_of
 from service.errors import InvalidInputError, NotFoundError
 from service.extensions import db
 from service.models import (
@@ -106,7 +106,7 @@ class DossierPage:
     history: Sequence[AuditEvent]
     instance: ProcessInstance | None
     documents: Sequence[Document]
-    execution: Execution
+    execution: Mapping[str, Any]  # what the aid became (its declaration's `execution`), for its section
     corrected_by: Mapping[int, Document] = field(default_factory=dict)  # a document → its rectificatif
     correctable: frozenset[int] = frozenset()  # the documents the reader may issue a rectificatif of
     unprinted: Sequence[batches.UnprintedLetter] = ()  # letters decided, not printed yet
@@ -149,7 +149,7 @@ def read_dossier(*, actor: User, dossier_id: int) -> DossierPage:
         actions,
         instance,
         issued,
-        execution_of(dossier),
+        aids.get(dossier.aid_type).execution(dossier),
         corrected_by=corrected_by,
         correctable=frozenset(
             document.id

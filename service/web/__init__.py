@@ -7,6 +7,7 @@ from flask import Flask
 from service.web import (
     account,
     admin,
+    aid_templates,
     auth,
     authorities,
     cheques,
@@ -30,6 +31,7 @@ def init_app(app: Flask) -> None:
     security.init_app(app)
     errors.init_app(app)
     formatting.init_app(app)
+    aid_templates.init_app(app)
     navigation.init_app(app)
     blueprints = (
         auth.bp,

@@ -10,7 +10,6 @@ from sqlalchemy import select
 from service import clock, processes
 from service.audit import service as audit
 from service.audit.actions import AuditAction
-from service.documents import service as documents
 from service.engine import worklist
 from service.errors import InvalidInputError
 from service.extensions import db
@@ -23,6 +22,7 @@ from service.models import (
     WorkshopStatus,
 )
 from service.unit_of_work import use_case
+from service.workshops import papers
 from service.workshops.access import readable_session, require_organiser
 from service.workshops.planning import PROCESS_KEY
 
@@ -125,7 +125,7 @@ def attendance_sheet(*, actor: User, session_id: int) -> Document:
     if session.status is WorkshopStatus.ANNULEE:
         raise InvalidInputError("Cette séance est annulée : elle n'a pas de feuille de présence.")
     confirmed = session.confirmed
-    sheet = documents.issue_attendance_sheet(session=session, author=actor, registrations=confirmed)
+    sheet = papers.issue_attendance_sheet(session=session, author=actor, registrations=confirmed)
     return sheet
 
 

@@ -11,11 +11,10 @@ from typing import Any
 from service import clock
 from service.audit import service as audit
 from service.audit.actions import AuditAction
-from service.documents import service as documents
 from service.engine import services
 from service.extensions import db
 from service.models import WorkshopSession, WorkshopStatus
-from service.workshops import messages
+from service.workshops import messages, papers
 from service.workshops.registrations import ACTIVE
 
 
@@ -81,7 +80,7 @@ def remind(parameters: dict[str, Any]) -> dict[str, Any]:
     ]
     document_id = None
     if on_paper:
-        document_id = documents.issue_workshop_convocations(session=session, people=on_paper).id
+        document_id = papers.issue_workshop_convocations(session=session, people=on_paper).id
     _log(
         session,
         AuditAction.ATELIER_RAPPELS,

@@ -8,6 +8,7 @@ the escalation and the transmission deadline fall at FILING_DAY_START, local tim
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
@@ -15,9 +16,8 @@ from sqlalchemy import select
 
 from service import clock
 from service.aids import Aid, Choices, pieces
-from service.aids.aide_sociale_legale import directory
+from service.aids.aide_sociale_legale import directory, papers
 from service.config import local_zone
-from service.documents import service as documents
 from service.engine.durations import parse_duration
 from service.errors import InvalidInputError
 from service.extensions import db
@@ -101,7 +101,7 @@ def transmit(
     joined, missing = _pieces_at_transmission(request, process)
     request.pieces = "\n".join(joined)
     dossier.status = DossierStatus.TRANSMIS
-    documents.issue_transmission_slip(
+    papers.issue_transmission_slip(
         dossier=dossier, author=actor, request=request, pieces=joined, kind_label=kind.label, missing=missing
     )
     return {
@@ -211,6 +211,22 @@ def choices(task_name: str, dossier: Dossier) -> Choices:
     }
 
 
+@dataclass(frozen=True)
+class LegalAidView:
+    request: LegalAidRequest
+    kind_label: str
+
+
+def execution(dossier: Dossier) -> dict[str, Any]:
+    """The file forwarded and what the authority decided: what the dossier page shows."""
+    request = db.session.scalars(
+        select(LegalAidRequest).where(LegalAidRequest.dossier_id == dossier.id)
+    ).one_or_none()
+    return {
+        "legal_aid": None if request is None else LegalAidView(request, directory.kind_of(request.kind).label)
+    }
+
+
 AID = Aid(
     key=AidType.AIDE_SOCIALE_LEGALE.value,
     label="Aide sociale légale (transmission)",
@@ -235,4 +251,6 @@ AID = Aid(
         "AIDE_LEGALE_ESCALATION_DELAY": "P28D",
     },
     position=5,
+    execution=execution,
+    templates=papers.TEMPLATES,
 )

@@ -6,8 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from service.aids import Aid, Choices, ceilings, decisions, pieces
-from service.aids.cheque_accompagnement import stock
-from service.documents import service as documents
+from service.aids.cheque_accompagnement import papers, stock
 from service.errors import InvalidInputError
 from service.models import AidType, ChequeNature, Dossier, DossierStatus, User
 from service.money import euros, euros_input
@@ -76,7 +75,7 @@ def take_from_stock(
         dossier=dossier, book_id=book_id, count=values["nombre"], actor=actor,
         limit_cents=dossier.amount_granted_cents or 0, nature=dossier.need_kind,
     )  # fmt: skip
-    documents.issue_cheque_receipt(dossier=dossier, author=actor, cheques=cheques)
+    papers.issue_cheque_receipt(dossier=dossier, author=actor, cheques=cheques)
     return {"cheques": [f"{cheque.book.series}-{cheque.number}" for cheque in cheques]}
 
 
@@ -119,6 +118,11 @@ def choices(task_name: str, dossier: Dossier) -> Choices:
     }
 
 
+def execution(dossier: Dossier) -> dict[str, Any]:
+    """The cheques taken from stock and handed over: what the dossier page shows."""
+    return {"cheques": stock.cheques_of(dossier)}
+
+
 AID = Aid(
     key=AidType.CHEQUE_ACCOMPAGNEMENT.value,
     label="Chèques d'accompagnement personnalisé",
@@ -142,4 +146,6 @@ AID = Aid(
     },
     annual_ceiling_setting="CHEQUES_ANNUAL_CEILING_CENTS",
     position=3,
+    execution=execution,
+    templates=papers.TEMPLATES,
 )

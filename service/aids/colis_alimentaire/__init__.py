@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -159,6 +160,11 @@ def _points(text: str) -> list[str]:
     return [point.strip() for point in text.split(";") if point.strip()]
 
 
+def execution(dossier: Dossier) -> dict[str, Any]:
+    """The parcels, planned and picked up: what the dossier page shows."""
+    return {"parcels": parcels_of(dossier)}
+
+
 AID = Aid(
     key=AidType.COLIS_ALIMENTAIRE.value,
     label="Colis alimentaires",
@@ -180,8 +186,12 @@ AID = Aid(
         "DISTRIBUTION_POINTS": "Épicerie solidaire, 4 rue des Tilleuls;Mairie annexe du quartier des Prés",
     },
     annual_ceiling_setting="COLIS_ANNUAL_CEILING_CENTS",
-    check_settings=lambda values: None
-    if _points(str(values["DISTRIBUTION_POINTS"]))
-    else "ENTRAIDE_DISTRIBUTION_POINTS doit nommer au moins un point de distribution",
+    check_settings=lambda values: (
+        None
+        if _points(str(values["DISTRIBUTION_POINTS"]))
+        else "ENTRAIDE_DISTRIBUTION_POINTS doit nommer au moins un point de distribution"
+    ),
     position=2,
+    execution=execution,
+    templates=Path(__file__).parent / "templates",
 )

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from service import clock
 from service.aids import Aid, ceilings, decisions, pieces
-from service.aids.pret_sans_interet import ledger
-from service.documents import service as documents
+from service.aids.pret_sans_interet import ledger, papers
 from service.errors import InvalidInputError
-from service.models import AidType, Dossier, DossierStatus, Loan, User
+from service.models import AidType, Dossier, DossierStatus, Loan, LoanRepayment, LoanSchedule, User
 from service.money import euros
 from service.people import service as people
 
@@ -54,7 +55,7 @@ def draw_up_contract(
         dossier=dossier, amount_cents=dossier.amount_granted_cents or 0, months=int(process["duree_mois"]),
         first_due_on=date.fromisoformat(values["premiere_echeance"]), actor=actor,
     )  # fmt: skip
-    documents.issue_loan_schedule(
+    papers.issue_loan_schedule(
         dossier=dossier, author=actor, loan=loan, schedule=ledger.current_schedule(loan)
     )
     return {}
@@ -100,7 +101,7 @@ def amend(dossier: Dossier, values: dict[str, Any], actor: User, process: dict[s
         loan=loan, months=values["duree_mois"], first_due_on=date.fromisoformat(values["premiere_echeance"]),
         reason=values["motif"], actor=actor,
     )  # fmt: skip
-    documents.issue_loan_schedule(dossier=dossier, author=actor, loan=loan, schedule=schedule)
+    papers.issue_loan_schedule(dossier=dossier, author=actor, loan=loan, schedule=schedule)
     return _follow_up(loan)
 
 
@@ -136,6 +137,26 @@ def prefill(task_name: str, dossier: Dossier, process: dict[str, Any]) -> dict[s
     return {}
 
 
+@dataclass(frozen=True)
+class LoanView:
+    """The loan as the dossier page shows it: the schedule in force, the repayments, what remains due."""
+
+    loan: Loan
+    schedule: LoanSchedule
+    repayments: Sequence[LoanRepayment]
+    repaid_cents: int
+    outstanding_cents: int
+
+
+def execution(dossier: Dossier) -> dict[str, Any]:
+    loan = ledger.loan_of(dossier)
+    if loan is None:
+        return {"loan": None}
+    repaid = sum(repayment.amount_cents for repayment in loan.repayments)
+    schedule = ledger.current_schedule(loan)
+    return {"loan": LoanView(loan, schedule, loan.repayments, repaid, loan.amount_cents - repaid)}
+
+
 AID = Aid(
     key=AidType.PRET_SANS_INTERET.value,
     label="Prêt sans intérêt",
@@ -162,8 +183,12 @@ AID = Aid(
         "PRET_REMINDER_DELAY": "P10D",
     },
     annual_ceiling_setting="PRET_ANNUAL_CEILING_CENTS",
-    check_settings=lambda values: "ENTRAIDE_PRET_MIN_CENTS ne peut dépasser ENTRAIDE_PRET_MAX_CENTS"
-    if int(values["PRET_MIN_CENTS"]) > int(values["PRET_MAX_CENTS"])
-    else None,
+    check_settings=lambda values: (
+        "ENTRAIDE_PRET_MIN_CENTS ne peut dépasser ENTRAIDE_PRET_MAX_CENTS"
+        if int(values["PRET_MIN_CENTS"]) > int(values["PRET_MAX_CENTS"])
+        else None
+    ),
     position=4,
+    execution=execution,
+    templates=papers.TEMPLATES,
 )

@@ -26,9 +26,7 @@ def check_amount(amount_cents: int, months: int) -> None:
     loan = aids.get(AidType.PRET_SANS_INTERET)
     minimum, maximum = loan.number("PRET_MIN_CENTS"), loan.number("PRET_MAX_CENTS")
     if not minimum <= amount_cents <= maximum:
-        raise InvalidInputError(
-            f"Un prêt sans intérêt va de {euros(minimum)} à {euros(maximum)}."
-        )
+        raise InvalidInputError(f"Un prêt sans intérêt va de {euros(minimum)} à {euros(maximum)}.")
     if not 1 <= months <= arithmetic.MAX_MONTHS:
         raise InvalidInputError(f"La durée d'un prêt va de 1 à {arithmetic.MAX_MONTHS} mois.")
 

@@ -1,0 +1,121 @@
+"""The committee's papers: the convocation with its agenda, and the minutes (relevé de décisions)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from service import clock
+from service.documents import rendering
+from service.documents import service as documents
+from service.models import (
+    AgendaItem,
+    Attendance,
+    AttendanceStatus,
+    Centre,
+    CommitteeMember,
+    CommitteeSession,
+    Document,
+    ItemStatus,
+    User,
+)
+
+
+def issue_convocation(
+    *,
+    session: CommitteeSession,
+    author: User,
+    centre: Centre,
+    items: Sequence[AgendaItem],
+    members: Sequence[CommitteeMember],
+    delegated: Sequence[Document],
+) -> Document:
+    """The convocation with its agenda (inscribed items only) and the delegated decisions for information."""
+    title = f"Convocation — {session.kind.label} du {rendering.date_long(session.starts_at)}"
+    context = {
+        **_session_context(session=session, centre=centre, title=title, delegated=delegated),
+        "members": list(members),
+        "items": sorted(
+            (item for item in items if item.status == ItemStatus.INSCRIT), key=lambda item: item.position
+        ),
+        "issued_on": clock.now(),
+    }
+    return documents.record(
+        kind="convocation",
+        number="",
+        title=title,
+        session=session,
+        author=author,
+        content=rendering.render_pdf("convocation.html", context),
+        filename=f"convocation-seance-{session.id}.pdf",
+    )
+
+
+def issue_minutes(
+    *,
+    session: CommitteeSession,
+    author: User,
+    centre: Centre,
+    items: Sequence[AgendaItem],
+    attendance: Sequence[Attendance],
+    members_by_id: Mapping[int, CommitteeMember],
+    quorum_required: int,
+    present_count: int,
+    delegated: Sequence[Document],
+) -> Document:
+    """The record of the decisions taken: attendance, quorum, each deliberation with its vote."""
+    title = f"Relevé de décisions — {session.kind.label} du {rendering.date_long(session.starts_at)}"
+    ordered = sorted(items, key=lambda item: item.position)
+
+    def name_of(member_id: int | None) -> str:
+        member = members_by_id.get(member_id) if member_id is not None else None
+        return member.full_name if member is not None else ""
+
+    context = {
+        **_session_context(session=session, centre=centre, title=title, delegated=delegated),
+        "present": [row for row in attendance if row.status == AttendanceStatus.PRESENT],
+        "represented": [
+            (row, name_of(row.proxy_member_id))
+            for row in attendance
+            if row.status == AttendanceStatus.REPRESENTE
+        ],
+        "absent": [row for row in attendance if row.status == AttendanceStatus.ABSENT],
+        "quorum_required": quorum_required,
+        "present_count": present_count,
+        "decided": [
+            (
+                item,
+                [name_of(member_id) or f"Membre n° {member_id}" for member_id in item.not_voting_member_ids],
+            )
+            for item in ordered
+            if item.status == ItemStatus.INSCRIT and item.decision is not None
+        ],
+        "set_aside": [item for item in ordered if item.status in (ItemStatus.RETIRE, ItemStatus.REPORTE)],
+        "signed_on": session.signed_at or clock.now(),
+    }
+    return documents.record(
+        kind="releve_decisions",
+        number="",
+        title=title,
+        session=session,
+        author=author,
+        content=rendering.render_pdf("releve_decisions.html", context),
+        filename=f"releve-decisions-seance-{session.id}.pdf",
+    )
+
+
+def _session_context(
+    *, session: CommitteeSession, centre: Centre, title: str, delegated: Sequence[Document]
+) -> dict[str, object]:
+    """What both committee papers print: the session, its time and place, the delegated decisions."""
+    return {
+        "title": title,
+        "centre": centre,
+        "session": session,
+        "kind_label": session.kind.label,
+        "weekday": rendering.weekday(session.starts_at),
+        "starts_at": session.starts_at,
+        "start_time": rendering.time_of_day(session.starts_at),
+        "delegated": sorted(delegated, key=lambda document: (document.created_at, document.id)),
+        "signatory_name": centre.president_name,
+        "signatory_title": centre.president_title,
+    }

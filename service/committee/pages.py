@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from service.audit import service as audit
 from service.audit.actions import AuditAction
 from service.committee import access, sessions
-from service.committee.letters import LettersProgress, progress_of
+from service.committee.letter_printing import LettersProgress, progress_of
 from service.committee.members import in_office
 from service.committee.sitting import Quorum, quorum
 from service.config import current_settings, refusal_reasons

@@ -16,7 +16,7 @@ from flask import (
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as BaseResponse
 
-from service.committee import access, closing, letters, members, pages, sessions, sitting
+from service.committee import access, closing, letter_printing, members, pages, sessions, sitting
 from service.errors import ConflictError, InvalidInputError
 from service.models import AttendanceStatus, ItemDecision, ItemStatus, MemberKind, SessionKind
 from service.web import inputs
@@ -224,7 +224,7 @@ def vote(session_id: int, item_id: int) -> BaseResponse | tuple[str, int]:
 @login_required
 def letters_progress(session_id: int) -> Response:
     """Where the printing of the session's letters stands, polled by the session page."""
-    progress = letters.letters_progress(actor=current_user, session_id=session_id)
+    progress = letter_printing.letters_progress(actor=current_user, session_id=session_id)
     return jsonify(progress.as_json() if progress is not None else None)
 
 
@@ -232,7 +232,7 @@ def letters_progress(session_id: int) -> Response:
 @login_required
 def retry_letters(session_id: int) -> BaseResponse | tuple[str, int]:
     try:
-        letters.retry_printing(actor=current_user, session_id=session_id)
+        letter_printing.retry_printing(actor=current_user, session_id=session_id)
     except InvalidInputError as error:
         flash(error.message, "error")
         return _render(session_id, status=422)

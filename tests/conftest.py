@@ -20,9 +20,9 @@ from werkzeug.test import TestResponse
 from service import clock, create_app, deployment
 from service.accounts import service as accounts
 from service.extensions import db
-from service.models import Centre, CentreKind, Role, User
-from service.organisation import service as organisation
+from service.models import Centre, Role, User
 from tests.databases import main_test_database
+from tests.factories import make_centre
 
 PASSWORD = "mot-de-passe-de-test"
 START = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # a Monday, 09:00 in Paris
@@ -129,15 +129,6 @@ def make_user(centre: Centre) -> Callable[..., User]:
         )
 
     return _make
-
-
-def make_centre(code: str, name: str, *, quartiers: tuple[str, ...] = ("Centre",)) -> Centre:
-    return organisation.create_centre(
-        code=code,
-        name=name,
-        kind=CentreKind.CCAS,
-        communes={("99999", name.removeprefix("CCAS de ")): list(quartiers)},
-    )
 
 
 _CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')

@@ -16,7 +16,8 @@ from service import clock
 from service.accounts import service as accounts
 from service.extensions import db
 from service.models import Counter, Dossier, HumanTask, ProcessInstance, Role
-from tests.conftest import PASSWORD, make_centre
+from tests.conftest import PASSWORD
+from tests.factories import make_centre
 from tests.secours_steps import awaiting_delegate_decision, open_task_of
 
 CHUNK = 500

@@ -33,7 +33,8 @@ from service.people import service as people
 from service.scheduling import wake
 from service.workshops import holding, registrations, themes
 from tests import aid_steps, committee_steps
-from tests.conftest import PASSWORD, make_centre
+from tests.conftest import PASSWORD
+from tests.factories import make_centre
 
 DEMO_ROLES = tuple(username for username, *_ in demo.DEMO_USERS)
 

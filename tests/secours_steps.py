@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from service.dossiers import service as dossiers
 from service.dossiers import tasks
-from service.extensions import db
-from service.models import AidType, Dossier, HumanTask, User
+from service.models import AidType, Dossier, User
 from service.people import service as people
+from tests.factories import open_task
 
 EVALUATION = {
     "situation": "Facture d'énergie de 180 € impayée.",
@@ -18,14 +16,7 @@ EVALUATION = {
 }
 
 
-def open_task_of(dossier_id: int, task_name: str) -> HumanTask:
-    return db.session.scalars(
-        select(HumanTask).where(
-            HumanTask.dossier_id == dossier_id,
-            HumanTask.task_name == task_name,
-            HumanTask.completed_at.is_(None),
-        )
-    ).one()
+open_task_of = open_task
 
 
 def awaiting_delegate_decision(agent: User, last_name: str = "Durand") -> Dossier:

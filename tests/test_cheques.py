@@ -33,8 +33,9 @@ from service.models import (
 )
 from tests.aid_steps import NOTIFIED, do, instance_of, open_aid, open_tasks, person_with_budget, task_of
 from tests.committee_steps import accord, committee_decides
-from tests.conftest import PASSWORD, make_centre, migrated_app, text_of
+from tests.conftest import PASSWORD, migrated_app, text_of
 from tests.databases import fresh_database, on_postgresql
+from tests.factories import make_centre
 from tests.pdf import text_of_pdf
 from tests.workflow_helpers import as_user, post_form
 

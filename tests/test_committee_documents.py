@@ -36,7 +36,7 @@ from service.models import (
     SessionStatus,
     User,
 )
-from tests.conftest import make_centre
+from tests.factories import make_centre
 from tests.pdf import text_of_pdf
 
 STARTS_AT = datetime(2026, 11, 27, 13, 30, tzinfo=UTC)  # a Friday, 14:30 in Paris

@@ -17,8 +17,9 @@ from service.engine import registry
 from service.extensions import db
 from service.models import AidType, AuditEvent, Dossier, HumanTask, ProcessInstance, Role
 from service.people import service as people
-from tests.conftest import PASSWORD, login, make_centre, migrated_app
+from tests.conftest import PASSWORD, login, migrated_app
 from tests.databases import fresh_database, on_postgresql
+from tests.factories import make_centre
 from tests.workflow_helpers import post_form
 
 EVALUATION = {

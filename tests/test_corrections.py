@@ -16,7 +16,8 @@ from service.extensions import db
 from service.models import AidType, AuditEvent, Centre, Document, Dossier, Role, User
 from tests.aid_steps import do, open_aid, person_with_budget
 from tests.committee_steps import committee_decides, refus
-from tests.conftest import csrf_token, make_centre, text_of
+from tests.conftest import csrf_token, text_of
+from tests.factories import make_centre
 from tests.pdf import text_of_pdf
 from tests.secours_steps import awaiting_delegate_decision
 from tests.workflow_helpers import as_user

@@ -14,7 +14,7 @@ from service.dossiers import tasks
 from service.extensions import db
 from service.models import AuditEvent, Centre, Document, DocumentIsARecordError, Dossier, Role, User
 from tests.committee_steps import committee_decides, refus
-from tests.conftest import make_centre
+from tests.factories import make_centre
 from tests.pdf import text_of_pdf
 from tests.secours_steps import awaiting_delegate_decision, open_task_of
 from tests.workflow_helpers import as_user

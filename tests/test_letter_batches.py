@@ -33,8 +33,9 @@ from service.models import (
 from tests.aid_steps import do, open_aid, person_with_budget
 from tests.committee_steps import accord, all_present, convened, item_of, members, refus
 from tests.conftest import csrf_token, text_of
+from tests.factories import open_task
 from tests.pdf import text_of_pdf
-from tests.workflow_helpers import as_user, open_task
+from tests.workflow_helpers import as_user
 
 RELIEF = {
     "situation": "Facture d'énergie impayée, coupure annoncée.",

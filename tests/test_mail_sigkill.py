@@ -21,8 +21,9 @@ from service.extensions import db
 from service.models import MailStatus, OutboxMessage, Role
 from service.notifications import outbox
 from service.unit_of_work import transaction
-from tests.conftest import PASSWORD, make_centre, migrated_app
+from tests.conftest import PASSWORD, migrated_app
 from tests.databases import fresh_database
+from tests.factories import make_centre
 from tests.smtp_server import Mailbox, free_port
 from tests.worker_processes import doctor, start_worker, wait_for
 

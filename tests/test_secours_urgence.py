@@ -14,14 +14,8 @@ from service.extensions import db
 from service.models import AuditEvent, DossierStatus, HumanTask, InstanceStatus, ProcessInstance, Role, User
 from tests.committee_steps import REFUSAL, committee_decides, refus
 from tests.conftest import START, text_of
-from tests.workflow_helpers import (
-    as_user,
-    complete,
-    create_person_with_budget,
-    open_secours,
-    open_task,
-    open_task_names,
-)
+from tests.factories import open_task, open_task_names
+from tests.workflow_helpers import as_user, complete, create_person_with_budget, open_secours
 
 
 @pytest.fixture

@@ -12,7 +12,8 @@ from service.extensions import db
 from service.models import Centre, Quartier, Role, User
 from service.models.tenancy import CrossCentreError, bind_centre
 from service.organisation import service as organisation
-from tests.conftest import login, make_centre, text_of
+from tests.conftest import login, text_of
+from tests.factories import make_centre
 
 
 @pytest.fixture

@@ -8,14 +8,9 @@ import pytest
 from flask.testing import FlaskClient
 
 from service.models import Centre, Role, User
-from tests.conftest import csrf_token, make_centre, text_of
-from tests.workflow_helpers import (
-    as_user,
-    create_person_with_budget,
-    open_secours,
-    open_task,
-    post_form,
-)
+from tests.conftest import csrf_token, text_of
+from tests.factories import make_centre, open_task
+from tests.workflow_helpers import as_user, create_person_with_budget, open_secours, post_form
 
 EVALUATION = {
     "situation": "Facture d'eau impayée.",

@@ -17,8 +17,9 @@ from service.extensions import db
 from service.models import Referral, RegistrationStatus, Role, WorkshopRegistration, WorkshopSession
 from service.people import service as people
 from service.workshops import planning, registrations, themes
-from tests.conftest import PASSWORD, make_centre, migrated_app
+from tests.conftest import PASSWORD, migrated_app
 from tests.databases import fresh_database, on_postgresql
+from tests.factories import make_centre
 from tests.workshop_steps import PLACE, in_days
 
 AGENTS = ("anne", "bruno", "chloe", "david")

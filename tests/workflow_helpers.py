@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask.testing import FlaskClient
-from sqlalchemy import select
 from werkzeug.test import TestResponse
 
 from service.extensions import db
-from service.models import Dossier, HumanTask, Person
+from service.models import Dossier, Person
 from tests.conftest import csrf_token, login
+from tests.factories import open_task
 
 
 def as_user(client: FlaskClient, username: str) -> FlaskClient:
@@ -26,28 +26,6 @@ def post_form(
 ) -> TestResponse:
     """Post a form the way a browser does: with the CSRF token of the page it sits on."""
     return client.post(action or page, data={**data, "csrf_token": csrf_token(client, page)})
-
-
-def open_task(dossier: Dossier, task_name: str) -> HumanTask:
-    db.session.expire_all()
-    return db.session.scalars(
-        select(HumanTask).where(
-            HumanTask.dossier_id == dossier.id,
-            HumanTask.task_name == task_name,
-            HumanTask.completed_at.is_(None),
-        )
-    ).one()
-
-
-def open_task_names(dossier: Dossier) -> list[str]:
-    db.session.expire_all()
-    return list(
-        db.session.scalars(
-            select(HumanTask.task_name).where(
-                HumanTask.dossier_id == dossier.id, HumanTask.completed_at.is_(None)
-            )
-        )
-    )
 
 
 def complete(client: FlaskClient, dossier: Dossier, task_name: str, data: dict[str, str]) -> TestResponse:

@@ -21,7 +21,7 @@ from service import clock, create_app, deployment
 from service.accounts import service as accounts
 from service.extensions import db
 from service.models import Centre, Role, User
-from tests.databases import main_test_database
+from tests.databases import fresh_database, main_test_database
 from tests.factories import make_centre
 
 PASSWORD = "mot-de-passe-de-test"
@@ -62,6 +62,16 @@ def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> str:
     with app.app_context():
         db.engine.dispose()
     return url
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Iterator[tuple[str, Flask]]:
+    """A database of its own that really commits, for tests of other processes (workers), with its app."""
+    with fresh_database(tmp_path) as url:
+        application = migrated_app(url, tmp_path / "instance")
+        yield url, application
+        with application.app_context():
+            db.engine.dispose()
 
 
 @pytest.fixture

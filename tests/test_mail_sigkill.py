@@ -7,22 +7,18 @@ import os
 import signal
 import subprocess
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from aiosmtpd.controller import Controller
 from flask import Flask
 from sqlalchemy import create_engine, select
 
 from service.accounts import service as accounts
-from service.extensions import db
 from service.models import MailStatus, OutboxMessage, Role
 from service.notifications import outbox
 from service.unit_of_work import transaction
-from tests.conftest import PASSWORD, migrated_app
-from tests.databases import fresh_database
+from tests.conftest import PASSWORD
 from tests.factories import make_centre
 from tests.smtp_server import Mailbox, free_port
 from tests.worker_processes import doctor, start_worker, wait_for
@@ -43,15 +39,6 @@ class KillingMailbox(Mailbox):
             self.victim.wait()
             self.killed.set()
         return answer
-
-
-@pytest.fixture
-def database(tmp_path: Path) -> Iterator[tuple[str, Flask]]:
-    with fresh_database(tmp_path) as url:
-        app = migrated_app(url, tmp_path / "instance")
-        yield url, app
-        with app.app_context():
-            db.engine.dispose()
 
 
 def _queue_one(app: Flask) -> int:

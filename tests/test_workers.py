@@ -11,21 +11,9 @@ import pytest
 from flask import Flask
 from sqlalchemy import Engine, create_engine, func, select, text
 
-from service.extensions import db
 from service.models import HumanTask, ProcessInstance
-from tests.conftest import migrated_app
-from tests.databases import fresh_database
 from tests.due_instances import prepare_due_instances
 from tests.worker_processes import doctor, start_worker, wait_for
-
-
-@pytest.fixture
-def database(tmp_path: Path) -> Iterator[tuple[str, Flask]]:
-    with fresh_database(tmp_path) as url:
-        app = migrated_app(url, tmp_path / "instance")
-        yield url, app
-        with app.app_context():
-            db.engine.dispose()
 
 
 @pytest.fixture

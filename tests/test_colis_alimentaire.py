@@ -129,6 +129,7 @@ def test_a_late_pick_up_shows_as_overdue_when_the_day_has_passed(
     as_user(client, "nadia")
     assert "Enregistrer le retrait du colis" not in text_of(client.get("/taches/?vue=en-retard"))
     travel.set(datetime(2026, 11, 25, 17, 1, tzinfo=UTC))
+    as_user(client, "nadia")  # two days without activity ended the session (SESSION_IDLE_MINUTES)
     assert "Enregistrer le retrait du colis" in text_of(client.get("/taches/?vue=en-retard"))
 
 

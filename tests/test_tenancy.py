@@ -75,6 +75,6 @@ def test_audit_log_page_shows_only_the_centre_events(
     make_user("voisin", centre_code=other_centre.code)
     login(client, "claire")
     page = text_of(client.get("/administration/journal"))
-    assert "centre.création" in page
+    assert "Création du centre" in page
     assert "ccas-voisin" not in page
     assert "voisin" not in page

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from service import clock
 from service.audit import service as audit
 from service.audit.actions import AuditAction
-from service.committee.access import readable_session, require_manager, require_reader
+from service.committee.access import own_sessions, readable_session, require_manager, require_reader
 from service.committee.members import in_office
 from service.config import current_settings, local_zone
 from service.documents import service as documents
@@ -44,13 +44,14 @@ _AID_ORDER = {aid: rank for rank, aid in enumerate(AidType)}
 
 
 def sessions(*, actor: User) -> Sequence[CommitteeSession]:
-    """The centre's sessions, the coming ones first."""
-    require_reader(actor)
-    return db.session.scalars(
+    """The centre's sessions for the staff, a member's own sessions for a member; the coming ones first."""
+    member = require_reader(actor)
+    listed = db.session.scalars(
         select(CommitteeSession)
         .where(CommitteeSession.centre_id == actor.centre_id)
         .order_by(CommitteeSession.starts_at.desc())
     ).all()
+    return listed if member is None else own_sessions(member, listed)
 
 
 @use_case

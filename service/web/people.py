@@ -76,19 +76,18 @@ def _render_person(
     request_form: RequestForm | None = None,
     status: int = 200,
 ) -> tuple[str, int]:
-    person = people.get(actor=current_user, person_id=person_id)
-    page = render_template(
+    page = people.read_person(actor=current_user, person_id=person_id)
+    html = render_template(
         "people/show.html",
-        person=person,
-        budget=people.budget(person),
-        dossiers=dossiers.dossiers_of(actor=current_user, person=person),
+        page=page,
+        person=page.person,
         member_form=member_form or MemberForm(),
         resource_form=resource_form or BudgetLineForm(kind=BudgetKind.RESSOURCE),
         charge_form=charge_form or BudgetLineForm(kind=BudgetKind.CHARGE),
         request_form=request_form or RequestForm(),
         categories={**RESOURCE_CATEGORIES, **CHARGE_CATEGORIES},
     )
-    return page, status
+    return html, status
 
 
 @bp.route("/<int:person_id>")

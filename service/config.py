@@ -115,6 +115,11 @@ class Settings:
     LETTER_BATCH_INTERVAL_SECONDS: int = 5
     # Where people reach the service: links in mail point there.
     PUBLIC_URL: str = "http://127.0.0.1:5000"
+    # Retention (CNIL référentiel on social action): a person's file stays active this many years after their
+    # last contact, then is pseudonymised; an issued document is destroyed this many years after its issue
+    # (the centre's archival period, to set with its archivist: accounting proofs are kept ten years).
+    RETENTION_YEARS: int = 2
+    DOCUMENT_ARCHIVE_YEARS: int = 10
 
     @property
     def production(self) -> bool:
@@ -158,6 +163,8 @@ _POSITIVE_SETTINGS = (
     "MAIL_CLAIM_LEASE_SECONDS",
     "PDF_WORKERS",
     "LETTER_BATCH_INTERVAL_SECONDS",
+    "RETENTION_YEARS",
+    "DOCUMENT_ARCHIVE_YEARS",
 )
 _MAX_PDF_WORKERS = 64
 _ISO_DURATION = re.compile(r"^P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$")

@@ -26,6 +26,16 @@ def date_long(moment: date | datetime) -> str:
     return f"{day} {_MONTHS[moment.month - 1]} {moment.year}"
 
 
+def iso_long(text: str | None) -> str:
+    """An ISO 8601 date or instant (as the JSON of an export holds them), written as a letter writes it."""
+    if not text:
+        return "—"
+    if len(text) == 10:
+        return date_long(date.fromisoformat(text))
+    moment = datetime.fromisoformat(text).astimezone(local_zone())
+    return f"{date_long(moment)} à {moment.hour} h {moment.minute:02d}"
+
+
 @functools.cache
 def _environment() -> Environment:
     environment = Environment(
@@ -33,7 +43,7 @@ def _environment() -> Environment:
         autoescape=select_autoescape(default=True),  # a name or a reason typed by a user prints as text
         undefined=StrictUndefined,
     )
-    environment.filters.update(date_long=date_long, euros=euros)
+    environment.filters.update(date_long=date_long, euros=euros, iso_long=iso_long)
     return environment
 
 

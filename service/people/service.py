@@ -18,10 +18,11 @@ from service.audit.actions import AuditAction
 from service.config import local_zone
 from service.errors import InvalidInputError, NotFoundError
 from service.extensions import db
-from service.models import BudgetKind, BudgetLine, HouseholdMember, Person, Relationship, Role, User
+from service.models import BudgetKind, BudgetLine, HouseholdMember, Person, Quartier, Relationship, Role, User
+from service.organisation import service as organisation
 from service.people.budget import CHARGE_CATEGORIES, RESOURCE_CATEGORIES, BudgetSummary, summarise
 from service.permissions import require_role
-from service.unit_of_work import use_case
+from service.unit_of_work import reading_use_case, use_case
 
 # Who receives people and keeps their file up to date.
 PEOPLE_ROLES = (Role.ACCUEIL, Role.INSTRUCTEUR, Role.RESPONSABLE)
@@ -67,6 +68,12 @@ def search(*, actor: User, query: str) -> Sequence[Person]:
 
 
 SEARCH_PARTS = (Part.IDENTITE, Part.COORDONNEES)  # what a list of results shows
+
+
+def quartiers(*, actor: User) -> Sequence[Quartier]:
+    """The quartiers a person may be registered in, for those who register people."""
+    require_role(actor, *PEOPLE_ROLES)
+    return organisation.list_quartiers()
 
 
 @dataclass(frozen=True)
@@ -142,7 +149,7 @@ class PersonPage:
         return self.grant.may(action)
 
 
-@use_case
+@reading_use_case
 def read_person(*, actor: User, person_id: int) -> PersonPage:
     """The person's file, in the parts the actor may read; the read is traced with those parts."""
     found = access.person(actor, person_id)

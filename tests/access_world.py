@@ -91,6 +91,7 @@ class World:
     users: dict[str, User] = field(default_factory=dict)
     clients: dict[str, FlaskClient] = field(default_factory=dict)
     tokens: dict[str, str] = field(default_factory=dict)
+    cache: dict[str, tuple[int, ...]] = field(default_factory=dict)
     scenarios: dict[str, Scenario] = field(default_factory=dict)
     ids: dict[str, int] = field(default_factory=dict)
 

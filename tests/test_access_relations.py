@@ -42,7 +42,7 @@ def team(make_user: Callable[..., User]) -> dict[str, User]:
 
 
 def _relations(actor: User, dossier: Dossier) -> frozenset[Relation]:
-    """The actor's relations to the dossier; none when the policy refuses it (the roles here read with any)."""
+    """The actor's relations to the dossier; none when refused (the roles here read with any relation)."""
     try:
         return access.dossier(actor, dossier.id).relations
     except PermissionDeniedError:

@@ -25,6 +25,8 @@ from service.models import (
     Document,
     Dossier,
     DossierStatus,
+    MailStatus,
+    OutboxMessage,
     Person,
     Relationship,
     Role,
@@ -102,7 +104,10 @@ def test_the_dry_run_lists_a_person_once_their_last_contact_is_older_than_the_se
     assert f"{listed}(centre {dossier.centre_id}) : dernier contact le 23/11/2026" in output
     assert f"dossiers : {dossier.number}" in output
     assert f"Personne n° {registered.id} " not in output  # his last contact is three days old
-    assert "Simulation, rien n'est changé : 1 fiche(s) à pseudonymiser, 0 document(s) à détruire." in output
+    assert (
+        "Simulation, rien n'est changé : 1 fiche(s) à pseudonymiser, 0 document(s) à détruire, "
+        "0 courriel(s) à effacer." in output
+    )
     db.session.expire_all()
     person = db.session.get(Person, person_id)
     assert person is not None
@@ -129,15 +134,29 @@ def test_a_run_pseudonymises_keeps_the_figures_and_destroys_documents_past_their
     app: Flask, team: dict[str, User], travel: TravellingClock
 ) -> None:
     dossier = _paid_relief(team)
+    person = db.session.get(Person, dossier.person_id)
+    assert person is not None
+    person.postal_code, person.city, person.phone = "45999", "Saint-Aubin", "06 12 34 56 78"
+    sent = OutboxMessage(
+        centre_id=dossier.centre_id, kind="atelier", recipients=["camille@exemple.fr"],
+        subject="Rappel : atelier Budget", body_text="Bonjour Camille Aubert,", body_html="<p>Bonjour</p>",
+        status=MailStatus.SENT, next_attempt_at=START, created_at=START, sent_at=START, message_id="<1@x>",
+    )  # fmt: skip
+    db.session.add(sent)
+    db.session.commit()
+    sent_id = sent.id
     letter = db.session.scalars(select(Document).where(Document.subject_id == dossier.id)).one()
     issued_sha256 = letter.sha256
     travel.advance(timedelta(days=365 * 2 + 2))  # 2028 has a 29 February
     report = retention.run()
     assert [person.person_id for person in report.plan.people] == [dossier.person_id]
     assert report.plan.documents == []  # issued two years ago: still within the archival period
+    assert report.plan.mail == {dossier.centre_id: 1}
+    assert db.session.scalars(select(OutboxMessage).where(OutboxMessage.id == sent_id)).all() == []
     db.session.expire_all()
     person = db.session.get(Person, dossier.person_id)
     assert person is not None
+    assert (person.postal_code, person.city, person.quartier_id) == ("", "", None)  # the quartier would stay
     assert (person.last_name, person.first_name, person.phone, person.address_line) == (
         "Pseudonyme",
         f"n° {person.id}",
@@ -185,7 +204,7 @@ def test_the_scheduled_job_is_declared_and_runs_the_retention(
     assert job.trigger == "cron"
     dossier = _paid_relief(team)
     travel.advance(timedelta(days=365 * 3))
-    assert job.run() == "1 fiche(s) pseudonymisée(s), 0 document(s) détruit(s)"
+    assert job.run() == "1 fiche(s) pseudonymisée(s), 0 document(s) détruit(s), 0 courriel(s) effacé(s)"
     db.session.expire_all()
     person = db.session.get(Person, dossier.person_id)
     assert person is not None

@@ -10,12 +10,12 @@ workshop registration (or the session they attended). A person with a dossier st
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select, union_all, update
+from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select, union_all, update
 
 from service import clock
 from service.audit import service as audit
@@ -32,6 +32,8 @@ from service.models import (
     LegalAidRequest,
     Loan,
     LoanSchedule,
+    MailStatus,
+    OutboxMessage,
     Person,
     UtcDateTime,
     WorkshopRegistration,
@@ -71,6 +73,8 @@ class Plan:
     issued_before: datetime
     people: Sequence[PersonDue]
     documents: Sequence[DocumentDue]
+    # Per centre, the messages sent (or given up) before `contact_before`: their bodies name people.
+    mail: Mapping[int | None, int] = field(default_factory=dict)
 
     def lines(self) -> list[str]:
         """The plan in French, one line per change: what the dry run prints."""
@@ -90,7 +94,10 @@ class Plan:
                 f"Document n° {document.document_id} (centre {document.centre_id}), « {document.title} », "
                 f"émis le {_day(document.issued_at)} : détruit, sa trace reste au registre."
             )
-        if not self.people and not self.documents:
+        if self.mail:
+            count, before = sum(self.mail.values()), _day(self.contact_before)
+            lines.append(f"{count} courriel(s) envoyé(s) avant le {before} : effacés.")
+        if not self.people and not self.documents and not self.mail:
             lines.append("Rien à pseudonymiser ni à détruire.")
         return lines
 
@@ -106,7 +113,12 @@ def plan(now: datetime | None = None) -> Plan:
     contact_before = _years_before(now, settings.RETENTION_YEARS)
     issued_before = _years_before(now, settings.DOCUMENT_ARCHIVE_YEARS)
     return Plan(
-        now, contact_before, issued_before, _people_due(contact_before), _documents_due(issued_before)
+        now,
+        contact_before,
+        issued_before,
+        _people_due(contact_before),
+        _documents_due(issued_before),
+        _mail_due(contact_before),
     )
 
 
@@ -193,6 +205,24 @@ def _documents_due(issued_before: datetime) -> list[DocumentDue]:
     return [DocumentDue(*row) for row in rows]
 
 
+def _old_mail(contact_before: datetime) -> ColumnElement[bool]:
+    return and_(
+        OutboxMessage.status.in_((MailStatus.SENT, MailStatus.FAILED)),
+        OutboxMessage.created_at < contact_before,
+    )
+
+
+def _mail_due(contact_before: datetime) -> dict[int | None, int]:
+    """The outbox keeps every message it sent, names and all: past the retention period, they go."""
+    rows = db.session.execute(
+        select(OutboxMessage.centre_id, func.count())
+        .where(_old_mail(contact_before))
+        .group_by(OutboxMessage.centre_id)
+        .execution_options(**_ALL)
+    ).all()
+    return {centre_id: count for centre_id, count in rows}
+
+
 @dataclass(frozen=True)
 class RunReport:
     plan: Plan
@@ -200,13 +230,17 @@ class RunReport:
 
     def lines(self) -> list[str]:
         people, documents = len(self.plan.people), len(self.plan.documents)
+        mail = sum(self.plan.mail.values())
         if self.dry_run:
             outcome = (
                 f"Simulation, rien n'est changé : {people} fiche(s) à pseudonymiser, "
-                f"{documents} document(s) à détruire."
+                f"{documents} document(s) à détruire, {mail} courriel(s) à effacer."
             )
         else:
-            outcome = f"Fait : {people} fiche(s) pseudonymisée(s), {documents} document(s) détruit(s)."
+            outcome = (
+                f"Fait : {people} fiche(s) pseudonymisée(s), {documents} document(s) détruit(s), "
+                f"{mail} courriel(s) effacé(s)."
+            )
         return [*self.plan.lines(), outcome]
 
 
@@ -219,6 +253,11 @@ def run(*, dry_run: bool = False) -> RunReport:
             for person in found.people:
                 _pseudonymise(person.person_id, found.now)
             _destroy([document.document_id for document in found.documents], found.now)
+            db.session.execute(
+                delete(OutboxMessage)
+                .where(_old_mail(found.contact_before))
+                .execution_options(synchronize_session=False, **_ALL)
+            )
         _audit(found, dry_run=dry_run)
         db.session.flush()  # written while every centre is in reach
     return RunReport(found, dry_run)
@@ -231,13 +270,14 @@ def _pseudonymise(person_id: int, now: datetime) -> None:
     person.last_name, person.first_name = PSEUDONYM, f"n° {person.id}"
     person.search_key = normalise(f"{person.last_name} {person.first_name}")
     person.birth_date = _year_only(person.birth_date)
-    person.phone = person.email = person.address_line = ""  # the quartier stays for the figures
+    # The quartier (and through it the commune) stays for the figures; the address goes.
+    person.phone = person.email = person.address_line = person.postal_code = person.city = ""
     person.pseudonymised_at = now
     for member in db.session.scalars(
         select(HouseholdMember).where(HouseholdMember.person_id == person.id).execution_options(**_ALL)
     ):
         member.first_name, member.last_name = "—", PSEUDONYM
-        member.birth_date = _year_only(member.birth_date) or member.birth_date
+        member.birth_date = date(member.birth_date.year, 1, 1)
     db.session.execute(
         update(BudgetLine).where(BudgetLine.person_id == person.id).values(label="").execution_options(**_ALL)
     )
@@ -302,19 +342,16 @@ def _destroy(document_ids: Sequence[int], now: datetime) -> None:
 
 def _audit(found: Plan, *, dry_run: bool) -> None:
     """One event per centre concerned (and one for the installation when nothing was due)."""
-    by_centre: dict[int | None, tuple[int, int]] = {}
-    for person in found.people:
-        people, documents = by_centre.get(person.centre_id, (0, 0))
-        by_centre[person.centre_id] = (people + 1, documents)
-    for document in found.documents:
-        people, documents = by_centre.get(document.centre_id, (0, 0))
-        by_centre[document.centre_id] = (people, documents + 1)
-    for centre_id, (people, documents) in (by_centre or {None: (0, 0)}).items():
+    centres = {p.centre_id for p in found.people} | {d.centre_id for d in found.documents} | set(found.mail)
+    for centre_id in sorted(centres, key=lambda centre: centre or 0) or [None]:
+        people = sum(1 for p in found.people if p.centre_id == centre_id)
+        documents = sum(1 for d in found.documents if d.centre_id == centre_id)
         audit.record(
             action=AuditAction.CONSERVATION, subject_type="centre", subject_id=centre_id or "installation",
             centre_id=centre_id,
             details={
                 "simulation": dry_run, "fiches_pseudonymisées": people, "documents_détruits": documents,
+                "courriels_effacés": found.mail.get(centre_id, 0),
                 "contact_avant": found.contact_before.isoformat(),
                 "émis_avant": found.issued_before.isoformat(),
                 "personnes": [p.person_id for p in found.people if p.centre_id == centre_id],
@@ -325,8 +362,9 @@ def _audit(found: Plan, *, dry_run: bool) -> None:
 
 def run_scheduled() -> str:
     """The nightly job: apply the periods; what it did, in a word, for the scheduler's log."""
-    report = run()
-    if not report.plan.people and not report.plan.documents:
+    plan = run().plan
+    people, documents, mail = len(plan.people), len(plan.documents), sum(plan.mail.values())
+    if not people and not documents and not mail:
         return ""
-    people, documents = len(report.plan.people), len(report.plan.documents)
-    return f"{people} fiche(s) pseudonymisée(s), {documents} document(s) détruit(s)"
+    done = f"{people} fiche(s) pseudonymisée(s), {documents} document(s) détruit(s)"
+    return f"{done}, {mail} courriel(s) effacé(s)"

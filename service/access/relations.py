@@ -9,7 +9,6 @@ user is a member of a session carrying the dossier.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date
 
 from sqlalchemy import ColumnElement, and_, exists, false, or_, select
 
@@ -137,16 +136,6 @@ def sits_in(actor: User, dossier_ids: Iterable[int]) -> set[int]:
         for dossier_id, starts_at, member in rows
         if member.in_office(starts_at.astimezone(zone).date())
     }
-
-
-def member_in_office(actor: User, centre_id: int, on: date) -> bool:
-    """The actor is a committee member of the centre, in office on that day."""
-    member = db.session.scalars(
-        select(CommitteeMember).where(
-            CommitteeMember.user_id == actor.id, CommitteeMember.centre_id == centre_id
-        )
-    ).one_or_none()
-    return member is not None and member.in_office(on)
 
 
 def follows_person(actor: User) -> ColumnElement[bool]:

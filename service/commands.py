@@ -19,6 +19,7 @@ from service.documents import batches
 from service.engine import registry
 from service.errors import EntraideError
 from service.models import Role
+from service.privacy import retention
 from service.scheduling import runner
 
 
@@ -30,6 +31,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(workflows)
     app.cli.add_command(letters)
     app.cli.add_command(doctor_command)
+    app.cli.add_command(retention_command)
 
 
 @click.command("run")
@@ -245,3 +247,14 @@ def doctor_command() -> None:
         click.echo(line)
     if report:
         raise SystemExit(1)
+
+
+@click.command("retention")
+@click.option(
+    "--dry-run", is_flag=True, help="Lister ce qui serait pseudonymisé ou détruit, sans rien changer."
+)
+@with_appcontext
+def retention_command(dry_run: bool) -> None:
+    """Appliquer les durées de conservation : fiches sans contact pseudonymisées, vieux documents détruits."""
+    for line in retention.run(dry_run=dry_run).lines():
+        click.echo(line)

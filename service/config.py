@@ -104,6 +104,11 @@ class Settings:
     # (diagram, barème, form) it accepts.
     WORKFLOWS_PATH: str = ""
     WORKFLOW_FILE_MAX_KIB: int = 1024
+    # Retention (CNIL référentiel on social action): a person's file stays active this many years after their
+    # last contact, then is pseudonymised; an issued document is destroyed this many years after its issue
+    # (the centre's archival period, to set with its archivist: accounting proofs are kept ten years).
+    RETENTION_YEARS: int = 2
+    DOCUMENT_ARCHIVE_YEARS: int = 10
 
     # The settings the aids declare (service/aids), by name: their defaults give their types.
     extra: Mapping[str, int | str] = dataclasses.field(default_factory=dict)
@@ -145,6 +150,8 @@ _POSITIVE_SETTINGS = (
     "SANDBOX_CPU_MS",
     "SANDBOX_WORKERS",
     "WORKFLOW_FILE_MAX_KIB",
+    "RETENTION_YEARS",
+    "DOCUMENT_ARCHIVE_YEARS",
 )
 _MIN_SANDBOX_MEMORY_MIB = 32  # below it the worker cannot even hold a small list
 _MAX_SANDBOX_CPU_MS = 60_000  # a request waits for its evaluation: a minute is already far too long

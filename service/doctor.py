@@ -190,6 +190,7 @@ def _documents(report: Report) -> None:
     documents = (
         select(Document)
         .options(undefer(Document.content))
+        .where(Document.erased_at.is_(None))  # destroyed past the archival period: only the register stays
         .order_by(Document.id)
         .execution_options(yield_per=20, **{ALL_CENTRES: True})
     )

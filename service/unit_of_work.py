@@ -20,6 +20,7 @@ from typing import Any, ParamSpec, TypeVar
 
 from sqlalchemy import CheckConstraint, UniqueConstraint
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from service.errors import ConflictError, EntraideError, InvalidInputError, UnavailableError
@@ -60,10 +61,11 @@ _TRANSIENT_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
 
 
 @contextmanager
-def transaction(*, lost_race: str = LOST_RACE) -> Iterator[None]:
+def transaction(*, lost_race: str = LOST_RACE, keep_loaded: bool = False) -> Iterator[None]:
     """Commit when the outermost block ends, roll back when it raises; translate what the database says.
 
     `lost_race` is what the user reads when another transaction saved first (said by the outermost unit).
+    `keep_loaded`: the commit leaves what the block loaded as it was read, instead of expiring it.
     """
     session = db.session()
     depth: int = session.info.get(_DEPTH, 0)
@@ -71,7 +73,7 @@ def transaction(*, lost_race: str = LOST_RACE) -> Iterator[None]:
     try:
         yield
         if depth == 0:
-            session.commit()
+            _commit(session, keep_loaded=keep_loaded)
     except BaseException as exc:
         if depth == 0:
             session.rollback()
@@ -83,12 +85,39 @@ def transaction(*, lost_race: str = LOST_RACE) -> Iterator[None]:
         session.info[_DEPTH] = depth
 
 
+def _commit(session: Session, *, keep_loaded: bool) -> None:
+    if not keep_loaded:
+        session.commit()
+        return
+    expiring = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expiring
+
+
 def use_case(function: Callable[P, R]) -> Callable[P, R]:
     """Run the function as one unit of work (joining the caller's, if it is itself inside one)."""
 
     @functools.wraps(function)
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
         with transaction():
+            return function(*args, **kwargs)
+
+    return run
+
+
+def reading_use_case(function: Callable[P, R]) -> Callable[P, R]:
+    """A use case that reads and appends its trace: one unit of work whose commit keeps what it read loaded.
+
+    Only the trace is written, so nothing the read loaded changed: the page renders from it without
+    reading every row again (which is what an expiring commit would make it do, one statement per row).
+    """
+
+    @functools.wraps(function)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        with transaction(keep_loaded=True):
             return function(*args, **kwargs)
 
     return run

@@ -10,6 +10,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from service.access import routes
 from service.clock import TravellingClock
 from service.extensions import db
 from service.models import AuditEvent, Role, User
@@ -325,9 +326,10 @@ def test_guessable_passwords_are_refused(
 
 
 def test_behind_a_proxy_the_client_address_comes_from_the_forwarded_header(
-    tmp_path: Path, migrated_database: str
+    tmp_path: Path, migrated_database: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     seen: list[str] = []
+    monkeypatch.setitem(routes.ROUTES, ("address", "GET"), routes.Line(routes.Rule.PUBLIC))
 
     def address() -> str:
         seen.append(security.client_address())

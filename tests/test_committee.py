@@ -66,9 +66,10 @@ def agents(make_user: Callable[..., User]) -> dict[str, User]:
 
 @pytest.fixture
 def board(agents: dict[str, User]) -> list[CommitteeMember]:
-    """Three members in office; Aïcha reads her agendas with her own account."""
+    """Three members in office; Aïcha and the president read their agendas with their own accounts."""
     created = members(agents["secretariat"].centre_id)
     created[0].user_id = agents["elu"].id
+    created[1].user_id = agents["president"].id  # who signs the minutes sits on the board
     db.session.commit()
     return created
 
@@ -426,7 +427,7 @@ def test_delegated_decisions_since_the_last_session_are_listed(
     assert "DEC2026_001" in text_of_pdf(convocation.content)
 
 
-def test_members_read_their_sessions_with_names_others_without(
+def test_members_read_their_sessions_with_names_others_not_at_all(
     client: FlaskClient, agents: dict[str, User], board: list[CommitteeMember]
 ) -> None:
     loan = _loan(agents, "Lemoine")
@@ -437,16 +438,22 @@ def test_members_read_their_sessions_with_names_others_without(
     assert loan.number in page
     assert "Enregistrer les présences" not in page  # read-only
     assert "Clore la séance" not in page
+    assert client.get(f"/commission/seances/{session.id}/seance.ics").status_code == 200
+    assert str(session.id) in text_of(client.get("/commission/"))
     as_user(client, "bruno")  # an elected user who does not sit on this committee
-    page = text_of(client.get(f"/commission/seances/{session.id}"))
-    assert loan.number in page
-    assert "LEMOINE" not in page
-    assert "ne sont visibles que des membres" in page
-    as_user(client, "julien")
-    assert "LEMOINE" not in text_of(client.get(f"/commission/seances/{session.id}"))
+    for path in (
+        "/commission/",
+        f"/commission/seances/{session.id}",
+        f"/commission/seances/{session.id}/seance.ics",
+    ):
+        refused = client.get(path)
+        assert refused.status_code == 403, path
+        assert "LEMOINE" not in text_of(refused)
+        assert loan.number not in text_of(refused)
+    as_user(client, "julien")  # an instructor: the committee's papers are not theirs
+    assert client.get(f"/commission/seances/{session.id}").status_code == 403
     response = client.get(f"/commission/seances/{session.id}/seance.ics")
-    assert response.status_code == 200
-    assert response.headers["Content-Type"].startswith("text/calendar")
+    assert response.status_code == 403
     with pytest.raises(PermissionDeniedError):
         closing.close_session(actor=agents["elu"], session_id=session.id)
 

@@ -332,12 +332,17 @@ def test_session_papers_are_for_the_secretariat_and_members_in_office(
         ("Eric", "seance"),
         ("Fanny", "seance"),
     ]
-    assert all(event.details == {"document": document_id} for event in refusals)
+    assert all(event.details == {"parties": [], "document": document_id} for event in refusals)
 
 
 def test_dossier_documents_keep_their_rule(sitting: Sitting, make_user: Callable[..., User]) -> None:
     instructor = make_user("ines", Role.INSTRUCTEUR)
+    sitting.dossiers["martin"].instructor_id = instructor.id  # she instructs the dossier: she follows it
+    db.session.commit()
     delegated_id = sitting.delegated[0].id
     assert documents.download(actor=instructor, document_id=delegated_id).id == delegated_id
-    with pytest.raises(PermissionDeniedError):
-        documents.download(actor=make_user("lea", Role.ADMIN), document_id=delegated_id)
+    # Listed for information at the session, a delegated decision stays the dossier's: a colleague who does
+    # not follow it and the IT administrator are refused.
+    for outsider in (make_user("jules", Role.INSTRUCTEUR), make_user("lea", Role.ADMIN)):
+        with pytest.raises(PermissionDeniedError):
+            documents.download(actor=outsider, document_id=delegated_id)

@@ -87,7 +87,7 @@ def test_a_correction_is_a_new_document_linked_to_the_original_which_stays_as_is
     db.session.commit()
 
     correction = corrections.correct_document(
-        actor=agents["secretariat"], document_id=original.id, reason=f"  {REASON}  "
+        actor=agents["responsable"], document_id=original.id, reason=f"  {REASON}  "
     )
     db.session.expire_all()
     assert correction.corrects_id == original.id
@@ -126,8 +126,9 @@ def test_a_committee_letter_is_corrected_with_its_deliberation(
     })  # fmt: skip
     committee_decides(agents["secretariat"], {dossier: refus(3)})
     original = _documents_of(dossier)[0]
+    # The secretariat prepared the session, whose minutes are not signed yet: it sends its letters.
     correction = corrections.correct_document(
-        actor=agents["responsable"], document_id=original.id, reason="Nom mal orthographié."
+        actor=agents["secretariat"], document_id=original.id, reason="Nom mal orthographié."
     )
     text = text_of_pdf(correction.content)
     assert "Délibération n° DEL2026_001 de la commission permanente" in text
@@ -139,8 +140,8 @@ def test_a_committee_letter_is_corrected_with_its_deliberation(
 def test_a_correction_needs_its_reason(agents: dict[str, User], client: FlaskClient) -> None:
     dossier, original = _delegated_letter(agents)
     with pytest.raises(InvalidInputError, match="Indiquez le motif du rectificatif"):
-        corrections.correct_document(actor=agents["secretariat"], document_id=original.id, reason="   ")
-    as_user(client, "sophie")
+        corrections.correct_document(actor=agents["responsable"], document_id=original.id, reason="   ")
+    as_user(client, "rachid")
     path = f"/dossiers/{dossier.id}"
     response = client.post(
         f"/documents/{original.id}/rectificatif", data={"motif": "", "csrf_token": csrf_token(client, path)}
@@ -154,16 +155,27 @@ def test_only_the_secretariat_and_the_head_of_service_correct(
     agents: dict[str, User], client: FlaskClient
 ) -> None:
     dossier, original = _delegated_letter(agents)
-    for actor in (agents["instructeur"], agents["delegate"]):
+    # The instructor and the delegate follow it but do not sign acts; the secretariat signs acts but has
+    # nothing to do with this dossier (a delegated decision, no step of theirs, no session): need to know.
+    for actor in (agents["instructeur"], agents["delegate"], agents["secretariat"]):
         with pytest.raises(PermissionDeniedError):
             corrections.correct_document(actor=actor, document_id=original.id, reason=REASON)
-    as_user(client, "julien")
+    as_user(client, "michel")  # the delegate who decided: reads the dossier, may not correct its acts
     path = f"/dossiers/{dossier.id}"
     page = text_of(client.get(path))
     assert "Émettre un rectificatif" not in page
     response = client.post(
         f"/documents/{original.id}/rectificatif",
         data={"motif": REASON, "csrf_token": csrf_token(client, path)},
+    )
+    assert response.status_code == 403
+    as_user(client, "sophie")  # the secretariat, with no relation to the dossier: nothing of it
+    refused = client.get(path)
+    assert refused.status_code == 403
+    assert "MARTIN" not in text_of(refused).upper()
+    response = client.post(
+        f"/documents/{original.id}/rectificatif",
+        data={"motif": REASON, "csrf_token": csrf_token(client, "/tableau-de-bord")},
     )
     assert response.status_code == 403
     assert [document.id for document in _documents_of(dossier)] == [original.id]
@@ -173,7 +185,7 @@ def test_the_latest_document_is_the_one_to_correct_and_the_page_shows_the_chain(
     agents: dict[str, User], client: FlaskClient
 ) -> None:
     dossier, original = _delegated_letter(agents)
-    as_user(client, "sophie")
+    as_user(client, "rachid")
     path = f"/dossiers/{dossier.id}"
     assert "Émettre un rectificatif" in text_of(client.get(path))
     response = client.post(
@@ -209,7 +221,7 @@ def test_only_decision_letters_with_their_parameters_are_corrected(agents: dict[
     db.session.add(legacy)
     db.session.commit()
     with pytest.raises(InvalidInputError, match="Seules les lettres de décision"):
-        corrections.correct_document(actor=agents["secretariat"], document_id=legacy.id, reason=REASON)
+        corrections.correct_document(actor=agents["responsable"], document_id=legacy.id, reason=REASON)
 
 
 def test_another_centres_document_is_not_found(

@@ -154,7 +154,7 @@ def test_download_for_those_who_follow_the_dossier_only(client: FlaskClient, age
     refusal = db.session.scalars(
         select(AuditEvent).where(AuditEvent.action == "document.téléchargement_refusé")
     ).one()
-    assert refusal.details == {"document": document.id}
+    assert refusal.details == {"parties": [], "document": document.id}
 
 
 def test_another_centre_cannot_reach_the_document(

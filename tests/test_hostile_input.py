@@ -29,6 +29,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from service import demo
+from service.audit.actions import READS
 from service.extensions import db
 from service.models import AuditEvent
 from service.models.base import Base
@@ -189,14 +190,15 @@ def _searches(html: str) -> list[str]:
 def _counts() -> tuple[int, ...]:
     """One statement counting every table: what a refused submission must leave as it was.
 
-    A refused form shows its page again, and reading a social file is traced (a consultation): those
-    reads are the one thing a refusal adds to the audit log; every other event counts.
+    A refused form shows its page again, and reading a social file is traced (a consultation, a person
+    listed by a search): those reads are the one thing a refusal adds to the audit log; every other event
+    counts.
     """
     counted = []
     for table in Base.metadata.sorted_tables:
         count = select(func.count()).select_from(table)
         if table is AuditEvent.__table__:
-            count = count.where(AuditEvent.action.not_like("%.consultation"))
+            count = count.where(AuditEvent.action.not_in(sorted(READS)))
         counted.append(count.scalar_subquery())
     return tuple(int(value) for value in db.session.execute(select(*counted)).one())
 

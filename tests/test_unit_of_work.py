@@ -13,6 +13,7 @@ from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from service import unit_of_work
+from service.access import routes
 from service.errors import ConflictError, InvalidInputError, UnavailableError
 from service.extensions import db
 from service.models import Person, Role, User, WorkshopTheme
@@ -137,13 +138,14 @@ def test_an_unknown_choice_is_refused_in_french(client: FlaskClient, agent: User
 
 
 def test_a_database_failure_outside_a_use_case_shows_the_french_page_and_the_next_request_works(
-    app: Flask, client: FlaskClient, agent: User
+    app: Flask, client: FlaskClient, agent: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def broken() -> str:
         db.session.execute(text("SELECT colonne FROM table_qui_n_existe_pas"))
         return "jamais"
 
     app.add_url_rule("/essai-panne", view_func=broken)
+    monkeypatch.setitem(routes.ROUTES, ("broken", "GET"), routes.Line(routes.Rule.SIGNED_IN))
     app.config["PROPAGATE_EXCEPTIONS"] = False  # as in production: the error page, not the traceback
     as_user(client, "julie")
     response = client.get("/essai-panne")
@@ -156,11 +158,14 @@ def test_a_database_failure_outside_a_use_case_shows_the_french_page_and_the_nex
     assert client.get("/personnes/").status_code == 200  # the session was rolled back, not left broken
 
 
-def test_an_unexpected_error_shows_the_french_page(app: Flask, client: FlaskClient, agent: User) -> None:
+def test_an_unexpected_error_shows_the_french_page(
+    app: Flask, client: FlaskClient, agent: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def failing() -> str:
         raise RuntimeError("bogue")
 
     app.add_url_rule("/essai-bogue", view_func=failing)
+    monkeypatch.setitem(routes.ROUTES, ("failing", "GET"), routes.Line(routes.Rule.SIGNED_IN))
     app.config["PROPAGATE_EXCEPTIONS"] = False
     as_user(client, "julie")
     response = client.get("/essai-bogue")

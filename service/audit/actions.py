@@ -17,6 +17,10 @@ class AuditAction(enum.StrEnum):
     UTILISATEUR_REACTIVATION = "utilisateur.réactivation"
     CENTRE_CREATION = "centre.création"
     PERSONNE_CREATION = "personne.création"
+    PERSONNE_CONSULTATION = "personne.consultation"
+    PERSONNE_RECHERCHE = "personne.recherche"
+    PERSONNE_EXPORT = "personne.export"
+    PERSONNE_PSEUDONYMISATION = "personne.pseudonymisation"
     FOYER_AJOUT = "foyer.ajout"
     FOYER_RETRAIT = "foyer.retrait"
     BUDGET_AJOUT = "budget.ajout"
@@ -31,6 +35,8 @@ class AuditAction(enum.StrEnum):
     DOCUMENT_TELECHARGEMENT = "document.téléchargement"
     DOCUMENT_TELECHARGEMENT_REFUSE = "document.téléchargement_refusé"
     DOCUMENT_RECTIFICATIF = "document.rectificatif"
+    DOCUMENT_DESTRUCTION = "document.destruction"
+    CONSERVATION = "conservation.passage"
     CHEQUES_ENTREE_STOCK = "chèques.entrée_stock"
     AUTORITE_AJOUT = "autorité.ajout"
     PROCESSUS_DEPLOIEMENT = "processus.déploiement"
@@ -77,6 +83,10 @@ _LABELS: dict[AuditAction, str] = {
     AuditAction.UTILISATEUR_REACTIVATION: "Réouverture d'un compte",
     AuditAction.CENTRE_CREATION: "Création du centre",
     AuditAction.PERSONNE_CREATION: "Enregistrement d'une personne",
+    AuditAction.PERSONNE_CONSULTATION: "Consultation de la fiche de la personne",
+    AuditAction.PERSONNE_RECHERCHE: "Affichage dans une recherche de personnes",
+    AuditAction.PERSONNE_EXPORT: "Export de tout ce qui est détenu sur la personne",
+    AuditAction.PERSONNE_PSEUDONYMISATION: "Identité et coordonnées remplacées par un pseudonyme",
     AuditAction.FOYER_AJOUT: "Ajout d'un membre du foyer",
     AuditAction.FOYER_RETRAIT: "Retrait d'un membre du foyer",
     AuditAction.BUDGET_AJOUT: "Ajout d'une ligne de budget",
@@ -91,6 +101,8 @@ _LABELS: dict[AuditAction, str] = {
     AuditAction.DOCUMENT_TELECHARGEMENT: "Téléchargement d'un document",
     AuditAction.DOCUMENT_TELECHARGEMENT_REFUSE: "Téléchargement d'un document refusé",
     AuditAction.DOCUMENT_RECTIFICATIF: "Rectificatif d'un document émis",
+    AuditAction.DOCUMENT_DESTRUCTION: "Destruction d'un document après sa durée d'archivage",
+    AuditAction.CONSERVATION: "Passage des durées de conservation",
     AuditAction.CHEQUES_ENTREE_STOCK: "Entrée de chèques en stock",
     AuditAction.AUTORITE_AJOUT: "Ajout d'une autorité compétente",
     AuditAction.PROCESSUS_DEPLOIEMENT: "Déploiement d'un processus",
@@ -122,3 +134,17 @@ _LABELS: dict[AuditAction, str] = {
     AuditAction.ATELIER_PRESENCES: "Présences à l'atelier",
     AuditAction.ATELIER_EVALUATION: "Évaluation de l'atelier",
 }
+
+
+# Reads, not changes: what a person's page lists as its consultations, what a dossier's history leaves out.
+READS = frozenset(
+    {
+        AuditAction.PERSONNE_CONSULTATION,
+        AuditAction.PERSONNE_RECHERCHE,
+        AuditAction.PERSONNE_EXPORT,
+        AuditAction.DOSSIER_CONSULTATION,
+        AuditAction.DOCUMENT_TELECHARGEMENT,
+        AuditAction.DOCUMENT_TELECHARGEMENT_REFUSE,
+        AuditAction.COMMISSION_CONSULTATION,
+    }
+)

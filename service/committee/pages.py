@@ -25,7 +25,7 @@ from service.models import (
     Role,
     User,
 )
-from service.unit_of_work import use_case
+from service.unit_of_work import reading_use_case
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,6 @@ class SessionPage:
     members: Sequence[CommitteeMember]
     presence: dict[int, tuple[AttendanceStatus, int | None]]
     quorum: Quorum
-    names_visible: bool
     may_manage: bool
     may_sign: bool
     waiting: int
@@ -51,11 +50,10 @@ class SessionPage:
         return self.step.task_name if self.step is not None else ""
 
 
-@use_case
+@reading_use_case
 def session_page(*, actor: User, session_id: int) -> SessionPage:
-    """The session as the actor may see it; a read showing names is audited, as a dossier's is."""
+    """The session, for its members and the staff, with the names on its agenda; each read is audited."""
     session = access.readable_session(actor, session_id)
-    names = access.names_visible(actor, session)
     step = sessions.open_step(session)
     page = SessionPage(
         session=session,
@@ -64,24 +62,17 @@ def session_page(*, actor: User, session_id: int) -> SessionPage:
         members=in_office(session.centre_id, sessions.session_date(session)),
         presence={row.member_id: (row.status, row.proxy_member_id) for row in session.attendance},
         quorum=quorum(session),
-        names_visible=names,
         may_manage=access.may_manage(actor),
         may_sign=step is not None and step.task_name == "signer_releve" and actor.has_role(*_SIGNING),
         waiting=len(sessions.waiting_dossiers(session.centre_id)) if access.may_manage(actor) else 0,
         delegated=sessions.delegated_decisions(session),
-        documents=documents.documents_of_session(session_id=session.id, centre_id=session.centre_id)
-        if names
-        else [],
+        documents=documents.documents_of_session(session_id=session.id, centre_id=session.centre_id),
         refusal_reasons=refusal_reasons(current_settings()),
         letters=_letters(actor, session),
     )
-    if names:
-        audit.record(
-            action=AuditAction.COMMISSION_CONSULTATION,
-            subject_type="seance",
-            subject_id=session.id,
-            actor=actor,
-        )
+    audit.record(
+        action=AuditAction.COMMISSION_CONSULTATION, subject_type="seance", subject_id=session.id, actor=actor
+    )
     return page
 
 

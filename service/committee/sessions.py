@@ -11,7 +11,7 @@ from service import aids, clock, processes
 from service.audit import service as audit
 from service.audit.actions import AuditAction
 from service.committee import papers
-from service.committee.access import readable_session, require_manager, require_reader
+from service.committee.access import own_sessions, readable_session, require_manager, require_reader
 from service.committee.members import in_office
 from service.config import current_settings, local_zone
 from service.documents.rendering import date_long
@@ -42,13 +42,14 @@ OPEN_STATUSES = (SessionStatus.PREPARATION, SessionStatus.CONVOQUEE)
 
 
 def sessions(*, actor: User) -> Sequence[CommitteeSession]:
-    """The centre's sessions, the coming ones first."""
-    require_reader(actor)
-    return db.session.scalars(
+    """The centre's sessions for the staff, a member's own sessions for a member; the coming ones first."""
+    member = require_reader(actor)
+    listed = db.session.scalars(
         select(CommitteeSession)
         .where(CommitteeSession.centre_id == actor.centre_id)
         .order_by(CommitteeSession.starts_at.desc())
     ).all()
+    return listed if member is None else own_sessions(member, listed)
 
 
 @use_case

@@ -6,12 +6,14 @@ from collections.abc import Mapping, Sequence
 
 from sqlalchemy import select
 
+from service.access import service as access
+from service.access.policy import Action
 from service.audit import service as audit
 from service.audit.actions import AuditAction
 from service.documents import letters
 from service.errors import ConflictError, InvalidInputError, NotFoundError
 from service.extensions import db
-from service.models import Document, Dossier, Role, User
+from service.models import Document, Role, User
 from service.models.tenancy import get_in_centre
 from service.permissions import require_role
 from service.unit_of_work import use_case
@@ -31,14 +33,14 @@ def correct_document(*, actor: User, document_id: int, reason: str) -> Document:
         raise NotFoundError("Ce document n'existe pas dans votre centre.")
     if not may_be_corrected(original):
         raise InvalidInputError("Seules les lettres de décision d'un dossier peuvent être rectifiées ici.")
+    # Asked before the reason is read: a refused actor learns nothing of the dossier, not even its rules.
+    dossier = access.dossier(actor, original.subject_id, needs=Action.RECTIFIER).dossier
     reason = reason.strip()
     if not reason:
         raise InvalidInputError("Indiquez le motif du rectificatif : il est imprimé sur le nouveau document.")
     newer = correction_of(original)
     if newer is not None:
         raise ConflictError(_already_corrected(newer))
-    dossier = get_in_centre(db.session(), Dossier, original.subject_id, actor.centre_id)
-    assert dossier is not None  # noqa: S101 - a dossier's documents stay with it
     document = letters.reissue_decision_letter(
         original=original, dossier=dossier, author=actor, reason=reason
     )

@@ -41,6 +41,16 @@ def time_of_day(moment: datetime) -> str:
     return f"{local.hour} h {local.minute:02d}"
 
 
+def iso_long(text: str | None) -> str:
+    """An ISO 8601 date or instant (as the JSON of an export holds them), written as a letter writes it."""
+    if not text:
+        return "—"
+    if len(text) == 10:
+        return date_long(date.fromisoformat(text))
+    moment = datetime.fromisoformat(text).astimezone(local_zone())
+    return f"{date_long(moment)} à {moment.hour} h {moment.minute:02d}"
+
+
 @functools.cache
 def _environment(folder: Path | None = None) -> Environment:
     """Templates of pdf/templates, and those of a folder of their own (an aid's papers) when given."""
@@ -50,7 +60,7 @@ def _environment(folder: Path | None = None) -> Environment:
         autoescape=select_autoescape(default=True),  # a name or a reason typed by a user prints as text
         undefined=StrictUndefined,
     )
-    environment.filters.update(date_long=date_long, euros=euros)
+    environment.filters.update(date_long=date_long, euros=euros, iso_long=iso_long)
     return environment
 
 

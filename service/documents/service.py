@@ -10,10 +10,13 @@ from typing import Any
 from sqlalchemy import select
 
 from service import clock
+from service.access import service as access
+from service.access.policy import Part
 from service.audit import service as audit
 from service.audit.actions import AuditAction
 from service.audit.service import SYSTEM_ACTOR as SYSTEM_AUTHOR
 from service.config import local_zone
+from service.documents.rendering import date_long
 from service.errors import NotFoundError, PermissionDeniedError
 from service.extensions import db
 from service.models import (
@@ -29,8 +32,6 @@ from service.models import (
 from service.models.tenancy import get_in_centre
 from service.unit_of_work import use_case
 
-# Who may read a dossier's documents: as for the dossier itself, never the IT administrator.
-READING_ROLES = tuple(role for role in Role if role is not Role.ADMIN)
 # Who may read a session's papers besides its members in office: those who prepare and minute it.
 SESSION_READING_ROLES = (Role.SECRETARIAT, Role.RESPONSABLE)
 SESSION_SUBJECT = "seance"
@@ -102,16 +103,6 @@ def record(
     return document
 
 
-def documents_of(*, actor: User, dossier: Dossier) -> Sequence[Document]:
-    if not actor.has_role(*READING_ROLES):
-        return []
-    return db.session.scalars(
-        select(Document)
-        .where(Document.subject_type == "dossier", Document.subject_id == dossier.id)
-        .order_by(Document.created_at, Document.id)
-    ).all()
-
-
 def documents_of_workshop(*, session_id: int, centre_id: int) -> Sequence[Document]:
     """A workshop session's convocations and attendance sheets, oldest first."""
     return db.session.scalars(
@@ -141,12 +132,17 @@ def documents_of_session(*, session_id: int, centre_id: int) -> Sequence[Documen
 def download(*, actor: User, document_id: int) -> Document:
     """The document, for a user allowed to read its subject; every attempt is audited, refused or not.
 
-    A dossier's documents are for those who follow dossiers; a session's papers for the secretariat, the
-    head of service and the committee members in office on the session's day.
+    A dossier's documents are for those the access policy grants its documents; a session's papers for the
+    secretariat, the head of service and the committee members in office on the session's day.
     """
     document, refusal = _record_download(actor=actor, document_id=document_id)
     if refusal:  # refused after the attempt was recorded: the refusal itself is kept
         raise PermissionDeniedError(refusal)
+    if document.erased_at is not None:
+        raise NotFoundError(
+            f"Ce document a été détruit le {date_long(document.erased_at)}, au terme de sa durée "
+            "d'archivage : seule sa trace (numéro, date, empreinte) est conservée."
+        )
     return document
 
 
@@ -164,17 +160,22 @@ def _record_download(*, actor: User, document_id: int) -> tuple[Document, str]:
         allowed = actor.has_role(*WORKSHOP_READING_ROLES)
         refusal = "Ce document est réservé aux personnes qui organisent les ateliers et y inscrivent."
     else:
-        allowed = actor.has_role(*READING_ROLES)
+        try:
+            allowed = access.dossier(actor, document.subject_id).reads(Part.DOCUMENTS)
+        except (NotFoundError, PermissionDeniedError):
+            allowed = False
         refusal = "Ce document est réservé aux personnes qui suivent le dossier."
-    audit.record(
+    access.record_read(
+        actor=actor,
         action=AuditAction.DOCUMENT_TELECHARGEMENT if allowed else AuditAction.DOCUMENT_TELECHARGEMENT_REFUSE,
-        subject_type=document.subject_type, subject_id=document.subject_id, actor=actor,
-        details={"document": document.id},
+        subject_type=document.subject_type, subject_id=document.subject_id,
+        parts=(Part.DOCUMENTS,) if allowed else (), details={"document": document.id},
     )  # fmt: skip
     return document, "" if allowed else refusal
 
 
-def _local_day(session: CommitteeSession) -> date:
+def session_day(session: CommitteeSession) -> date:
+    """The session's day in the centre's time zone: mandates are counted in days."""
     return session.starts_at.astimezone(local_zone()).date()
 
 
@@ -188,4 +189,4 @@ def may_read_session(actor: User, session: CommitteeSession) -> bool:
             CommitteeMember.user_id == actor.id, CommitteeMember.centre_id == session.centre_id
         )
     ).one_or_none()
-    return member is not None and member.in_office(_local_day(session))
+    return member is not None and member.in_office(session_day(session))

@@ -1,42 +1,27 @@
-"""Use cases of dossiers: open a request, read it, follow its process; each owns its transaction."""
+"""Use cases of dossiers: open a request, follow its process (reading one: reading.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
-
-from sqlalchemy import select
-
 from service import aids, clock, processes
+from service.access.policy import Action
 from service.audit import service as audit
 from service.audit.actions import AuditAction
 from service.config import local_zone
-from service.documents import batches, corrections
-from service.documents import service as documents
-from service.errors import InvalidInputError, NotFoundError
+from service.errors import InvalidInputError
 from service.extensions import db
 from service.models import (
-    AuditEvent,
-    Document,
     Dossier,
     DossierStatus,
-    HumanTask,
     InstanceStatus,
-    Person,
-    ProcessInstance,
     Role,
     User,
 )
-from service.models.tenancy import get_in_centre
 from service.numbering import dossier_number
 from service.people import service as people
 from service.permissions import require_role
 from service.unit_of_work import use_case
 
 OPENING_ROLES = (Role.ACCUEIL, Role.INSTRUCTEUR, Role.RESPONSABLE)
-# Everyone who takes part in a dossier's life; the IT administrator does not read social files.
-READING_ROLES = tuple(role for role in Role if role is not Role.ADMIN)
 
 
 @use_case
@@ -45,7 +30,7 @@ def open_request(*, actor: User, person_id: int, aid_type: str, reason: str) -> 
     require_role(actor, *OPENING_ROLES)
     if not aids.is_aid(aid_type):
         raise InvalidInputError("Choisissez une des aides proposées.")
-    person = people.get(actor=actor, person_id=person_id)
+    person = people.get(actor=actor, person_id=person_id, needs=Action.OUVRIR)
     if not reason.strip():
         raise InvalidInputError("Indiquez l'objet de la demande.")
     now = clock.now()
@@ -97,71 +82,3 @@ DOSSIER = processes.SubjectKind(
 def register_processes() -> None:
     """Every aid's process runs for a dossier, an aid declared after the start included."""
     processes.register_family(aids.is_aid, DOSSIER)
-
-
-@dataclass(frozen=True)
-class DossierPage:
-    dossier: Dossier
-    open_tasks: Sequence[HumanTask]
-    history: Sequence[AuditEvent]
-    instance: ProcessInstance | None
-    documents: Sequence[Document]
-    execution: Mapping[str, Any]  # what the aid became (its declaration's `execution`), for its section
-    corrected_by: Mapping[int, Document] = field(default_factory=dict)  # a document → its rectificatif
-    correctable: frozenset[int] = frozenset()  # the documents the reader may issue a rectificatif of
-    unprinted: Sequence[batches.UnprintedLetter] = ()  # letters decided, not printed yet
-
-
-@use_case
-def read_dossier(*, actor: User, dossier_id: int) -> DossierPage:
-    """A dossier with its current steps and history; every read is audited."""
-    require_role(actor, *READING_ROLES)
-    dossier = get_in_centre(db.session(), Dossier, dossier_id, actor.centre_id)
-    if dossier is None:
-        raise NotFoundError("Ce dossier n'existe pas dans votre centre.")
-    open_tasks = db.session.scalars(
-        select(HumanTask)
-        .where(HumanTask.dossier_id == dossier.id, HumanTask.completed_at.is_(None))
-        .order_by(HumanTask.created_at)
-    ).all()
-    history = db.session.scalars(
-        select(AuditEvent)
-        .where(
-            AuditEvent.centre_id == actor.centre_id,
-            AuditEvent.subject_type == "dossier",
-            AuditEvent.subject_id == str(dossier.id),
-        )
-        .order_by(AuditEvent.at, AuditEvent.id)
-    ).all()
-    instance = db.session.scalars(
-        select(ProcessInstance).where(ProcessInstance.dossier_id == dossier.id)
-    ).first()
-    audit.record(
-        action=AuditAction.DOSSIER_CONSULTATION, subject_type="dossier", subject_id=dossier.id, actor=actor
-    )
-    actions = [event for event in history if event.action != AuditAction.DOSSIER_CONSULTATION]
-    issued = documents.documents_of(actor=actor, dossier=dossier)
-    corrected_by = corrections.corrected_by(issued)
-    may_correct = actor.has_role(*corrections.CORRECTING_ROLES)
-    return DossierPage(
-        dossier,
-        open_tasks,
-        actions,
-        instance,
-        issued,
-        aids.get(dossier.aid_type).execution(dossier),
-        corrected_by=corrected_by,
-        correctable=frozenset(
-            document.id
-            for document in issued
-            if may_correct and document.id not in corrected_by and corrections.may_be_corrected(document)
-        ),
-        unprinted=batches.unprinted_of(dossier),
-    )
-
-
-def dossiers_of(*, actor: User, person: Person) -> Sequence[Dossier]:
-    require_role(actor, *READING_ROLES)
-    return db.session.scalars(
-        select(Dossier).where(Dossier.person_id == person.id).order_by(Dossier.opened_at.desc())
-    ).all()

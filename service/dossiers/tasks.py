@@ -11,10 +11,13 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
 from service import aids, clock, processes
+from service.access import service as access
+from service.access.policy import Action, Part
 from service.aids import ceilings
 from service.audit import service as audit
 from service.audit.actions import AuditAction
 from service.documents import batches
+from service.dossiers.reading import DossierSummary, summary_of
 from service.engine import registry, runtime, worklist
 from service.errors import InvalidInputError, NotFoundError
 from service.extensions import db
@@ -26,7 +29,7 @@ from service.models import (
 )
 from service.models.tenancy import get_in_centre
 from service.permissions import require_role
-from service.unit_of_work import use_case
+from service.unit_of_work import reading_use_case, use_case
 
 
 class FormInvalidError(InvalidInputError):
@@ -49,6 +52,8 @@ class WorklistRow:
     dossier: Dossier | None
     assignee_name: str | None
     overdue: bool
+    person_name: str | None = None  # shown to those the policy lets read the dossier's identity
+    readable: bool = False  # the reader may open the dossier
 
 
 def worklist_rows(*, actor: User, view: WorklistView, aid_type: str | None = None) -> list[WorklistRow]:
@@ -72,10 +77,19 @@ def worklist_rows(*, actor: User, view: WorklistView, aid_type: str | None = Non
         query = query.where(HumanTask.due_at < now)
     if aid_type is not None:
         query = query.where(HumanTask.process_key == aid_type)
-    return [
-        WorklistRow(task, task.dossier, assignee, task.due_at is not None and task.due_at < now)
-        for task, assignee in db.session.execute(query).all()
-    ]
+    found = db.session.execute(query).all()
+    grants = access.grants_of(actor, {task.dossier_id for task, _ in found if task.dossier_id is not None})
+    rows = []
+    for task, assignee in found:
+        grant = grants.get(task.dossier_id) if task.dossier_id is not None else None
+        name = (
+            task.dossier.person.display_name
+            if task.dossier and grant and grant.reads(Part.IDENTITE)
+            else None
+        )
+        overdue = task.due_at is not None and task.due_at < now
+        rows.append(WorklistRow(task, task.dossier, assignee, overdue, name, bool(grant)))
+    return rows
 
 
 def task_in_centre(*, actor: User, task_id: int) -> HumanTask | None:
@@ -83,7 +97,18 @@ def task_in_centre(*, actor: User, task_id: int) -> HumanTask | None:
     return get_in_centre(db.session(), HumanTask, task_id, actor.centre_id)
 
 
-def get_task(*, actor: User, task_id: int) -> HumanTask:
+def get_task(*, actor: User, task_id: int, working: bool = False) -> HumanTask:
+    """The task, for a holder of its lane's role (or a head of service) who may work on its dossier.
+
+    `working`: the actor is about to claim, hand back or complete it: whether it is still open and not a
+    colleague's is said first (409), before the dossier's policy is asked.
+    """
+    return _task_with_access(actor, task_id, working=working)[0]
+
+
+def _task_with_access(
+    actor: User, task_id: int, *, working: bool = False
+) -> tuple[HumanTask, access.DossierAccess | None]:
     task = db.session.scalars(
         select(HumanTask)
         .options(joinedload(HumanTask.instance), joinedload(HumanTask.dossier))  # one statement for all three
@@ -91,15 +116,17 @@ def get_task(*, actor: User, task_id: int) -> HumanTask:
     ).one_or_none()
     if task is None:
         raise NotFoundError("Cette tâche n'existe pas dans votre centre.")
-    if not actor.has_role(Role(task.role), Role.RESPONSABLE):  # heads of service supervise every lane
+    if working or not actor.has_role(Role(task.role), Role.RESPONSABLE):  # heads of service see every lane
         worklist.check_can_work_on(task, actor)  # raises the French refusal
-    return task
+    # A dossier's step is worked on by those the policy lets work on the dossier (need to know).
+    found = None if task.dossier_id is None else access.dossier(actor, task.dossier_id, needs=Action.TRAITER)
+    return task, found
 
 
 @dataclass(frozen=True)
 class TaskPage:
     task: HumanTask
-    dossier: Dossier | None
+    dossier: DossierSummary | None
     schema: dict[str, Any]
     process_data: dict[str, Any]
     prefill: dict[str, str]
@@ -107,20 +134,35 @@ class TaskPage:
     unprinted: Sequence[batches.UnprintedLetter] = ()  # the decision letter, while it is being printed
 
 
+# What a task page shows of its dossier, when the policy grants it.
+_TASK_PAGE_PARTS = frozenset({Part.IDENTITE, Part.SITUATION, Part.DECISION, Part.BUDGET, Part.PAIEMENT})
+# The barème's facts an earlier step computed from the household's budget.
+_BUDGET_FACTS = ("motif_bareme", "eligible", "rav_jour_cents", "deja_accorde_annee_cents")
+
+
+@reading_use_case
 def task_page(*, actor: User, task_id: int) -> TaskPage:
-    """What a task page shows: its form, its dossier and what the earlier steps decided."""
-    task = get_task(actor=actor, task_id=task_id)
-    dossier = task.dossier
+    """What a task page shows: its form, its dossier in the parts granted, what the earlier steps decided;
+    showing a dossier is a read of it, traced with its parts."""
+    task, found = _task_with_access(actor, task_id)
     form = registry.task_form(task.instance.definition, task.form_key)
     data = runtime.task_data(task) if task.is_open else {}
     schema = form.schema
-    if dossier is None:
+    if found is None:
         return TaskPage(task, None, schema, data, {})
+    dossier, grant = found.dossier, found.grant
+    if not grant.reads(Part.BUDGET):
+        data = {key: value for key, value in data.items() if key not in _BUDGET_FACTS}
     aid = aids.get(dossier.aid_type)
     prefill = aid.prefill(task.task_name, dossier, data)
     schema = _with_choices(schema, aid.choices(task.task_name, dossier))
-    unprinted = batches.unprinted_of(dossier)
-    return TaskPage(task, dossier, schema, data, prefill, ceilings.use_of(dossier), unprinted)
+    unprinted = batches.unprinted_of(dossier) if grant.reads(Part.DOCUMENTS) else []
+    ceiling = ceilings.use_of(dossier) if grant.reads(Part.DECISION) else None
+    access.record_read(
+        actor=actor, action=AuditAction.DOSSIER_CONSULTATION, subject_type="dossier", subject_id=dossier.id,
+        parts=grant.read & _TASK_PAGE_PARTS, details={"tâche": task.title},
+    )  # fmt: skip
+    return TaskPage(task, summary_of(found, actor), schema, data, prefill, ceiling, unprinted)
 
 
 def _with_choices(schema: dict[str, Any], choices: Mapping[str, Sequence[tuple[str, str]]]) -> dict[str, Any]:
@@ -135,7 +177,7 @@ def _with_choices(schema: dict[str, Any], choices: Mapping[str, Sequence[tuple[s
 
 @use_case
 def claim_task(*, actor: User, task_id: int) -> HumanTask:
-    task = get_task(actor=actor, task_id=task_id)
+    task = get_task(actor=actor, task_id=task_id, working=True)
     worklist.claim(task, actor)
     _record_task_event(AuditAction.TACHE_PRISE, task, actor)
     return task
@@ -143,7 +185,7 @@ def claim_task(*, actor: User, task_id: int) -> HumanTask:
 
 @use_case
 def unclaim_task(*, actor: User, task_id: int) -> HumanTask:
-    task = get_task(actor=actor, task_id=task_id)
+    task = get_task(actor=actor, task_id=task_id, working=True)
     worklist.unclaim(task, actor)
     _record_task_event(AuditAction.TACHE_RENDUE, task, actor)
     return task
@@ -177,8 +219,7 @@ class CompletedTask:
 @use_case
 def complete_task(*, actor: User, task_id: int, form: Mapping[str, str]) -> CompletedTask:
     """Validate the form, apply it to the dossier, move the process: all saved together, or nothing."""
-    task = get_task(actor=actor, task_id=task_id)
-    worklist.check_can_work_on(task, actor)
+    task = get_task(actor=actor, task_id=task_id, working=True)
     values, errors = registry.task_form(task.instance.definition, task.form_key).read(form)
     if errors:
         raise FormInvalidError(errors)

@@ -49,6 +49,9 @@ class Document(CentreScoped, Base):
     corrects_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"))
     # What it was issued with (a decision's number, grant text…), so that a correction prints it again.
     issue_params: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    # Set when retention destroyed the PDF past the archival period: the register keeps its number, date,
+    # title and SHA-256; the content is gone.
+    erased_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
 
 
 class Counter(CentreScoped, Base):

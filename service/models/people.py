@@ -48,6 +48,12 @@ class Person(CentreScoped, Base):
     city: Mapped[str] = mapped_column(String(100), default="")
     quartier_id: Mapped[int | None] = mapped_column(ForeignKey("quartier.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # Who registered the person: they follow the file until a dossier gives others a reason to.
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), default=None)
+    # The last change to the file (identity, household, budget): one of the contacts retention counts from.
+    updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    # Set when retention replaced identity and contact by a pseudonym: the file only feeds the figures.
+    pseudonymised_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
 
     members: Mapped[list[HouseholdMember]] = relationship(
         back_populates="person", order_by="HouseholdMember.id", cascade="all, delete-orphan"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from sqlalchemy import ForeignKey, event
@@ -45,6 +47,17 @@ def get_in_centre(session: Session, model: type[_Scoped], ident: int, centre_id:
 def unbind_centre(session: Session) -> None:
     """Forget the centre: for anonymous requests and installation-wide operations."""
     session.info.pop(_CENTRE_KEY, None)
+
+
+@contextmanager
+def every_centre(session: Session) -> Iterator[None]:
+    """Unscope the session for an installation-wide operation, then scope it back as it was."""
+    bound = session.info.pop(_CENTRE_KEY, None)
+    try:
+        yield
+    finally:
+        if bound is not None:
+            session.info[_CENTRE_KEY] = bound
 
 
 def install() -> None:

@@ -11,16 +11,18 @@ from datetime import date
 from sqlalchemy import and_, select
 
 from service import clock
+from service.access import service as access
+from service.access.policy import Action, Part
 from service.audit import service as audit
 from service.audit.actions import AuditAction
 from service.config import local_zone
 from service.errors import InvalidInputError, NotFoundError
 from service.extensions import db
-from service.models import BudgetKind, BudgetLine, HouseholdMember, Person, Relationship, Role, User
-from service.models.tenancy import get_in_centre
+from service.models import BudgetKind, BudgetLine, HouseholdMember, Person, Quartier, Relationship, Role, User
+from service.organisation import service as organisation
 from service.people.budget import CHARGE_CATEGORIES, RESOURCE_CATEGORIES, BudgetSummary, summarise
 from service.permissions import require_role
-from service.unit_of_work import use_case
+from service.unit_of_work import reading_use_case, use_case
 
 # Who receives people and keeps their file up to date.
 PEOPLE_ROLES = (Role.ACCUEIL, Role.INSTRUCTEUR, Role.RESPONSABLE)
@@ -44,15 +46,34 @@ def normalise(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", bare).split())
 
 
+@use_case
 def search(*, actor: User, query: str) -> Sequence[Person]:
-    """Find people whose name contains every word of the query, accents and case ignored."""
+    """Find people whose name contains every word of the query, accents and case ignored.
+
+    Each person listed is a read of their identity and contact: it is traced on their file.
+    """
     require_role(actor, *PEOPLE_ROLES)
     words = normalise(query).split()
     if not words:
         return []
     criteria = and_(*(Person.search_key.contains(word, autoescape=True) for word in words))
     statement = select(Person).where(criteria).order_by(Person.search_key).limit(SEARCH_LIMIT)
-    return db.session.scalars(statement).all()
+    found = db.session.scalars(statement).all()
+    for person in found:
+        access.record_read(
+            actor=actor, action=AuditAction.PERSONNE_RECHERCHE, subject_type="personne", subject_id=person.id,
+            parts=SEARCH_PARTS,
+        )  # fmt: skip
+    return found
+
+
+SEARCH_PARTS = (Part.IDENTITE, Part.COORDONNEES)  # what a list of results shows
+
+
+def quartiers(*, actor: User) -> Sequence[Quartier]:
+    """The quartiers a person may be registered in, for those who register people."""
+    require_role(actor, *PEOPLE_ROLES)
+    return organisation.list_quartiers()
 
 
 @dataclass(frozen=True)
@@ -93,6 +114,8 @@ def create(*, actor: User, identity: Identity, confirm_duplicate: bool = False) 
         city=identity.city.strip(),
         quartier_id=identity.quartier_id,
         created_at=clock.now(),
+        created_by_id=actor.id,
+        updated_at=clock.now(),
     )
     db.session.add(person)
     db.session.flush()
@@ -102,12 +125,57 @@ def create(*, actor: User, identity: Identity, confirm_duplicate: bool = False) 
     return person
 
 
-def get(*, actor: User, person_id: int) -> Person:
-    require_role(actor, *PEOPLE_ROLES)
-    person = get_in_centre(db.session(), Person, person_id, actor.centre_id)
-    if person is None:
-        raise NotFoundError("Cette personne n'existe pas dans votre centre.")
-    return person
+def get(*, actor: User, person_id: int, needs: Part | Action = Part.IDENTITE) -> Person:
+    """The person, for an actor the policy lets read or do `needs` on their file (else 404 or 403)."""
+    return access.person(actor, person_id, needs=needs).person
+
+
+@dataclass(frozen=True)
+class PersonPage:
+    """A person's file as the actor may see it: what the policy does not grant is left empty."""
+
+    person: Person
+    grant: access.Grant
+    members: Sequence[HouseholdMember]
+    budget_lines: Sequence[BudgetLine]
+    budget: BudgetSummary | None
+    dossiers: Sequence[access.ReadableDossier]
+    consultations: Sequence[access.Consultation]
+
+    def reads(self, part: Part) -> bool:
+        return self.grant.reads(part)
+
+    def may(self, action: Action) -> bool:
+        return self.grant.may(action)
+
+
+@reading_use_case
+def read_person(*, actor: User, person_id: int) -> PersonPage:
+    """The person's file, in the parts the actor may read; the read is traced with those parts."""
+    found = access.person(actor, person_id)
+    person, grant = found.person, found.grant
+    household = grant.reads(Part.FOYER) or grant.reads(Part.BUDGET)  # the parts of the budget count them
+    members = list(person.members) if household else []
+    lines = list(person.budget_lines) if grant.reads(Part.BUDGET) else []
+    readable = access.dossiers_of_person(actor, person.id)
+    consultations = (
+        access.consultations(person_id=person.id, dossier_ids=[d.id for d in readable])
+        if grant.reads(Part.CONSULTATIONS)
+        else []
+    )
+    access.record_read(
+        actor=actor, action=AuditAction.PERSONNE_CONSULTATION, subject_type="personne", subject_id=person.id,
+        parts=grant.read,
+    )  # fmt: skip
+    return PersonPage(
+        person=person,
+        grant=grant,
+        members=members if grant.reads(Part.FOYER) else [],
+        budget_lines=lines,
+        budget=summarise(person, today()) if grant.reads(Part.BUDGET) else None,
+        dossiers=readable,
+        consultations=consultations,
+    )
 
 
 @use_case
@@ -120,7 +188,7 @@ def add_member(
     birth_date: date,
     relationship: Relationship,
 ) -> HouseholdMember:
-    person = get(actor=actor, person_id=person_id)
+    person = get(actor=actor, person_id=person_id, needs=Action.MODIFIER_FOYER)
     if birth_date > today():
         raise InvalidInputError("La date de naissance ne peut pas être dans le futur.")
     member = HouseholdMember(
@@ -132,6 +200,7 @@ def add_member(
         relationship_kind=relationship,
     )
     db.session.add(member)
+    person.updated_at = clock.now()
     audit.record(
         action=AuditAction.FOYER_AJOUT, subject_type="personne", subject_id=person.id, actor=actor,
         details={"lien": relationship.value},
@@ -141,11 +210,12 @@ def add_member(
 
 @use_case
 def remove_member(*, actor: User, person_id: int, member_id: int) -> None:
-    person = get(actor=actor, person_id=person_id)
+    person = get(actor=actor, person_id=person_id, needs=Action.MODIFIER_FOYER)
     member = next((m for m in person.members if m.id == member_id), None)
     if member is None:
         raise NotFoundError("Ce membre du foyer n'existe pas.")
     person.members.remove(member)
+    person.updated_at = clock.now()
     audit.record(action=AuditAction.FOYER_RETRAIT, subject_type="personne", subject_id=person.id, actor=actor)
 
 
@@ -153,7 +223,7 @@ def remove_member(*, actor: User, person_id: int, member_id: int) -> None:
 def add_budget_line(
     *, actor: User, person_id: int, kind: BudgetKind, category: str, label: str, monthly_amount_cents: int
 ) -> BudgetLine:
-    person = get(actor=actor, person_id=person_id)
+    person = get(actor=actor, person_id=person_id, needs=Action.MODIFIER_BUDGET)
     categories = RESOURCE_CATEGORIES if kind is BudgetKind.RESSOURCE else CHARGE_CATEGORIES
     if category not in categories:
         raise InvalidInputError("Choisissez une catégorie de la liste.")
@@ -168,6 +238,7 @@ def add_budget_line(
         monthly_amount_cents=monthly_amount_cents,
     )
     db.session.add(line)
+    person.updated_at = clock.now()
     audit.record(
         action=AuditAction.BUDGET_AJOUT, subject_type="personne", subject_id=person.id, actor=actor,
         details={"type": kind.value, "catégorie": category, "montant_cents": monthly_amount_cents},
@@ -177,11 +248,12 @@ def add_budget_line(
 
 @use_case
 def remove_budget_line(*, actor: User, person_id: int, line_id: int) -> None:
-    person = get(actor=actor, person_id=person_id)
+    person = get(actor=actor, person_id=person_id, needs=Action.MODIFIER_BUDGET)
     line = next((line for line in person.budget_lines if line.id == line_id), None)
     if line is None:
         raise NotFoundError("Cette ligne de budget n'existe pas.")
     person.budget_lines.remove(line)
+    person.updated_at = clock.now()
     audit.record(
         action=AuditAction.BUDGET_RETRAIT, subject_type="personne", subject_id=person.id, actor=actor,
         details={"catégorie": line.category, "montant_cents": line.monthly_amount_cents},

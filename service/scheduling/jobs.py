@@ -9,6 +9,7 @@ from typing import Any
 from service.config import Settings
 from service.documents import batches
 from service.notifications import service as notifications
+from service.privacy import retention
 from service.scheduling import wake
 
 
@@ -30,4 +31,6 @@ JOBS: tuple[Job, ...] = (
     Job("daily_digest", "cron", lambda s: {"day_of_week": "mon-fri", "hour": 7, "minute": 30,
                                            "timezone": s.TIMEZONE},
         notifications.daily_digest),
+    Job("apply_retention", "cron", lambda s: {"hour": 2, "minute": 30, "timezone": s.TIMEZONE},
+        retention.run_scheduled),
 )  # fmt: skip

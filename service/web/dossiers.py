@@ -5,9 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
-from service.dossiers import service as dossiers
+from service.dossiers import reading
 from service.models import Role
-from service.people.service import PEOPLE_ROLES
 
 bp = Blueprint("dossiers", __name__, url_prefix="/dossiers")
 
@@ -17,7 +16,6 @@ bp = Blueprint("dossiers", __name__, url_prefix="/dossiers")
 def show(dossier_id: int) -> str:
     return render_template(
         "dossiers/show.html",
-        page=dossiers.read_dossier(actor=current_user, dossier_id=dossier_id),
-        people_roles=PEOPLE_ROLES,
+        page=reading.read_dossier(actor=current_user, dossier_id=dossier_id),
         role_labels={role.value: role.label for role in Role},
     )

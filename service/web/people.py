@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from io import BytesIO
+
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from service.dossiers import service as dossiers
 from service.errors import InvalidInputError
 from service.models import BudgetKind, Relationship
-from service.organisation import service as organisation
 from service.people import service as people
 from service.people.budget import CHARGE_CATEGORIES, RESOURCE_CATEGORIES
+from service.privacy import export as privacy
 from service.web import inputs
 from service.web.forms.people import BudgetLineForm, MemberForm, PersonForm, RequestForm, SearchForm
 
@@ -23,12 +25,12 @@ bp = Blueprint("people", __name__, url_prefix="/personnes")
 def search() -> str:
     form = SearchForm(request.args)
     query = (form.q.data or "").strip()
-    results = people.search(actor=current_user, query=query) if query else []
+    results = people.search(actor=current_user, query=query)  # asked even empty: it checks the role
     return render_template("people/search.html", form=form, query=query, results=results)
 
 
 def _quartiers() -> list[tuple[int, str]]:
-    return [(q.id, f"{q.commune.name} — {q.name}") for q in organisation.list_quartiers()]
+    return [(q.id, f"{q.commune.name} — {q.name}") for q in people.quartiers(actor=current_user)]
 
 
 @bp.route("/nouvelle", methods=["GET", "POST"])
@@ -76,25 +78,34 @@ def _render_person(
     request_form: RequestForm | None = None,
     status: int = 200,
 ) -> tuple[str, int]:
-    person = people.get(actor=current_user, person_id=person_id)
-    page = render_template(
+    page = people.read_person(actor=current_user, person_id=person_id)
+    html = render_template(
         "people/show.html",
-        person=person,
-        budget=people.budget(person),
-        dossiers=dossiers.dossiers_of(actor=current_user, person=person),
+        page=page,
+        person=page.person,
         member_form=member_form or MemberForm(),
         resource_form=resource_form or BudgetLineForm(kind=BudgetKind.RESSOURCE),
         charge_form=charge_form or BudgetLineForm(kind=BudgetKind.CHARGE),
         request_form=request_form or RequestForm(),
         categories={**RESOURCE_CATEGORIES, **CHARGE_CATEGORIES},
     )
-    return page, status
+    return html, status
 
 
 @bp.route("/<int:person_id>")
 @login_required
 def show(person_id: int) -> tuple[str, int]:
     return _render_person(person_id)
+
+
+@bp.route("/<int:person_id>/donnees.zip")
+@login_required
+def export(person_id: int) -> Response:
+    """Everything held about the person, for their right of access: a ZIP (PDF, JSON, documents)."""
+    found = privacy.export_person(actor=current_user, person_id=person_id)
+    return send_file(
+        BytesIO(found.content), mimetype="application/zip", as_attachment=True, download_name=found.filename
+    )
 
 
 @bp.route("/<int:person_id>/foyer", methods=["POST"])

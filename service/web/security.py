@@ -14,8 +14,10 @@ from flask_login import current_user, login_user, logout_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from service import clock
+from service.access import routes
 from service.accounts import service as accounts
 from service.config import current_settings
+from service.errors import PermissionDeniedError
 from service.extensions import login_manager
 from service.models import User
 
@@ -34,6 +36,7 @@ def init_app(app: Flask) -> None:
     login_manager.session_protection = "strong"
     login_manager.user_loader(_load_user)
     app.before_request(_resolve_current_user)
+    app.before_request(_refuse_routes_without_policy)
     app.after_request(_harden_response)
     proxies = app.extensions["entraide.settings"].TRUSTED_PROXIES
     if proxies:  # the client's address, as the proxies in front of the service saw it
@@ -76,6 +79,14 @@ def _resolve_current_user() -> None:
         session[_SEEN] = clock.now().isoformat()
     # Scope the database session to the user's centre before any view runs a query.
     accounts.scope_session_to(current_user if current_user.is_authenticated else None)
+
+
+def _refuse_routes_without_policy() -> None:
+    """A route the access policy does not list is closed to everyone: a forgotten line fails safe."""
+    if request.endpoint is None or request.method == "OPTIONS":
+        return  # no route matched (a 404 follows), or Flask answers the methods itself
+    if routes.line_for(request.endpoint, request.method) is None:
+        raise PermissionDeniedError("Cette page n'a pas de règle d'accès déclarée : elle est fermée.")
 
 
 def _idle_too_long() -> bool:

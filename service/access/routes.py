@@ -1,0 +1,169 @@
+"""Every route of the web interface, with the line of the policy that decides who reaches it.
+
+The use cases enforce these rules; this table declares them. A request to a route missing here is refused
+(web.security), and tests/test_access_policy.py walks every route of the application, as every role and in
+every relation, against this table and the policy's tables: a new route without its line fails there.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from service.access.policy import Action, Part
+from service.models import Role
+
+
+class Rule(enum.StrEnum):
+    """Who may reach a route, in the terms of the policy."""
+
+    PUBLIC = "public"
+    SIGNED_IN = "signed_in"
+    ROLES = "roles"
+    DOSSIER = "dossier"
+    PERSON = "person"
+    TASK = "task"
+    TASK_WORK = "task_work"
+    DOCUMENT = "document"
+    COMMITTEE = "committee"
+    SESSION = "session"
+    SESSION_STAFF = "session_staff"
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of the route table: the rule, its roles (for ROLES, or on top of the rule), what it needs."""
+
+    rule: Rule
+    roles: frozenset[Role] = frozenset()
+    needs: Part | Action | None = None
+
+    def describe(self) -> str:
+        """The line in French, as the README prints it."""
+        roles = ", ".join(f"`{role.value}`" for role in sorted(self.roles))
+        needs = ""
+        if isinstance(self.needs, Part):
+            needs = f" (partie {self.needs.label.lower()})"
+        elif isinstance(self.needs, Action):
+            needs = f" (action « {self.needs.label} »)"
+        if self.rule is Rule.ROLES:
+            return f"rôles {roles}"
+        text = _DESCRIPTIONS[self.rule] + needs
+        return f"{text}, rôles {roles}" if self.roles else text
+
+
+_DESCRIPTIONS = {
+    Rule.PUBLIC: "tout le monde",
+    Rule.SIGNED_IN: "toute personne connectée",
+    Rule.DOSSIER: "selon la politique des dossiers",
+    Rule.PERSON: "selon la politique des personnes",
+    Rule.TASK: "rôle du couloir de la tâche (ou responsable) et, pour un dossier, « réaliser ses étapes »",
+    Rule.TASK_WORK: (
+        "rôle du couloir de la tâche, tâche ouverte et pas celle d'un·e collègue, puis, pour un dossier, "
+        "« réaliser ses étapes »"
+    ),
+    Rule.DOCUMENT: (
+        "selon son sujet : un dossier (partie documents), une séance (secrétariat, responsable, membres en "
+        "fonction le jour de la séance), un atelier (accueil, instructeur, responsable)"
+    ),
+    Rule.COMMITTEE: "secrétariat, responsable et membres de la commission (leurs seules séances)",
+    Rule.SESSION: "secrétariat, responsable et membres en fonction le jour de la séance",
+    Rule.SESSION_STAFF: "secrétariat et responsable, pour une séance de leur centre",
+}
+
+_ADMIN = frozenset({Role.ADMIN})
+_PEOPLE = frozenset({Role.ACCUEIL, Role.INSTRUCTEUR, Role.RESPONSABLE})
+_ORGANISERS = frozenset({Role.INSTRUCTEUR, Role.RESPONSABLE})
+_STAFF = frozenset({Role.SECRETARIAT, Role.RESPONSABLE})
+_STOCK = frozenset({Role.SECRETARIAT, Role.REGISSEUR, Role.RESPONSABLE})
+_STOCK_KEEPERS = frozenset({Role.SECRETARIAT, Role.REGISSEUR})
+_AUTHORITY_READERS = frozenset({Role.SECRETARIAT, Role.RESPONSABLE, Role.INSTRUCTEUR, Role.ADMIN})
+_AUTHORITY_EDITORS = frozenset({Role.SECRETARIAT, Role.RESPONSABLE, Role.ADMIN})
+
+GET, POST = "GET", "POST"
+
+ROUTES: Mapping[tuple[str, str], Line] = {
+    ("static", GET): Line(Rule.PUBLIC),
+    ("auth.login", GET): Line(Rule.PUBLIC),
+    ("auth.login", POST): Line(Rule.PUBLIC),
+    ("auth.logout", POST): Line(Rule.SIGNED_IN),
+    ("home.index", GET): Line(Rule.PUBLIC),
+    ("home.dashboard", GET): Line(Rule.SIGNED_IN),
+    ("account.show", GET): Line(Rule.SIGNED_IN),
+    ("account.show", POST): Line(Rule.SIGNED_IN),
+    # People: the front desk finds and registers; a person's file follows the person policy.
+    ("people.search", GET): Line(Rule.ROLES, _PEOPLE),
+    ("people.create", GET): Line(Rule.ROLES, _PEOPLE),
+    ("people.create", POST): Line(Rule.ROLES, _PEOPLE),
+    ("people.show", GET): Line(Rule.PERSON),
+    ("people.add_member", POST): Line(Rule.PERSON, needs=Action.MODIFIER_FOYER),
+    ("people.remove_member", POST): Line(Rule.PERSON, needs=Action.MODIFIER_FOYER),
+    ("people.add_budget_line", POST): Line(Rule.PERSON, needs=Action.MODIFIER_BUDGET),
+    ("people.remove_budget_line", POST): Line(Rule.PERSON, needs=Action.MODIFIER_BUDGET),
+    ("people.open_request", POST): Line(Rule.PERSON, needs=Action.OUVRIR),
+    ("people.export", GET): Line(Rule.PERSON, needs=Action.EXPORTER),
+    # Dossiers, their steps and their documents.
+    ("dossiers.show", GET): Line(Rule.DOSSIER),
+    ("documents.download", GET): Line(Rule.DOCUMENT),
+    ("documents.correct", POST): Line(Rule.DOSSIER, _STAFF, needs=Action.RECTIFIER),
+    ("tasks.index", GET): Line(Rule.SIGNED_IN),
+    ("tasks.show", GET): Line(Rule.TASK),
+    ("tasks.show", POST): Line(Rule.TASK_WORK),
+    ("tasks.claim", POST): Line(Rule.TASK_WORK),
+    ("tasks.unclaim", POST): Line(Rule.TASK_WORK),
+    ("tasks.reassign", POST): Line(Rule.ROLES, frozenset({Role.RESPONSABLE})),
+    # The committee.
+    ("committee.index", GET): Line(Rule.COMMITTEE),
+    ("committee.index", POST): Line(Rule.ROLES, _STAFF),
+    ("committee.show", GET): Line(Rule.SESSION),
+    ("committee.calendar_file", GET): Line(Rule.SESSION),
+    ("committee.letters_progress", GET): Line(Rule.SESSION_STAFF),
+    ("committee.step", POST): Line(Rule.SESSION_STAFF),
+    ("committee.move", POST): Line(Rule.SESSION_STAFF),
+    ("committee.set_aside", POST): Line(Rule.SESSION_STAFF),
+    ("committee.attendance", POST): Line(Rule.SESSION_STAFF),
+    ("committee.vote", POST): Line(Rule.SESSION_STAFF),
+    ("committee.retry_letters", POST): Line(Rule.SESSION_STAFF),
+    ("committee.member_list", GET): Line(Rule.ROLES, _STAFF),
+    ("committee.member_list", POST): Line(Rule.ROLES, _STAFF),
+    # Collective workshops: those who register people read them; social workers and the head organise.
+    ("workshops.index", GET): Line(Rule.ROLES, _PEOPLE),
+    ("workshops.index", POST): Line(Rule.ROLES, _ORGANISERS),
+    ("workshops.theme_list", GET): Line(Rule.ROLES, _PEOPLE),
+    ("workshops.theme_list", POST): Line(Rule.ROLES, _ORGANISERS),
+    ("workshops.show", GET): Line(Rule.ROLES, _PEOPLE),
+    ("workshops.register", POST): Line(Rule.ROLES, _PEOPLE),
+    ("workshops.cancel", POST): Line(Rule.ROLES, _PEOPLE),
+    ("workshops.decide", POST): Line(Rule.ROLES, _ORGANISERS),
+    ("workshops.cancel_session", POST): Line(Rule.ROLES, _ORGANISERS),
+    ("workshops.attendance", GET): Line(Rule.ROLES, _PEOPLE),
+    ("workshops.attendance", POST): Line(Rule.ROLES, _ORGANISERS),
+    ("workshops.evaluation", POST): Line(Rule.ROLES, _ORGANISERS),
+    ("workshops.attendance_sheet", POST): Line(Rule.ROLES, _ORGANISERS),
+    ("workshops.calendar_file", GET): Line(Rule.ROLES, _PEOPLE),
+    ("workshops.figures", GET): Line(Rule.ROLES, _PEOPLE),
+    # Cheques, authorities, administration: no social file.
+    ("cheques.stock_page", GET): Line(Rule.ROLES, _STOCK),
+    ("cheques.stock_page", POST): Line(Rule.ROLES, _STOCK_KEEPERS),
+    ("authorities.index", GET): Line(Rule.ROLES, _AUTHORITY_READERS),
+    ("authorities.index", POST): Line(Rule.ROLES, _AUTHORITY_EDITORS),
+    ("admin.users", GET): Line(Rule.ROLES, frozenset({Role.ADMIN, Role.RESPONSABLE})),
+    ("admin.new_user", GET): Line(Rule.ROLES, _ADMIN),
+    ("admin.new_user", POST): Line(Rule.ROLES, _ADMIN),
+    ("admin.set_user_active", POST): Line(Rule.ROLES, _ADMIN),
+    ("admin.audit_log", GET): Line(Rule.ROLES, frozenset({Role.ADMIN, Role.RESPONSABLE})),
+    ("admin.mail", GET): Line(Rule.ROLES, _ADMIN),
+    ("admin.mail_message", GET): Line(Rule.ROLES, _ADMIN),
+    ("admin.resend_mail", POST): Line(Rule.ROLES, _ADMIN),
+    ("admin.processes", GET): Line(Rule.ROLES, _ADMIN),
+    ("admin.tables", GET): Line(Rule.ROLES, _ADMIN),
+    ("admin.tables", POST): Line(Rule.ROLES, _ADMIN),
+}
+
+
+def line_for(endpoint: str | None, method: str) -> Line | None:
+    """The route's line; HEAD is read as GET. None: the route has no line, and is refused."""
+    if endpoint is None:
+        return None
+    return ROUTES.get((endpoint, GET if method == "HEAD" else method))

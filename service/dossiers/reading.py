@@ -1,0 +1,222 @@
+"""Read a dossier as the policy lets the actor see it: the page holds only the parts granted, and every read
+is traced with those parts in the one commit of the read, in a bounded number of statements."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, exists, select
+
+from service import aids
+from service.access import service as access
+from service.access.policy import Action, Part, Relation, person_grant
+from service.audit.actions import READS, AuditAction
+from service.documents import batches, corrections
+from service.extensions import db
+from service.models import (
+    AuditEvent,
+    Document,
+    Dossier,
+    HumanTask,
+    PendingLetter,
+    ProcessDefinition,
+    ProcessInstance,
+    User,
+)
+from service.unit_of_work import reading_use_case
+
+
+@dataclass(frozen=True)
+class Decision:
+    amount_requested_cents: int | None
+    decision: str  # "accord", "refus" or ""
+    amount_granted_cents: int | None
+    decided_at: datetime | None
+    reasons: str
+
+
+@dataclass(frozen=True)
+class Payment:
+    amount_granted_cents: int | None
+    payment_mode: str
+    amount_paid_cents: int | None
+    reference: str
+    paid_at: datetime | None
+
+
+@dataclass(frozen=True)
+class DossierSummary:
+    """What a page shows of a dossier: its number and state always, each part only if granted (else None)."""
+
+    id: int
+    number: str
+    aid_type: str  # the aid's key: its section of the page is aids/<key>/dossier.html
+    aid_label: str
+    status_label: str
+    opened_at: datetime
+    closed_at: datetime | None
+    person_id: int | None  # set when the reader may open the person's file
+    person_name: str | None
+    contact: str | None
+    reason: str | None
+    situation: str | None
+    decision: Decision | None
+    payment: Payment | None
+
+
+def summary_of(found: access.DossierAccess, actor: User) -> DossierSummary:
+    """The dossier in the parts the actor's grant reads, nothing more."""
+    dossier, grant = found.dossier, found.grant
+    person = dossier.person
+    contact = ", ".join(
+        part
+        for part in (
+            " ".join(p for p in (person.address_line, person.postal_code, person.city) if p),
+            person.phone,
+            person.email,
+        )
+        if part
+    )
+    return DossierSummary(
+        id=dossier.id,
+        number=dossier.number,
+        aid_type=dossier.aid_type,
+        aid_label=dossier.aid_label,
+        status_label=dossier.status.label,
+        opened_at=dossier.opened_at,
+        closed_at=dossier.closed_at,
+        person_id=person.id if _may_open_person(actor, found.relations) else None,
+        person_name=person.display_name if grant.reads(Part.IDENTITE) else None,
+        contact=(contact or "—") if grant.reads(Part.COORDONNEES) else None,
+        reason=dossier.reason if grant.reads(Part.SITUATION) else None,
+        situation=dossier.situation if grant.reads(Part.SITUATION) else None,
+        decision=Decision(
+            dossier.amount_requested_cents,
+            dossier.decision,
+            dossier.amount_granted_cents,
+            dossier.decided_at,
+            dossier.decision_reason,
+        )
+        if grant.reads(Part.DECISION)
+        else None,
+        payment=Payment(
+            dossier.amount_granted_cents,
+            dossier.payment_mode,
+            dossier.amount_paid_cents,
+            dossier.payment_reference,
+            dossier.paid_at,
+        )
+        if grant.reads(Part.PAIEMENT)
+        else None,
+    )
+
+
+def _may_open_person(actor: User, relations: frozenset[Relation]) -> bool:
+    """Following a dossier is following its person; heading the service reads every file."""
+    person_relations = {Relation.AUCUNE} | (relations & {Relation.SUIT, Relation.DIRIGE})
+    return person_grant(actor.roles, person_relations).reads(Part.IDENTITE)
+
+
+@dataclass(frozen=True)
+class DossierPage:
+    summary: DossierSummary
+    grant: access.Grant
+    open_tasks: Sequence[HumanTask]
+    history: Sequence[AuditEvent]
+    process: str | None
+    documents: Sequence[Document]
+    execution: Mapping[str, Any]  # what the aid became (its declaration's `execution`), for its section
+    corrected_by: Mapping[int, Document] = field(default_factory=dict)  # a document → its rectificatif
+    correctable: frozenset[int] = frozenset()  # the documents the reader may issue a rectificatif of
+    unprinted: Sequence[batches.UnprintedLetter] = ()  # letters decided, not printed yet
+
+    def reads(self, part: Part) -> bool:
+        return self.grant.reads(part)
+
+
+@reading_use_case
+def read_dossier(*, actor: User, dossier_id: int) -> DossierPage:
+    """A dossier in the parts the actor may read, with its current steps; the read is traced with its parts.
+
+    Outside the actor's relations: refused, naming nobody. The history leaves the reads out in the query
+    itself, so the page costs the same whatever the number of past views.
+    """
+    found = access.dossier(
+        actor,
+        dossier_id,
+        columns=(ProcessDefinition.name, ProcessDefinition.version, _has_unprinted()),
+        outer_joins=(
+            (ProcessInstance, ProcessInstance.dossier_id == Dossier.id),
+            (ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id),
+        ),
+    )
+    dossier, grant = found.dossier, found.grant
+    process_name, process_version, has_unprinted = found.extra
+    open_tasks = db.session.scalars(
+        select(HumanTask)
+        .where(HumanTask.dossier_id == dossier.id, HumanTask.completed_at.is_(None))
+        .order_by(HumanTask.created_at)
+    ).all()
+    history = _history(actor, dossier) if grant.reads(Part.HISTORIQUE) else []
+    issued: Sequence[Document] = []
+    unprinted: list[batches.UnprintedLetter] = []
+    if grant.reads(Part.DOCUMENTS):
+        issued = _documents(dossier)
+        unprinted = batches.unprinted_of(dossier) if has_unprinted else []
+    execution = aids.get(dossier.aid_type).execution(dossier) if grant.reads(Part.PAIEMENT) else {}
+    corrected_by = corrections.corrected_by(issued)
+    may_correct = grant.may(Action.RECTIFIER) and actor.has_role(*corrections.CORRECTING_ROLES)
+    access.record_read(
+        actor=actor, action=AuditAction.DOSSIER_CONSULTATION, subject_type="dossier", subject_id=dossier.id,
+        parts=grant.read,
+    )  # fmt: skip
+    return DossierPage(
+        summary=summary_of(found, actor),
+        grant=grant,
+        open_tasks=open_tasks,
+        history=history,
+        process=f"{process_name}, version {process_version}" if process_name else None,
+        documents=issued,
+        execution=execution,
+        corrected_by=corrected_by,
+        correctable=frozenset(
+            document.id
+            for document in issued
+            if may_correct and document.id not in corrected_by and corrections.may_be_corrected(document)
+        ),
+        unprinted=unprinted,
+    )
+
+
+def _history(actor: User, dossier: Dossier) -> Sequence[AuditEvent]:
+    """What was done on the dossier, oldest first; the reads are the person's page's business."""
+    return db.session.scalars(
+        select(AuditEvent)
+        .where(
+            AuditEvent.centre_id == actor.centre_id,
+            AuditEvent.subject_type == "dossier",
+            AuditEvent.subject_id == str(dossier.id),
+            AuditEvent.action.not_in(sorted(READS)),
+        )
+        .order_by(AuditEvent.at, AuditEvent.id)
+    ).all()
+
+
+def _documents(dossier: Dossier) -> Sequence[Document]:
+    return db.session.scalars(
+        select(Document)
+        .where(
+            Document.subject_type == "dossier",
+            Document.subject_id == dossier.id,
+            Document.centre_id == dossier.centre_id,
+        )
+        .order_by(Document.created_at, Document.id)
+    ).all()
+
+
+def _has_unprinted() -> ColumnElement[bool]:
+    """Whether a decided letter of the dossier waits to be printed (then, and only then, they are listed)."""
+    return exists().where(and_(PendingLetter.dossier_id == Dossier.id, PendingLetter.document_id.is_(None)))

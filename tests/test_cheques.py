@@ -89,7 +89,7 @@ def test_cheques_granted_taken_from_stock_and_handed_over(
 
     dossier = _granted(agents)
     letter = db.session.scalars(
-        select(Document).where(Document.subject_type == "dossier", Document.subject_id == dossier.id)
+        select(Document).where(Document.kind == "decision", Document.subject_type == "dossier", Document.subject_id == dossier.id)
     ).one()
     assert "des chèques d'accompagnement personnalisé (alimentation) d'une valeur de 60,00" in " ".join(
         text_of_pdf(letter.content).split()

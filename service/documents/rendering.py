@@ -12,6 +12,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
 
 from service.config import local_zone
 from service.documents.printing import html_to_pdf
+from service.models import Person
 from service.money import euros
 from service.paths import PDF_DIR
 
@@ -49,6 +50,14 @@ def iso_long(text: str | None) -> str:
         return date_long(date.fromisoformat(text))
     moment = datetime.fromisoformat(text).astimezone(local_zone())
     return f"{date_long(moment)} à {moment.hour} h {moment.minute:02d}"
+
+
+def salutation(person: Person) -> str:
+    """How a letter addresses the person: by their civility when it is known."""
+    return _SALUTATIONS.get(person.civility, "Madame, Monsieur")
+
+
+_SALUTATIONS = {"madame": "Madame", "monsieur": "Monsieur"}
 
 
 @functools.cache

@@ -253,4 +253,5 @@ AID = Aid(
     position=5,
     execution=execution,
     templates=papers.TEMPLATES,
+    centre_decides=False,
 )

@@ -92,7 +92,9 @@ def _relief(agents: dict[str, User], name: str = "Petit") -> Dossier:
 
 def _letter(dossier: Dossier) -> Document:
     return db.session.scalars(
-        select(Document).where(Document.kind == "decision", Document.subject_type == "dossier", Document.subject_id == dossier.id)
+        select(Document).where(
+            Document.kind == "decision", Document.subject_type == "dossier", Document.subject_id == dossier.id
+        )
     ).one()
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from service.config import current_settings
+from service.documents import procedure
 from service.models import Dossier, DossierStatus, User
 
 
@@ -27,7 +29,21 @@ def record_instruction(dossier: Dossier, values: dict[str, Any], actor: User) ->
 
 
 def record(dossier: Dossier, values: dict[str, Any], actor: User, process: dict[str, Any]) -> dict[str, Any]:
-    """A request or a reminder sent: the audit keeps it, the process only moves on."""
+    """A reminder sent: the audit keeps it, the process only moves on."""
+    return {}
+
+
+def ask(dossier: Dossier, values: dict[str, Any], actor: User, process: dict[str, Any]) -> dict[str, Any]:
+    """The request for the missing documents is printed with the day they are expected by (L114-5 CRPA):
+    the day the reminder and the closure delays run out, counted from the request."""
+    asked_on = date.fromisoformat(values["date_demande"])
+    due_on = procedure.due_after(
+        asked_on, str(process["delai_relance_pieces"]), str(process["delai_cloture_pieces"])
+    )
+    procedure.issue_missing_documents_request(
+        dossier=dossier, author=actor, missing=str(process.get("pieces_a_demander", "")), asked_on=asked_on,
+        due_on=due_on,
+    )  # fmt: skip
     return {}
 
 
@@ -38,7 +54,7 @@ def received(
 
 
 HOOKS = {
-    "demander_pieces": record,
+    "demander_pieces": ask,
     "relancer_pieces": record,
     "recevoir_pieces": received,
     "recevoir_pieces_relance": received,

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from sqlalchemy import select
+
 from service import clock
 from service.config import local_zone
 from service.documents.printing import html_to_pdf
 from service.documents.rendering import render_html, salutation
 from service.documents.service import centre_of, record
 from service.engine.durations import parse_duration
+from service.extensions import db
 from service.models import Document, Dossier, User
 
 ACKNOWLEDGEMENT_KIND = "accuse_reception"
@@ -95,10 +98,21 @@ def issue_missing_documents_request(
     )  # fmt: skip
 
 
-def issue_classement(*, dossier: Dossier, missing: str) -> Document:
+def issue_classement(*, dossier: Dossier) -> Document:
     """The letter telling the person their request is classed without follow-up for want of the documents
-    asked for; printed by the service when the closure delay ran out, signed by the president."""
+    asked for (it cites the request that listed them); printed when the closure delay ran out, signed by the
+    president."""
     centre = centre_of(dossier)
+    asked = db.session.scalars(
+        select(Document)
+        .where(
+            Document.subject_type == "dossier",
+            Document.subject_id == dossier.id,
+            Document.kind == MISSING_DOCUMENTS_KIND,
+        )
+        .order_by(Document.created_at.desc(), Document.id.desc())
+        .limit(1)
+    ).first()
     context = {
         "title": f"Classement sans suite — dossier {dossier.number}",
         "centre": centre,
@@ -106,7 +120,7 @@ def issue_classement(*, dossier: Dossier, missing: str) -> Document:
         "person": dossier.person,
         "salutation": salutation(dossier.person),
         "issued_on": clock.now(),
-        "missing": missing_list(missing),
+        "asked": asked,
     }
     return record(
         kind=CLASSEMENT_KIND, number="", title=f"Classement sans suite — dossier {dossier.number}",

@@ -91,6 +91,8 @@ def _follow(advance: processes.Advance) -> None:
         # of the centre (the authority decides) and closes once forwarded and the person informed.
         if not dossier.decision and dossier.status is not DossierStatus.CLOS:
             dossier.status = DossierStatus.CLASSE_SANS_SUITE
+            # The person is told, with the routes of appeal: a classement is a decision that grieves.
+            procedure.issue_classement(dossier=dossier)
 
 
 DOSSIER = processes.SubjectKind(

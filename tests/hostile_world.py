@@ -122,7 +122,14 @@ def _decided_under_delegation(instructeur: User, delegataire: User) -> None:
     aid_steps.do(instructeur, dossier, "evaluer", RELIEF)
     accounts.scope_session_to(delegataire)
     aid_steps.do(
-        delegataire, dossier, "decider_delegation", {"decision": "accord", "montant_accorde_cents": "150"}
+        delegataire,
+        dossier,
+        "decider_delegation",
+        {
+            "decision": "accord",
+            "montant_accorde_cents": "150",
+            "motif": "Une partie de la dépense est déjà prise en charge.",
+        },
     )
     accounts.scope_session_to(instructeur)
 

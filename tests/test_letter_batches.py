@@ -76,7 +76,7 @@ def _closed(
     session = convened(secretary)
     all_present(secretary, session)
     for index, dossier in enumerate(dossiers):
-        vote = accord(40000, voters=3) if index == 0 else refus(3)
+        vote = accord(40000, 3, reasons="Le loyer est pris en charge en partie.") if index == 0 else refus(3)
         sitting.record_vote(
             actor=secretary, session_id=session.id, item_id=item_of(session, dossier).id, vote=vote
         )

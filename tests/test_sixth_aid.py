@@ -87,7 +87,9 @@ def test_a_sixth_aid_deploys_opens_decides_and_prints(
 
     db.session.expire_all()
     assert (dossier.status, dossier.amount_granted_cents) == (DossierStatus.ACCORDE, 45000)
-    letter = db.session.scalars(select(Document).where(Document.subject_id == dossier.id)).one()
+    letter = db.session.scalars(
+        select(Document).where(Document.subject_id == dossier.id, Document.kind == "decision")
+    ).one()
     text = text_of_pdf(letter.content)
     assert "aide au permis de conduire" in text.lower()
     assert "450,00" in text

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from service import aids, clock, processes
 from service.access.policy import Action
+from service.aids import silence
 from service.audit import service as audit
 from service.audit.actions import AuditAction
 from service.config import current_settings, local_zone
@@ -55,7 +59,7 @@ def open_request(*, actor: User, person_id: int, aid_type: str, reason: str, mis
         process_key=aid_type,
         centre_id=actor.centre_id,
         dossier_id=dossier.id,
-        data={"dossier_id": dossier.id, **aids.get(aid_type).start_data(now)},
+        data={"dossier_id": dossier.id, **_watch(aid_type, now), **aids.get(aid_type).start_data(now)},
     )
     _acknowledge(dossier, actor, missing.strip())
     audit.record(
@@ -63,6 +67,12 @@ def open_request(*, actor: User, person_id: int, aid_type: str, reason: str, mis
         details={"numéro": dossier.number, "aide": aid_type},
     )  # fmt: skip
     return dossier
+
+
+def _watch(aid_type: str, filed_at: datetime) -> dict[str, Any]:
+    """An aid the centre decides is watched for its implicit rejection, whatever the aid (its diagram times
+    the alert at `alerte_silence_le`)."""
+    return silence.start_data(filed_at) if aids.get(aid_type).centre_decides else {}
 
 
 def _acknowledge(dossier: Dossier, actor: User, missing: str) -> None:

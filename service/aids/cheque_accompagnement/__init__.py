@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from service import clock
-from service.aids import Aid, Choices, ceilings, decisions, pieces
+from service.aids import Aid, Choices, ceilings, decisions, pieces, silence
 from service.aids.cheque_accompagnement import papers, stock
 from service.errors import InvalidInputError
 from service.models import AidType, ChequeNature, Dossier, DossierStatus, User
@@ -137,6 +137,7 @@ AID = Aid(
     label="Chèques d'accompagnement personnalisé",
     hooks={
         **pieces.HOOKS,
+        **silence.HOOKS,
         "evaluer": evaluate,
         "decider_delegation": decide_under_delegation,
         "completer_pour_commission": decisions.complete_for_committee,

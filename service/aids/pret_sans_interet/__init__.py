@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from service import clock
-from service.aids import Aid, ceilings, decisions, pieces
+from service.aids import Aid, ceilings, decisions, pieces, silence
 from service.aids.pret_sans_interet import ledger, papers
 from service.errors import InvalidInputError
 from service.models import AidType, Dossier, DossierStatus, Loan, LoanRepayment, LoanSchedule, User
@@ -167,6 +167,7 @@ AID = Aid(
     label="Prêt sans intérêt",
     hooks={
         **pieces.HOOKS,
+        **silence.HOOKS,
         "etudier_budget": study,
         "completer_pour_commission": decisions.complete_for_committee,
         "notifier": notify,

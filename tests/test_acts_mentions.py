@@ -43,10 +43,12 @@ MENTIONS: dict[str, tuple[str, ...]] = {
         "a été reçue le 23 novembre 2026",
         "L112-3 et R112-5", "Service chargé de votre demande : CCAS de Test-sur-Mer",
         "Votre demande est incomplète", "Justificatif de domicile", "au plus tard le 7 janvier 2027",
-        "L114-5", "réputée rejetée", "L231-4",
+        "L114-5", "réputée rejetée", "L231-4", "PIECES Ana", "Madame, Votre demande",
+        "Je vous prie d'agréer, Madame, l'expression",
     ),
     "accuse_reception_complet": (
-        "Objet : accusé de réception", "le 23 janvier 2027, votre demande sera réputée rejetée", "L231-4",
+        "Objet : accusé de réception", "Madame, Monsieur, Votre demande",
+        "au 23 janvier 2027, votre demande sera réputée rejetée", "L231-4",
     ),
     "accuse_reception_aide_legale": (
         "Objet : accusé de réception de votre demande d'aide sociale légale",
@@ -122,7 +124,9 @@ def _issue_every_act(agents: dict[str, User], travel: TravellingClock) -> dict[s
     acts: dict[str, Document] = {}
 
     # Filed incomplete: the acknowledgement lists what is missing; asked for, never came, classed.
-    person = people.create(actor=agent, identity=people.Identity(last_name="Pieces", first_name="Ana"))
+    person = people.create(
+        actor=agent, identity=people.Identity(last_name="Pieces", first_name="Ana", civility="madame")
+    )
     classed = dossiers.open_request(
         actor=agent, person_id=person.id, aid_type=AidType.SECOURS_URGENCE, reason="Loyer",
         missing="Justificatif de domicile",

@@ -251,8 +251,10 @@ def test_every_step_is_audited_with_its_actor(client: FlaskClient, team: dict[st
     ).all()
     assert [(e.action, e.actor_name) for e in events] == [
         ("dossier.ouverture", "Nadia Benali"),
+        ("document.émission", "Nadia Benali"),  # the acknowledgement of receipt, issued at filing
         ("tâche.terminée", "Julien Marchand"),
     ]
-    assert events[1].details["montant_cents"] == 10000
-    assert "situation" not in events[1].details  # free text about the person stays out of the log
+    assert events[1].details["type"] == "accuse_reception"
+    assert events[2].details["montant_cents"] == 10000
+    assert "situation" not in events[2].details  # free text about the person stays out of the log
     db.session.scalars(select(HumanTask)).all()

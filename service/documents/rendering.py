@@ -52,6 +52,14 @@ def iso_long(text: str | None) -> str:
     return f"{date_long(moment)} à {moment.hour} h {moment.minute:02d}"
 
 
+def de(noun: str) -> str:
+    """« de secours d'urgence », « d'aide sociale légale »: the preposition elided before a vowel, an h."""
+    return f"d'{noun}" if noun[:1].lower() in _ELIDING else f"de {noun}"
+
+
+_ELIDING = set("aeiouyhàâéèêëîïôùûü")
+
+
 def salutation(person: Person) -> str:
     """How a letter addresses the person: by their civility when it is known."""
     return _SALUTATIONS.get(person.civility, "Madame, Monsieur")
@@ -69,7 +77,7 @@ def _environment(folder: Path | None = None) -> Environment:
         autoescape=select_autoescape(default=True),  # a name or a reason typed by a user prints as text
         undefined=StrictUndefined,
     )
-    environment.filters.update(date_long=date_long, euros=euros, iso_long=iso_long)
+    environment.filters.update(date_long=date_long, euros=euros, iso_long=iso_long, de=de)
     return environment
 
 

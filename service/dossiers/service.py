@@ -61,11 +61,11 @@ def open_request(*, actor: User, person_id: int, aid_type: str, reason: str, mis
         dossier_id=dossier.id,
         data={"dossier_id": dossier.id, **_watch(aid_type, now), **aids.get(aid_type).start_data(now)},
     )
-    _acknowledge(dossier, actor, missing.strip())
     audit.record(
         action=AuditAction.DOSSIER_OUVERTURE, subject_type="dossier", subject_id=dossier.id, actor=actor,
         details={"numéro": dossier.number, "aide": aid_type},
     )  # fmt: skip
+    _acknowledge(dossier, actor, missing.strip())
     return dossier
 
 

@@ -145,7 +145,7 @@ def _closed_session_whose_letters_failed(instructeur: User, secretariat: User) -
         actor=secretariat,
         session_id=session.id,
         item_id=item.id,
-        vote=committee_steps.accord(80000, voters=5, months=8),
+        vote=committee_steps.accord(80000, 5, 8, reasons="Le dépôt de garantie est plafonné à 800 €."),
     )
     closing.close_session(actor=secretariat, session_id=session.id)
     batch = db.session.scalars(select(LetterBatch).where(LetterBatch.session_id == session.id)).one()

@@ -92,7 +92,7 @@ def test_registering_cancelling_and_promoting_from_the_session_page(
     response = post_form(client, page_url, {}, action=f"{page_url}/inscriptions/{seated.id}/annulation")
     assert response.status_code == 302
     page = text_of(client.get(page_url))
-    assert "La place libérée revient à Camille Bernard" in page
+    assert "La place libérée revient à BERNARD Camille" in page
     assert "prévenu·e par courriel" in page
     assert "Liste d'attente (0)" in page
 

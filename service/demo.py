@@ -65,6 +65,8 @@ def seed_if_empty() -> bool:
             "email": "ccas@saint-aubin.example",
             "president_name": "Marie Lefèvre",
             "president_title": "Maire, présidente du CCAS",
+            "tribunal_name": "Tribunal administratif d'Orléans",
+            "tribunal_address": "28 rue de la Bretonnerie, 45057 Orléans Cedex 1",
         },
     )
     users = {}

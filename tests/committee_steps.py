@@ -75,8 +75,9 @@ def item_of(session: CommitteeSession, dossier: Dossier) -> AgendaItem:
     return next(item for item in session.items if item.dossier_id == dossier.id)
 
 
-def accord(amount_cents: int, voters: int, months: int | None = None) -> sitting.Vote:
-    return sitting.Vote(ItemDecision.ACCORD, amount_cents, months, [], "", voters, 0, 0, [])
+def accord(amount_cents: int, voters: int, months: int | None = None, reasons: str = "") -> sitting.Vote:
+    """`reasons`: why less than asked is granted (a partial grant is reasoned)."""
+    return sitting.Vote(ItemDecision.ACCORD, amount_cents, months, [], reasons, voters, 0, 0, [])
 
 
 def refus(

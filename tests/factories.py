@@ -20,6 +20,10 @@ def make_centre(code: str, name: str, *, quartiers: tuple[str, ...] = ("Centre",
         name=name,
         kind=CentreKind.CCAS,
         communes={("99999", name.removeprefix("CCAS de ")): list(quartiers)},
+        letterhead={
+            "tribunal_name": "Tribunal administratif de Lyon",
+            "tribunal_address": "Palais des juridictions administratives, 184 rue Duguesclin, 69003 Lyon",
+        },
     )
 
 

@@ -122,7 +122,14 @@ def _decided_under_delegation(instructeur: User, delegataire: User) -> None:
     aid_steps.do(instructeur, dossier, "evaluer", RELIEF)
     accounts.scope_session_to(delegataire)
     aid_steps.do(
-        delegataire, dossier, "decider_delegation", {"decision": "accord", "montant_accorde_cents": "150"}
+        delegataire,
+        dossier,
+        "decider_delegation",
+        {
+            "decision": "accord",
+            "montant_accorde_cents": "150",
+            "motif": "Une partie de la dépense est déjà prise en charge.",
+        },
     )
     accounts.scope_session_to(instructeur)
 
@@ -138,7 +145,7 @@ def _closed_session_whose_letters_failed(instructeur: User, secretariat: User) -
         actor=secretariat,
         session_id=session.id,
         item_id=item.id,
-        vote=committee_steps.accord(80000, voters=5, months=8),
+        vote=committee_steps.accord(80000, 5, 8, reasons="Le dépôt de garantie est plafonné à 800 €."),
     )
     closing.close_session(actor=secretariat, session_id=session.id)
     batch = db.session.scalars(select(LetterBatch).where(LetterBatch.session_id == session.id)).one()

@@ -13,6 +13,8 @@ EVALUATION = {
     "nature_besoin": "energie",
     "montant_cents": "180",
     "mode_paiement": "bon",
+    # The people of these steps have no budget entered: the agent records that they declared none.
+    "budget_declare": "on",
 }
 
 

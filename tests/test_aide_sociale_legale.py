@@ -104,6 +104,13 @@ def _slip(dossier: Dossier) -> str:
     return text_of_pdf(slip.content)
 
 
+def _paper(dossier: Dossier, kind: str) -> str:
+    paper = db.session.scalars(
+        select(Document).where(Document.subject_id == dossier.id, Document.kind == kind)
+    ).one()
+    return text_of_pdf(paper.content)
+
+
 def _task_mails() -> list[OutboxMessage]:
     return list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "tache")))
 
@@ -155,8 +162,21 @@ def test_a_request_is_filed_built_forwarded_with_its_slip_decided_and_closed(
         "Avis du centre : Favorable", "Perte d'autonomie constatée", "Conseil départemental de Test",
         "1 place de la République", "L131-1", "23 novembre 2026", "par courrier", "Sophie Bernard",
         "Secrétaire administrative", "LEFÈVRE Camille",
+        "à transmettre au plus tard le 20 décembre 2026, dans le mois du dépôt",
+        "transmettre la demande dans le délai d'un mois à compter de son dépôt",
     ):  # fmt: skip
-        assert mention in slip
+        assert mention in slip, mention
+    # The authority's e-mail is no line of the window-envelope address: it comes after the references.
+    window, _, rest = slip.partition(f"Dossier n° {dossier.number}")
+    assert "aide.sociale@departement.invalid" not in window
+    assert "Courriel de l'autorité destinataire : aide.sociale@departement.invalid" in rest
+    notice = _paper(dossier, "avis_transmission")
+    for mention in (
+        "LEFÈVRE Camille", "Objet : transmission de votre demande", "déposée au", "le 20 novembre 2026",
+        "a été transmise le 23 novembre 2026", "Conseil départemental de Test", "1 place de la République",
+        "aide.sociale@departement.invalid", "L131-1", "Sophie Bernard",
+    ):  # fmt: skip
+        assert mention in notice, mention
     assert open_tasks(dossier) == ["enregistrer_decision_autorite"]
 
     travel.advance(timedelta(days=20))
@@ -177,6 +197,17 @@ def test_a_request_is_filed_built_forwarded_with_its_slip_decided_and_closed(
     assert open_tasks(dossier) == ["informer_personne"]
 
     do(agents["instructeur"], dossier, "informer_personne", NOTIFIED)
+    passed_on = _paper(dossier, "decision_autorite")
+    for mention in (
+        "Par décision du 10 décembre 2026, Conseil départemental de Test", "a accordé l'aide demandée",
+        "Référence de la décision : APA-2026-0042", "transmise le 23 novembre 2026",
+        "Cette décision n'est pas celle du", "voies et délais de recours",
+    ):  # fmt: skip
+        assert mention in passed_on, mention
+    # The centre only forwards: its acknowledgement of receipt says so, with no implicit rejection of its own.
+    receipt = _paper(dossier, "accuse_reception")
+    assert "dans le délai d'un mois à compter du dépôt" in receipt
+    assert "réputée rejetée" not in receipt
     assert instance_of(dossier).status is InstanceStatus.COMPLETED
     assert dossier.closed_at == clock.now()
     assert dossier.status is DossierStatus.CLOS  # needs follow() to keep a legal-aid dossier's CLOS

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -75,7 +76,7 @@ def _granted(agents: dict[str, User], amount: str = "60") -> Dossier:
 
 
 def test_cheques_granted_taken_from_stock_and_handed_over(
-    client: FlaskClient, agents: dict[str, User]
+    client: FlaskClient, agents: dict[str, User], travel: clock.TravellingClock
 ) -> None:
     as_user(client, "sophie")
     entered = {"series": "cap-a", "nature": "alimentation", "face_value": "20,00", "first_number": "101",
@@ -89,7 +90,9 @@ def test_cheques_granted_taken_from_stock_and_handed_over(
 
     dossier = _granted(agents)
     letter = db.session.scalars(
-        select(Document).where(Document.subject_type == "dossier", Document.subject_id == dossier.id)
+        select(Document).where(
+            Document.kind == "decision", Document.subject_type == "dossier", Document.subject_id == dossier.id
+        )
     ).one()
     assert "des chèques d'accompagnement personnalisé (alimentation) d'une valeur de 60,00" in " ".join(
         text_of_pdf(letter.content).split()
@@ -106,18 +109,36 @@ def test_cheques_granted_taken_from_stock_and_handed_over(
     do(agents["secretariat"], dossier, "delivrer_cheques", {"carnet": str(book.id), "nombre": "3"})
     issued = stock.cheques_of(dossier)
     assert [cheque.number for cheque in issued] == [101, 102, 103]
-    receipt = db.session.scalars(
-        select(Document).where(Document.subject_id == dossier.id, Document.kind == "recu_cheques")
-    ).one()
-    printed = " ".join(text_of_pdf(receipt.content).split())
-    for mention in ("CAP-A 101 Alimentation 20,00", "CAP-A 103", "Total 60,00", "aucun rendu de monnaie",
-                    "L1611-6", "Signature de la personne"):  # fmt: skip
-        assert mention in printed
+
+    def papers(kind: str) -> list[Document]:
+        return list(
+            db.session.scalars(
+                select(Document).where(Document.subject_id == dossier.id, Document.kind == kind)
+            )
+        )
+
+    # The stock exit is the secretariat's record, apart: no receipt before the régisseur hands them over.
+    assert papers("recu_cheques") == []
+    (exit_slip,) = papers("sortie_cheques")
+    exit_text = text_of_pdf(exit_slip.content)
+    assert "Sortis du stock le 23 novembre 2026 par" in exit_text
+    assert "CAP-A 101 Alimentation 20,00" in exit_text
+    assert "Ce document n'est pas un reçu de remise" in exit_text
 
     with pytest.raises(tasks.FormInvalidError) as unsigned:
         do(agents["regisseur"], dossier, "remettre_cheques", {})
     assert unsigned.value.errors == {"recu_signe": "Cochez cette case pour continuer."}
+    travel.advance(timedelta(days=2))  # the person comes to the régie two days later
     do(agents["regisseur"], dossier, "remettre_cheques", {"recu_signe": "on"})
+    (receipt,) = papers("recu_cheques")
+    printed = text_of_pdf(receipt.content)
+    for mention in ("Remis le 25 novembre 2026 par Paul Henry, régisseur",
+                    "des mains de Paul Henry, régisseur", "CAP-A 101 Alimentation 20,00", "CAP-A 103",
+                    "Total 60,00", "aucun rendu de monnaie",
+                    "L1611-6", "Signature de la personne", "Le régisseur, Paul Henry"):  # fmt: skip
+        assert mention in printed, mention
+    assert receipt.author_name == "Paul Henry"
+    assert receipt.created_at == clock.now()
     assert dossier.status is DossierStatus.VERSE
     assert dossier.amount_paid_cents == 6000
     assert all(cheque.handed_over_at == clock.now() for cheque in stock.cheques_of(dossier))

@@ -75,7 +75,9 @@ def test_parcels_granted_then_all_picked_up(client: FlaskClient, agents: dict[st
     })  # fmt: skip
     assert dossier.amount_granted_cents == 4 * 2000
     letter = db.session.scalars(
-        select(Document).where(Document.subject_type == "dossier", Document.subject_id == dossier.id)
+        select(Document).where(
+            Document.kind == "decision", Document.subject_type == "dossier", Document.subject_id == dossier.id
+        )
     ).one()
     assert letter.number == "DEC2026_001"
     printed = " ".join(text_of_pdf(letter.content).split())

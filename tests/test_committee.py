@@ -92,7 +92,9 @@ def _relief(agents: dict[str, User], name: str = "Petit") -> Dossier:
 
 def _letter(dossier: Dossier) -> Document:
     return db.session.scalars(
-        select(Document).where(Document.subject_type == "dossier", Document.subject_id == dossier.id)
+        select(Document).where(
+            Document.kind == "decision", Document.subject_type == "dossier", Document.subject_id == dossier.id
+        )
     ).one()
 
 
@@ -113,9 +115,14 @@ def test_a_loan_and_an_above_ceiling_relief_go_to_the_committee_and_back(
 
     all_present(secretary, session)
     sitting.record_vote(actor=secretary, session_id=session.id, item_id=agenda[0].id, vote=refus(3))
+    with pytest.raises(InvalidInputError, match="Un accord partiel doit être motivé"):  # 800 € of 900 asked
+        sitting.record_vote(
+            actor=secretary, session_id=session.id, item_id=agenda[1].id, vote=accord(80000, 3, 8)
+        )
     sitting.record_vote(
-        actor=secretary, session_id=session.id, item_id=agenda[1].id, vote=accord(80000, voters=3, months=8)
-    )
+        actor=secretary, session_id=session.id, item_id=agenda[1].id,
+        vote=accord(80000, 3, 8, reasons="Le dépôt de garantie est plafonné à 800 € par le règlement."),
+    )  # fmt: skip
     closing.close_session(actor=secretary, session_id=session.id)
     batches.print_letter_batches()
 
@@ -126,7 +133,10 @@ def test_a_loan_and_an_above_ceiling_relief_go_to_the_committee_and_back(
     assert (loan.status, loan.amount_granted_cents) == (DossierStatus.ACCORDE, 80000)
     assert open_tasks(relief) == open_tasks(loan) == ["notifier"]
     assert instance_of(loan).awaiting_message is None
-    assert "DEL2026_002" in text_of_pdf(_letter(loan).content)
+    loan_letter = text_of_pdf(_letter(loan).content)
+    assert "DEL2026_002" in loan_letter
+    assert "Montant demandé : 900,00 € Montant accordé : 800,00 €" in loan_letter
+    assert "Le dépôt de garantie est plafonné à 800 € par le règlement." in loan_letter
     assert "Délibération n° DEL2026_001" in text_of_pdf(_letter(relief).content)
     assert session.status is SessionStatus.CLOSE
 
@@ -420,7 +430,16 @@ def test_delegated_decisions_since_the_last_session_are_listed(
         agents["accueil"], person_with_budget(agents["instructeur"], "Roux"), AidType.SECOURS_URGENCE
     )
     do(agents["instructeur"], small, "evaluer", {**RELIEF, "montant_cents": "120"})
-    do(delegate, small, "decider_delegation", {"decision": "accord", "montant_accorde_cents": "120"})
+    do(
+        delegate,
+        small,
+        "decider_delegation",
+        {
+            "decision": "accord",
+            "montant_accorde_cents": "120",
+            "motif": "Une partie de la dépense est déjà prise en charge.",
+        },
+    )
     session = convened(agents["secretariat"])
     assert [document.number for document in sessions.delegated_decisions(session)] == ["DEC2026_001"]
     convocation = db.session.scalars(select(Document).where(Document.kind == "convocation")).one()
@@ -473,6 +492,7 @@ def test_the_live_page_keeps_what_was_typed_when_the_counts_are_wrong(
         "decision": "accord",
         "montant": "850,00",
         "duree_mois": "10",
+        "texte": "Un devis moins élevé a été produit en séance.",
         "pour": "2",
         "contre": "0",
         "abstention": "0",

@@ -5,15 +5,18 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from service import clock
+from service.committee import sessions
 from service.documents import corrections
 from service.errors import ConflictError, InvalidInputError, NotFoundError, PermissionDeniedError
 from service.extensions import db
-from service.models import AidType, AuditEvent, Centre, Document, Dossier, Role, User
+from service.models import AidType, AuditEvent, Centre, CommitteeSession, Document, Dossier, Role, User
 from tests.aid_steps import do, open_aid, person_with_budget
 from tests.committee_steps import committee_decides, refus
 from tests.conftest import csrf_token, text_of
@@ -57,7 +60,7 @@ def _delegated_letter(agents: dict[str, User]) -> tuple[Dossier, Document]:
         agents["delegate"],
         dossier,
         "decider_delegation",
-        {"decision": "accord", "montant_accorde_cents": "150"},
+        {"decision": "accord", "montant_accorde_cents": "180"},
     )
     return dossier, _documents_of(dossier)[0]
 
@@ -71,7 +74,11 @@ def _documents_of(dossier: Dossier) -> list[Document]:
     return list(
         db.session.scalars(
             select(Document)
-            .where(Document.subject_type == "dossier", Document.subject_id == dossier.id)
+            .where(
+                Document.subject_type == "dossier",
+                Document.subject_id == dossier.id,
+                Document.kind.in_(("decision", "rectificatif")),
+            )
             .order_by(Document.id)
         )
     )
@@ -91,7 +98,8 @@ def test_a_correction_is_a_new_document_linked_to_the_original_which_stays_as_is
     )
     db.session.expire_all()
     assert correction.corrects_id == original.id
-    assert (correction.kind, correction.number) == ("decision", "DEC2026_001")
+    # Its own kind: it replaces the act, it is not a new delegated decision to report to the board.
+    assert (correction.kind, correction.number) == ("rectificatif", "DEC2026_001")
     assert correction.title == f"Rectificatif — Décision DEC2026_001 — dossier {dossier.number}"
     assert correction.issue_params == original.issue_params
     assert correction.sha256 == hashlib.sha256(correction.content).hexdigest()
@@ -101,18 +109,20 @@ def test_a_correction_is_a_new_document_linked_to_the_original_which_stays_as_is
 
     text = text_of_pdf(correction.content)
     assert (
-        f"Rectificatif — annule et remplace le document n° {original.id} émis le 23 novembre 2026, "
-        f"motif : {REASON}"
+        f"Rectificatif — annule et remplace l'acte n° DEC2026_001 du 23 novembre 2026, motif : {REASON}"
     ) in text
     assert "5 avenue des Pins" in text
     assert "12 rue des Lilas" not in text
     for mention in (  # the same decision, signed as it was
-        "Décision n° DEC2026_001, prise par délégation", "d'un montant de 150,00 € vous est accordé",
+        "Décision n° DEC2026_001, prise par délégation", "d'un montant de 180,00 € vous est accordé",
         "Pour le président et par délégation", "Michel Garnier", "Vice-président du CCAS",
     ):  # fmt: skip
         assert mention in text, mention
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "document.rectificatif")).one()
     assert event.details == {"document": correction.id, "rectifie": original.id, "motif": REASON}
+    # The next session is told of one delegated decision, not of two.
+    next_session = CommitteeSession(centre_id=dossier.centre_id, starts_at=clock.now() + timedelta(days=7))
+    assert [document.id for document in sessions.delegated_decisions(next_session)] == [original.id]
 
 
 def test_a_committee_letter_is_corrected_with_its_deliberation(
@@ -200,7 +210,9 @@ def test_the_latest_document_is_the_one_to_correct_and_the_page_shows_the_chain(
         actor=agents["responsable"], document_id=first.id, reason="Code postal erroné."
     )
     assert second.corrects_id == first.id
-    assert f"annule et remplace le document n° {first.id}" in text_of_pdf(second.content)
+    assert "annule et remplace le rectificatif du 23 novembre 2026 de l'acte n° DEC2026_001" in text_of_pdf(
+        second.content
+    )
 
     html = text_of(client.get(path))
     page = _words(html)

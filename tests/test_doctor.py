@@ -103,7 +103,14 @@ def test_each_planted_inconsistency_is_named(app: Flask, team: dict[str, User]) 
     decided = _dossier(agent, "Décidé")
     aid_steps.do(agent, decided, "evaluer", EVALUATION)
     aid_steps.do(
-        delegate, decided, "decider_delegation", {"decision": "accord", "montant_accorde_cents": "150"}
+        delegate,
+        decided,
+        "decider_delegation",
+        {
+            "decision": "accord",
+            "montant_accorde_cents": "150",
+            "motif": "Une partie de la dépense est déjà prise en charge.",
+        },
     )
     letter = db.session.scalars(select(Document).where(Document.number.like("DEC%"))).one()
     _plant(text("UPDATE document SET sha256 = :h WHERE id = :i").bindparams(h="0" * 64, i=letter.id))
@@ -142,7 +149,14 @@ def test_gaps_and_duplicates_in_the_decision_series(app: Flask, team: dict[str, 
         dossier = _dossier(agent, name)
         aid_steps.do(agent, dossier, "evaluer", EVALUATION)
         aid_steps.do(
-            delegate, dossier, "decider_delegation", {"decision": "accord", "montant_accorde_cents": "150"}
+            delegate,
+            dossier,
+            "decider_delegation",
+            {
+                "decision": "accord",
+                "montant_accorde_cents": "150",
+                "motif": "Une partie de la dépense est déjà prise en charge.",
+            },
         )
     assert _findings() == []
     _plant(text("UPDATE document SET number = 'DEC2026_001' WHERE number = 'DEC2026_002'"))

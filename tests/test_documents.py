@@ -47,14 +47,23 @@ def agent(make_user: Callable[..., User], centre: Centre) -> User:
 def _decide(agent: User, dossier: Dossier, task_name: str, form: dict[str, str]) -> Document:
     tasks.complete_task(actor=agent, task_id=open_task_of(dossier.id, task_name).id, form=form)
     return db.session.scalars(
-        select(Document).where(Document.subject_type == "dossier", Document.subject_id == dossier.id)
+        select(Document).where(
+            Document.subject_type == "dossier", Document.subject_id == dossier.id, Document.kind == "decision"
+        )
     ).one()
 
 
 def test_delegated_grant_letter_carries_its_mandatory_mentions(agent: User) -> None:
     dossier = awaiting_delegate_decision(agent, "Martin")
     document = _decide(
-        agent, dossier, "decider_delegation", {"decision": "accord", "montant_accorde_cents": "150"}
+        agent,
+        dossier,
+        "decider_delegation",
+        {
+            "decision": "accord",
+            "montant_accorde_cents": "150",
+            "motif": "Le loyer est en partie pris en charge.",
+        },
     )
     assert document.number == "DEC2026_001"
     assert document.sha256 == hashlib.sha256(document.content).hexdigest()
@@ -69,7 +78,10 @@ def test_delegated_grant_letter_carries_its_mandatory_mentions(agent: User) -> N
         "Décision n° DEC2026_001, prise par délégation du conseil d'administration",
         "Objet : votre demande de secours d'urgence", "d'un montant de 150,00 € vous est accordé",
         "sous forme de bon d'achat", "Voies et délais de recours", "deux mois", "recours gracieux",
-        "tribunal administratif", "R421-1 et R421-5", "Pour le président et par délégation", "Michel Garnier",
+        "Tribunal administratif de Lyon", "R421-1 et R421-5", "Télérecours citoyens", "www.telerecours.fr",
+        "Montant demandé : 180,00 €", "Montant accordé : 150,00 €",
+        "inférieur au montant demandé (180,00 €)", "Le loyer est en partie pris en charge.",
+        "Pour le président et par délégation", "Michel Garnier",
         "Vice-président du CCAS", "Le 23 novembre 2026",
     ):  # fmt: skip
         assert mention in text, mention
@@ -81,7 +93,7 @@ def test_delegated_decisions_are_numbered_in_sequence(agent: User) -> None:
         dossier = awaiting_delegate_decision(agent, name)
         numbers.append(
             _decide(
-                agent, dossier, "decider_delegation", {"decision": "accord", "montant_accorde_cents": "100"}
+                agent, dossier, "decider_delegation", {"decision": "accord", "montant_accorde_cents": "180"}
             ).number
         )
     assert numbers == ["DEC2026_001", "DEC2026_002"]
@@ -96,7 +108,9 @@ def test_a_refusal_states_its_reasons_as_typed(agent: User) -> None:
         form={"decision": "refus", "motif": REASONS},
     )
     document = db.session.scalars(
-        select(Document).where(Document.subject_type == "dossier", Document.subject_id == dossier_id)
+        select(Document).where(
+            Document.subject_type == "dossier", Document.subject_id == dossier_id, Document.kind == "decision"
+        )
     ).one()
     text = text_of_pdf(document.content)
     assert "votre demande est refusée" in text
@@ -124,7 +138,7 @@ def test_a_committee_decision_is_signed_by_the_president(agent: User, make_user:
     document = db.session.scalars(
         select(Document).where(
             Document.subject_type == "dossier",
-            Document.subject_type == "dossier",
+            Document.kind == "decision",
             Document.subject_id == dossier.id,
         )
     ).one()
@@ -139,7 +153,7 @@ def test_a_committee_decision_is_signed_by_the_president(agent: User, make_user:
 def test_download_for_those_who_follow_the_dossier_only(client: FlaskClient, agent: User) -> None:
     dossier = awaiting_delegate_decision(agent, "Roux")
     document = _decide(
-        agent, dossier, "decider_delegation", {"decision": "accord", "montant_accorde_cents": "100"}
+        agent, dossier, "decider_delegation", {"decision": "accord", "montant_accorde_cents": "180"}
     )
     as_user(client, "michel")
     page = client.get(f"/dossiers/{dossier.id}").get_data(as_text=True)
@@ -162,7 +176,7 @@ def test_another_centre_cannot_reach_the_document(
 ) -> None:
     dossier = awaiting_delegate_decision(agent, "Blanc")
     document = _decide(
-        agent, dossier, "decider_delegation", {"decision": "accord", "montant_accorde_cents": "100"}
+        agent, dossier, "decider_delegation", {"decision": "accord", "montant_accorde_cents": "180"}
     )
     other = make_centre("ccas-ailleurs", "CCAS d'Ailleurs")
     make_user("voisin", Role.INSTRUCTEUR, centre_code=other.code)
@@ -173,7 +187,7 @@ def test_another_centre_cannot_reach_the_document(
 def test_an_issued_document_is_never_changed(agent: User) -> None:
     dossier = awaiting_delegate_decision(agent, "Vert")
     document = _decide(
-        agent, dossier, "decider_delegation", {"decision": "accord", "montant_accorde_cents": "100"}
+        agent, dossier, "decider_delegation", {"decision": "accord", "montant_accorde_cents": "180"}
     )
     document.title = "Autre"
     with pytest.raises(DocumentIsARecordError):

@@ -33,6 +33,7 @@ def test_a_new_person_with_every_field_and_an_address(client: FlaskClient, staff
         client,
         "/personnes/nouvelle",
         {
+            "civility": "madame",
             "last_name": "Aubert",
             "first_name": "Camille",
             "birth_date": "1984-02-29",
@@ -47,8 +48,8 @@ def test_a_new_person_with_every_field_and_an_address(client: FlaskClient, staff
     )
     assert response.status_code == 302, text_of(response)
     person = db.session.scalars(select(Person)).one()
-    assert (person.email, person.phone, person.quartier_id) == (
-        "camille.aubert@exemple.fr", "06 12 34 56 78", quartier.id
+    assert (person.email, person.phone, person.quartier_id, person.civility) == (
+        "camille.aubert@exemple.fr", "06 12 34 56 78", quartier.id, "madame"
     )  # fmt: skip
     assert "camille.aubert@exemple.fr" in text_of(client.get(response.headers["Location"]))
 

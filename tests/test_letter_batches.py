@@ -76,7 +76,7 @@ def _closed(
     session = convened(secretary)
     all_present(secretary, session)
     for index, dossier in enumerate(dossiers):
-        vote = accord(40000, voters=3) if index == 0 else refus(3)
+        vote = accord(40000, 3, reasons="Le loyer est pris en charge en partie.") if index == 0 else refus(3)
         sitting.record_vote(
             actor=secretary, session_id=session.id, item_id=item_of(session, dossier).id, vote=vote
         )
@@ -93,7 +93,11 @@ def _letters(session: CommitteeSession) -> dict[str, Document]:
     found = {}
     for item in session.items:
         document = db.session.scalars(
-            select(Document).where(Document.subject_type == "dossier", Document.subject_id == item.dossier_id)
+            select(Document).where(
+                Document.kind == "decision",
+                Document.subject_type == "dossier",
+                Document.subject_id == item.dossier_id,
+            )
         ).one()
         found[item.deliberation_number] = document
     return found
@@ -248,7 +252,9 @@ def test_a_letter_that_fails_stops_the_batch_without_losing_the_others_and_can_b
 def _letters_printed(session: CommitteeSession) -> dict[str, Document]:
     ids = [item.dossier_id for item in session.items]
     documents = db.session.scalars(
-        select(Document).where(Document.subject_type == "dossier", Document.subject_id.in_(ids))
+        select(Document).where(
+            Document.kind == "decision", Document.subject_type == "dossier", Document.subject_id.in_(ids)
+        )
     ).all()
     return {document.number: document for document in documents}
 

@@ -13,10 +13,11 @@ from service.clock import TravellingClock
 from service.dossiers import service as dossiers
 from service.dossiers import tasks
 from service.extensions import db
-from service.models import AidType, Dossier, DossierStatus, ProcessInstance, Role, User
+from service.models import AidType, Document, Dossier, DossierStatus, ProcessInstance, Role, User
 from service.people import service as people
 from service.scheduling.wake import wake_due_instances
 from tests.conftest import START
+from tests.pdf import text_of_pdf
 from tests.secours_steps import EVALUATION, open_task_of
 
 # The delays are settings: shorter ones here than the defaults (15 and 30 days).
@@ -51,8 +52,24 @@ def _complete(agent: User, dossier: Dossier, task_name: str, form: dict[str, str
     tasks.complete_task(actor=agent, task_id=open_task_of(dossier.id, task_name).id, form=form)
 
 
+def _paper(dossier: Dossier, kind: str) -> str:
+    paper = db.session.scalars(
+        select(Document).where(Document.subject_id == dossier.id, Document.kind == kind)
+    ).one()
+    return text_of_pdf(paper.content)
+
+
 def test_documents_received_send_the_request_back_to_evaluation(agent: User, travel: TravellingClock) -> None:
     dossier = _waiting_for_documents(agent)
+    # The request is printed with the documents and the day they are expected by: the reminder and the
+    # closure delays counted from the request (L114-5 CRPA).
+    request = _paper(dossier, "demande_pieces")
+    for mention in (
+        "PIECES Ana", "Objet : pièces manquantes à votre demande de secours d'urgence",
+        "au plus tard le 23 décembre 2026", "Avis d'échéance du loyer", "dernier relevé de la CAF", "L114-5",
+        "classée sans suite",
+    ):  # fmt: skip
+        assert mention in request, mention
     reception = open_task_of(dossier.id, "recevoir_pieces")
     assert (reception.role, reception.due_at) == ("accueil", START + REMINDER)
     travel.advance(timedelta(days=4))
@@ -82,6 +99,13 @@ def test_no_answer_brings_one_reminder_then_closes_without_follow_up(
     assert wake_due_instances() == 1
     db.session.expire_all()
     assert dossier.status is DossierStatus.CLASSE_SANS_SUITE
+    letter = _paper(dossier, "classement_sans_suite")
+    for mention in (
+        "PIECES Ana", "Objet : classement sans suite de votre demande de secours d'urgence",
+        "par notre courrier du 23 novembre 2026", "classée sans suite", "Voies et délais de recours",
+        "Tribunal administratif de Lyon", "Télérecours citoyens",
+    ):  # fmt: skip
+        assert mention in letter, mention
     assert dossier.closed_at == START + REMINDER + timedelta(minutes=2) + CLOSURE
     instance = db.session.scalars(
         select(ProcessInstance).where(ProcessInstance.dossier_id == dossier.id)

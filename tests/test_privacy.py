@@ -62,7 +62,11 @@ def _paid_relief(team: dict[str, User], last_name: str = "Aubert") -> Dossier:
         team["delegate"],
         dossier,
         "decider_delegation",
-        {"decision": "accord", "montant_accorde_cents": "150"},
+        {
+            "decision": "accord",
+            "montant_accorde_cents": "150",
+            "motif": "Une partie de la dépense est déjà prise en charge.",
+        },
     )
     do(agent, dossier, "notifier", NOTIFIED)
     do(team["regisseur"], dossier, "payer", PAID)
@@ -145,7 +149,10 @@ def test_a_run_pseudonymises_keeps_the_figures_and_destroys_documents_past_their
     db.session.add(sent)
     db.session.commit()
     sent_id = sent.id
-    letter = db.session.scalars(select(Document).where(Document.subject_id == dossier.id)).one()
+    receipt, letter = db.session.scalars(
+        select(Document).where(Document.subject_id == dossier.id).order_by(Document.id)
+    ).all()  # the acknowledgement of receipt at filing, then the decision
+    assert (receipt.kind, letter.kind) == ("accuse_reception", "decision")
     issued_sha256 = letter.sha256
     travel.advance(timedelta(days=365 * 2 + 2))  # 2028 has a 29 February
     report = retention.run()
@@ -177,7 +184,7 @@ def test_a_run_pseudonymises_keeps_the_figures_and_destroys_documents_past_their
     travel.set(datetime(2036, 11, 24, 8, 0, tzinfo=UTC))  # ten years and a day after the letter
     report = retention.run()
     assert report.plan.people == []  # already pseudonymised
-    assert [document.document_id for document in report.plan.documents] == [letter.id]
+    assert [document.document_id for document in report.plan.documents] == [receipt.id, letter.id]
     db.session.expire_all()
     assert letter.erased_at is not None
     assert letter.content == b""
@@ -188,7 +195,7 @@ def test_a_run_pseudonymises_keeps_the_figures_and_destroys_documents_past_their
     runs = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "conservation.passage")).all()
     assert [(run.details["fiches_pseudonymisées"], run.details["documents_détruits"]) for run in runs] == [
         (1, 0),
-        (0, 1),
+        (0, 2),
     ]
     assert db.session.scalars(
         select(AuditEvent.subject_id).where(AuditEvent.action == "personne.pseudonymisation")
@@ -215,7 +222,10 @@ def test_the_head_of_service_exports_everything_held_about_the_person(
     client: FlaskClient, team: dict[str, User]
 ) -> None:
     dossier = _paid_relief(team, "Lemoine")
-    letter = db.session.scalars(select(Document).where(Document.subject_id == dossier.id)).one()
+    receipt, letter = db.session.scalars(
+        select(Document).where(Document.subject_id == dossier.id).order_by(Document.id)
+    ).all()  # the acknowledgement of receipt at filing, then the decision
+    assert (receipt.kind, letter.kind) == ("accuse_reception", "decision")
     path = f"/personnes/{dossier.person_id}/donnees.zip"
     for username in ("julien", "michel", "paul"):  # they follow it, but the export is the head's
         as_user(client, username)
@@ -239,8 +249,8 @@ def test_the_head_of_service_exports_everything_held_about_the_person(
     assert exported["décision"]["décision"] == "accord"
     assert exported["décision"]["montant_accordé_cents"] == 15000
     assert exported["paiement"]["référence"] == "BON-0042"
-    assert exported["documents"] == [letter.id]
-    assert [document["numéro"] for document in held["documents"]] == ["DEC2026_001"]
+    assert exported["documents"] == [receipt.id, letter.id]
+    assert [document["numéro"] for document in held["documents"]] == ["", "DEC2026_001"]
     assert any(read["par"] == "Claire Dumont" for read in held["consultations"])  # her look at the file
     text = text_of_pdf(archive.read("donnees.pdf"))
     for expected in (
@@ -256,7 +266,7 @@ def test_the_head_of_service_exports_everything_held_about_the_person(
     assert (event.actor_name, event.subject_id, event.details["documents"]) == (
         "Claire Dumont",
         str(dossier.person_id),
-        1,
+        2,
     )
 
 

@@ -42,7 +42,11 @@ def _decided(team: dict[str, User]) -> Dossier:
         team["delegate"],
         dossier,
         "decider_delegation",
-        {"decision": "accord", "montant_accorde_cents": "150"},
+        {
+            "decision": "accord",
+            "montant_accorde_cents": "150",
+            "motif": "Une partie de la dépense est déjà prise en charge.",
+        },
     )
     do(agent, dossier, "notifier", NOTIFIED)
     return dossier

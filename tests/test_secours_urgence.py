@@ -67,7 +67,14 @@ def test_granted_under_delegation_then_paid(client: FlaskClient, team: dict[str,
     assert 'name="montant_accorde_cents" value="150,00"' in page  # the requested amount, ready to confirm
     assert (
         complete(
-            client, dossier, "decider_delegation", {"decision": "accord", "montant_accorde_cents": "150"}
+            client,
+            dossier,
+            "decider_delegation",
+            {
+                "decision": "accord",
+                "montant_accorde_cents": "150",
+                "motif": "Une partie de la dépense est déjà prise en charge.",
+            },
         ).status_code
         == 302
     )
@@ -144,7 +151,14 @@ def test_delegate_cannot_grant_above_the_requested_amount(client: FlaskClient, t
     complete(client, dossier, "evaluer", _evaluation("100"))
     as_user(client, "michel")
     response = complete(
-        client, dossier, "decider_delegation", {"decision": "accord", "montant_accorde_cents": "120"}
+        client,
+        dossier,
+        "decider_delegation",
+        {
+            "decision": "accord",
+            "montant_accorde_cents": "120",
+            "motif": "Une partie de la dépense est déjà prise en charge.",
+        },
     )
     assert response.status_code == 422
     assert "Le montant accordé ne peut dépasser le montant demandé (100,00\u00a0€)." in text_of(response)
@@ -237,8 +251,10 @@ def test_every_step_is_audited_with_its_actor(client: FlaskClient, team: dict[st
     ).all()
     assert [(e.action, e.actor_name) for e in events] == [
         ("dossier.ouverture", "Nadia Benali"),
+        ("document.émission", "Nadia Benali"),  # the acknowledgement of receipt, issued at filing
         ("tâche.terminée", "Julien Marchand"),
     ]
-    assert events[1].details["montant_cents"] == 10000
-    assert "situation" not in events[1].details  # free text about the person stays out of the log
+    assert events[1].details["type"] == "accuse_reception"
+    assert events[2].details["montant_cents"] == 10000
+    assert "situation" not in events[2].details  # free text about the person stays out of the log
     db.session.scalars(select(HumanTask)).all()

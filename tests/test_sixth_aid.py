@@ -82,12 +82,20 @@ def test_a_sixth_aid_deploys_opens_decides_and_prints(
     assert 'value="600,00"' in client.get(decision_page).get_data(as_text=True)  # the aid's prefill
     too_much = post_form(client, decision_page, {"decision": "accord", "montant_accorde_cents": "550"})
     assert too_much.status_code == 422  # more than asked for
-    decided = post_form(client, decision_page, {"decision": "accord", "montant_accorde_cents": "450"})
+    partial = {"decision": "accord", "montant_accorde_cents": "450"}
+    unreasoned = post_form(client, decision_page, partial)  # less than the 600 € asked, and no reasons
+    assert unreasoned.status_code == 422
+    assert "Un accord partiel doit être motivé" in text_of(unreasoned)
+    decided = post_form(
+        client, decision_page, {**partial, "motif": "Le permis est en partie financé par France Travail."}
+    )
     assert decided.status_code == 302, text_of(decided)
 
     db.session.expire_all()
     assert (dossier.status, dossier.amount_granted_cents) == (DossierStatus.ACCORDE, 45000)
-    letter = db.session.scalars(select(Document).where(Document.subject_id == dossier.id)).one()
+    letter = db.session.scalars(
+        select(Document).where(Document.subject_id == dossier.id, Document.kind == "decision")
+    ).one()
     text = text_of_pdf(letter.content)
     assert "aide au permis de conduire" in text.lower()
     assert "450,00" in text

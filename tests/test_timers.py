@@ -145,6 +145,28 @@ def test_a_request_still_undecided_after_six_weeks_warns_its_instructor(
     assert mail.subject == f"[Entraide] Répondre avant le rejet implicite — dossier {dossier.number}"
 
 
+@pytest.mark.parametrize(
+    "aid_type", [AidType.COLIS_ALIMENTAIRE, AidType.CHEQUE_ACCOMPAGNEMENT, AidType.PRET_SANS_INTERET]
+)
+def test_every_aid_the_centre_decides_is_watched_for_its_implicit_rejection(
+    agent: User, travel: TravellingClock, aid_type: AidType
+) -> None:
+    person = people.create(actor=agent, identity=people.Identity(last_name="Lent", first_name="Eva"))
+    dossier = dossiers.open_request(actor=agent, person_id=person.id, aid_type=aid_type, reason="Demande")
+    assert _instance(dossier.id).next_due_at == SILENCE_ALERT
+    travel.advance(timedelta(weeks=6, minutes=1))
+    assert wake_due_instances() == 1
+    assert open_task_of(dossier.id, "alerter_silence").role == "instructeur"
+
+
+def test_a_request_the_centre_only_forwards_has_no_implicit_rejection_of_its_own(agent: User) -> None:
+    person = people.create(actor=agent, identity=people.Identity(last_name="Lent", first_name="Eva"))
+    dossier = dossiers.open_request(
+        actor=agent, person_id=person.id, aid_type=AidType.AIDE_SOCIALE_LEGALE, reason="APA"
+    )
+    assert "alerte_silence_le" not in _instance(dossier.id).state
+
+
 def test_a_request_decided_in_time_raises_no_alert(agent: User, travel: TravellingClock) -> None:
     dossier = awaiting_delegate_decision(agent)
     decision = open_task_of(dossier.id, "decider_delegation")

@@ -83,6 +83,9 @@ class Aid:
     templates: Path | None = None
     # Where it comes in lists (the request form, a committee agenda): smaller first.
     position: int = 100
+    # False for a request the centre only forwards to the authority that decides (legal aid): no implicit
+    # rejection by the centre, and its acknowledgement of receipt says where the request goes.
+    centre_decides: bool = True
 
     def hook(self, task_name: str) -> TaskHook:
         return self.hooks[task_name]

@@ -51,11 +51,17 @@ def record_decision(
     """
     if decision == "refus" and not reason.strip():
         raise InvalidInputError("Un refus doit être motivé : indiquez les faits et la règle appliquée.")
+    partial = is_partial(dossier, decision, granted_cents)
+    if partial and not reason.strip():
+        raise InvalidInputError(
+            "Un accord partiel doit être motivé : le montant accordé est inférieur au montant demandé "
+            f"({euros(dossier.amount_requested_cents or 0)}) ; indiquez les faits et la règle appliquée."
+        )
     if decision == "accord" and granted_cents is not None:
         ceilings.check_annual_ceiling(dossier, granted_cents)
     dossier.decision = decision
     dossier.amount_granted_cents = granted_cents if decision == "accord" else None
-    dossier.decision_reason = reason if decision == "refus" else ""
+    dossier.decision_reason = reason if decision == "refus" or partial else ""
     dossier.decided_by_id = actor.id
     dossier.decided_at = clock.now()
     dossier.status = DossierStatus.ACCORDE if decision == "accord" else DossierStatus.REFUSE
@@ -64,6 +70,17 @@ def record_decision(
     else:
         number = committee.deliberation if committee else ""
     _letter(dossier, actor, number=number, grant_text=grant_text, committee=committee)
+
+
+def is_partial(dossier: Dossier, decision: str, granted_cents: int | None) -> bool:
+    """A grant below what was asked for: unfavourable in part, so it must be reasoned (L211-2 CRPA)."""
+    requested = dossier.amount_requested_cents
+    return (
+        decision == "accord"
+        and granted_cents is not None
+        and requested is not None
+        and granted_cents < requested
+    )
 
 
 @dataclass(frozen=True)

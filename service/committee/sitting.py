@@ -170,7 +170,10 @@ def record_vote(*, actor: User, session_id: int, item_id: int, vote: Vote) -> Ag
     )
     item.months = vote.months if vote.decision is ItemDecision.ACCORD else None
     item.refusal_reasons = list(vote.reasons) if vote.decision is ItemDecision.REFUS else []
-    item.reason_text = vote.text.strip() if vote.decision is not ItemDecision.ACCORD else ""
+    partial = vote.decision is ItemDecision.ACCORD and decisions.is_partial(
+        item.dossier, "accord", vote.amount_cents
+    )
+    item.reason_text = vote.text.strip() if vote.decision is not ItemDecision.ACCORD or partial else ""
     item.votes_for, item.votes_against, item.votes_abstain = (
         vote.votes_for,
         vote.votes_against,
@@ -203,6 +206,11 @@ def _check_decision(item: AgendaItem, vote: Vote) -> None:
             ledger.check_amount(vote.amount_cents, vote.months or 0)
         decisions.check_granted_amount(dossier, vote.amount_cents, delegation_ceiling_cents=None)
         ceilings.check_annual_ceiling(dossier, vote.amount_cents)
+        if decisions.is_partial(dossier, "accord", vote.amount_cents) and len(vote.text.strip()) < 10:
+            raise InvalidInputError(
+                "Un accord partiel doit être motivé : décrivez les faits et la règle qui font accorder moins "
+                "que le montant demandé."
+            )
     elif vote.decision is ItemDecision.REFUS:
         allowed = refusal_reasons(current_settings())
         if not vote.reasons or not set(vote.reasons) <= set(allowed):

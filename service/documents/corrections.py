@@ -11,6 +11,7 @@ from service.access.policy import Action
 from service.audit import service as audit
 from service.audit.actions import AuditAction
 from service.documents import letters
+from service.documents.rendering import date_long
 from service.errors import ConflictError, InvalidInputError, NotFoundError
 from service.extensions import db
 from service.models import Document, Role, User
@@ -54,7 +55,9 @@ def correct_document(*, actor: User, document_id: int, reason: str) -> Document:
 def may_be_corrected(document: Document) -> bool:
     """A dossier's decision letter issued with its parameters (those issued before they were kept: no)."""
     return (
-        document.kind == letters.KIND and document.subject_type == "dossier" and bool(document.issue_params)
+        document.kind in (letters.KIND, letters.CORRECTION_KIND)
+        and document.subject_type == "dossier"
+        and bool(document.issue_params)
     )
 
 
@@ -69,6 +72,6 @@ def corrected_by(documents: Sequence[Document]) -> Mapping[int, Document]:
 
 def _already_corrected(newer: Document) -> str:
     return (
-        f"Ce document a déjà été rectifié par le document n° {newer.id} : "
-        "c'est ce dernier qu'il faut rectifier."
+        f"Ce document a déjà été rectifié par le document n° {newer.id} ({newer.title}, émis le "
+        f"{date_long(newer.created_at)}) : c'est ce dernier qu'il faut rectifier."
     )

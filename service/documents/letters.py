@@ -10,11 +10,13 @@ from typing import Any
 from service import clock
 from service.documents import batches
 from service.documents.printing import html_to_pdf
-from service.documents.rendering import date_long, render_html
+from service.documents.rendering import date_long, render_html, salutation
 from service.documents.service import centre_of, record
 from service.models import Document, Dossier, LetterBatch, PendingLetter, User
 
 KIND = "decision"
+# A rectificatif is its own kind: it replaces an act, it is not a new decision (nor listed again as one).
+CORRECTION_KIND = "rectificatif"
 _PAYMENT_MODES = {"bon": "sous forme de bon d'achat", "virement": "par virement", "cheque": "par chèque"}
 
 
@@ -30,9 +32,10 @@ class _Letter:
 class Correction:
     """What a rectificatif prints about the document it cancels and replaces."""
 
-    document_id: int
+    number: str  # the act's number (DEC…, DEL…), or its title when it has none
     issued_on: datetime
     reason: str
+    of_correction: bool = False  # what it replaces is itself a rectificatif of that act
 
 
 def issue_decision_letter(
@@ -81,10 +84,12 @@ def reissue_decision_letter(*, original: Document, dossier: Dossier, author: Use
     """The same decision printed again with the dossier's current data, cancelling and replacing the
     original, which stays as it was; the caller checks who may, and commits."""
     assert original.issue_params is not None  # noqa: S101 - checked by the caller
-    correction = Correction(original.id, original.created_at, reason)
+    correction = Correction(
+        original.number or original.title, original.created_at, reason, original.kind == CORRECTION_KIND
+    )
     letter = _compose(dossier, original.issue_params, issued_on=clock.now(), correction=correction)
     return record(
-        kind=KIND, number=original.number, title=f"Rectificatif — {letter.title}", dossier=dossier,
+        kind=CORRECTION_KIND, number=original.number, title=f"Rectificatif — {letter.title}", dossier=dossier,
         author=author, content=html_to_pdf(letter.html),
         filename=letter.filename.removesuffix(".pdf") + f"-rectificatif-du-{original.id}.pdf",
         issue_params=letter.params, corrects=original,
@@ -122,6 +127,9 @@ def _compose(
             "delegated": bool(number) and not params["committee"],
             "issued_on": issued_on,
             "payment_modes": _PAYMENT_MODES,
+            "salutation": salutation(dossier.person),
+            "grant_singular": params["grant_text"].startswith(("un ", "une ", "1 ")),
+            "partial": _partial(dossier),
             "correction": _mention(correction) if correction is not None else "",
         },
     )
@@ -133,9 +141,21 @@ def _compose(
     )
 
 
-def _mention(correction: Correction) -> str:
-    """The line a rectificatif opens with."""
+def _partial(dossier: Dossier) -> bool:
+    """A grant below what was asked for: unfavourable in part, so reasoned (L211-2 CRPA)."""
     return (
-        f"Rectificatif — annule et remplace le document n° {correction.document_id} émis le "
-        f"{date_long(correction.issued_on)}, motif : {correction.reason}"
+        dossier.decision == "accord"
+        and dossier.amount_granted_cents is not None
+        and dossier.amount_requested_cents is not None
+        and dossier.amount_granted_cents < dossier.amount_requested_cents
     )
+
+
+def _mention(correction: Correction) -> str:
+    """The line a rectificatif opens with: the act it replaces, by its number and date."""
+    replaced = (
+        f"le rectificatif du {date_long(correction.issued_on)} de l'acte n° {correction.number}"
+        if correction.of_correction
+        else f"l'acte n° {correction.number} du {date_long(correction.issued_on)}"
+    )
+    return f"Rectificatif — annule et remplace {replaced}, motif : {correction.reason}"

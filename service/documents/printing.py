@@ -43,7 +43,10 @@ def html_to_pdf(html: str) -> bytes:
             _printers.append(_Printer(fonts, CSS(filename=str(PDF_DIR / "print.css"), font_config=fonts)))
         printer = _printers[0]
         pdf: bytes = HTML(string=html, base_url=str(PDF_DIR)).write_pdf(
-            stylesheets=[printer.stylesheet], font_config=printer.fonts, pdf_variant=PDF_VARIANT
+            stylesheets=[printer.stylesheet],
+            font_config=printer.fonts,
+            pdf_variant=PDF_VARIANT,
+            pdf_tags=True,  # a tagged PDF: its structure reads aloud with a screen reader
         )
     return pdf
 

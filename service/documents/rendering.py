@@ -12,6 +12,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
 
 from service.config import local_zone
 from service.documents.printing import html_to_pdf
+from service.models import Person
 from service.money import euros
 from service.paths import PDF_DIR
 
@@ -51,6 +52,22 @@ def iso_long(text: str | None) -> str:
     return f"{date_long(moment)} à {moment.hour} h {moment.minute:02d}"
 
 
+def de(noun: str) -> str:
+    """« de secours d'urgence », « d'aide sociale légale »: the preposition elided before a vowel, an h."""
+    return f"d'{noun}" if noun[:1].lower() in _ELIDING else f"de {noun}"
+
+
+_ELIDING = set("aeiouyhàâéèêëîïôùûü")
+
+
+def salutation(person: Person) -> str:
+    """How a letter addresses the person: by their civility when it is known."""
+    return _SALUTATIONS.get(person.civility, "Madame, Monsieur")
+
+
+_SALUTATIONS = {"madame": "Madame", "monsieur": "Monsieur"}
+
+
 @functools.cache
 def _environment(folder: Path | None = None) -> Environment:
     """Templates of pdf/templates, and those of a folder of their own (an aid's papers) when given."""
@@ -60,7 +77,7 @@ def _environment(folder: Path | None = None) -> Environment:
         autoescape=select_autoescape(default=True),  # a name or a reason typed by a user prints as text
         undefined=StrictUndefined,
     )
-    environment.filters.update(date_long=date_long, euros=euros, iso_long=iso_long)
+    environment.filters.update(date_long=date_long, euros=euros, iso_long=iso_long, de=de)
     return environment
 
 

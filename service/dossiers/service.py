@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from service import aids, clock, processes
 from service.access.policy import Action
+from service.aids import silence
 from service.audit import service as audit
 from service.audit.actions import AuditAction
-from service.config import local_zone
+from service.config import current_settings, local_zone
+from service.documents import procedure
 from service.errors import InvalidInputError
 from service.extensions import db
 from service.models import (
@@ -25,8 +30,11 @@ OPENING_ROLES = (Role.ACCUEIL, Role.INSTRUCTEUR, Role.RESPONSABLE)
 
 
 @use_case
-def open_request(*, actor: User, person_id: int, aid_type: str, reason: str) -> Dossier:
-    """Open a dossier for a person and start its process, in one transaction."""
+def open_request(*, actor: User, person_id: int, aid_type: str, reason: str, missing: str = "") -> Dossier:
+    """Open a dossier for a person, start its process and acknowledge receipt, in one transaction.
+
+    `missing`: the documents the request lacks when filed, listed in the acknowledgement (R112-5 CRPA).
+    """
     require_role(actor, *OPENING_ROLES)
     if not aids.is_aid(aid_type):
         raise InvalidInputError("Choisissez une des aides proposées.")
@@ -51,13 +59,34 @@ def open_request(*, actor: User, person_id: int, aid_type: str, reason: str) -> 
         process_key=aid_type,
         centre_id=actor.centre_id,
         dossier_id=dossier.id,
-        data={"dossier_id": dossier.id, **aids.get(aid_type).start_data(now)},
+        data={"dossier_id": dossier.id, **_watch(aid_type, now), **aids.get(aid_type).start_data(now)},
     )
     audit.record(
         action=AuditAction.DOSSIER_OUVERTURE, subject_type="dossier", subject_id=dossier.id, actor=actor,
         details={"numéro": dossier.number, "aide": aid_type},
     )  # fmt: skip
+    _acknowledge(dossier, actor, missing.strip())
     return dossier
+
+
+def _watch(aid_type: str, filed_at: datetime) -> dict[str, Any]:
+    """An aid the centre decides is watched for its implicit rejection, whatever the aid (its diagram times
+    the alert at `alerte_silence_le`)."""
+    return silence.start_data(filed_at) if aids.get(aid_type).centre_decides else {}
+
+
+def _acknowledge(dossier: Dossier, actor: User, missing: str) -> None:
+    """Every request, of every aid, is acknowledged when filed (L112-3 CRPA); the documents missing then are
+    expected before the missing-documents step would class it."""
+    settings = current_settings()
+    due_on = None
+    if missing:
+        filed_on = dossier.opened_at.astimezone(local_zone()).date()
+        due_on = procedure.due_after(filed_on, settings.PIECES_REMINDER_DELAY, settings.PIECES_CLOSURE_DELAY)
+    procedure.issue_acknowledgement(
+        dossier=dossier, author=actor, centre_decides=aids.get(dossier.aid_type).centre_decides,
+        missing=missing, documents_due_on=due_on,
+    )  # fmt: skip
 
 
 def _follow(advance: processes.Advance) -> None:
@@ -72,6 +101,8 @@ def _follow(advance: processes.Advance) -> None:
         # of the centre (the authority decides) and closes once forwarded and the person informed.
         if not dossier.decision and dossier.status is not DossierStatus.CLOS:
             dossier.status = DossierStatus.CLASSE_SANS_SUITE
+            # The person is told, with the routes of appeal: a classement is a decision that grieves.
+            procedure.issue_classement(dossier=dossier)
 
 
 DOSSIER = processes.SubjectKind(

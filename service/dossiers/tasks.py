@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload
 from service import aids, clock, processes
 from service.access import service as access
 from service.access.policy import Action, Part
-from service.aids import ceilings
+from service.aids import ceilings, pieces
 from service.audit import service as audit
 from service.audit.actions import AuditAction
 from service.documents import batches
@@ -28,6 +28,8 @@ from service.models import (
     User,
 )
 from service.models.tenancy import get_in_centre
+from service.people import service as people
+from service.people.budget import BudgetSummary
 from service.permissions import require_role
 from service.unit_of_work import reading_use_case, use_case
 
@@ -132,6 +134,16 @@ class TaskPage:
     prefill: dict[str, str]
     ceiling: ceilings.CeilingUse | None = None
     unprinted: Sequence[batches.UnprintedLetter] = ()  # the decision letter, while it is being printed
+    # The budget an evaluation's barème will run on, shown before it runs (None: not such a step).
+    budget: BudgetShown | None = None
+
+
+@dataclass(frozen=True)
+class BudgetShown:
+    """The household's budget as the barème will read it, and whether what it needs is entered."""
+
+    summary: BudgetSummary
+    entered: bool
 
 
 # What a task page shows of its dossier, when the policy grants it.
@@ -158,11 +170,15 @@ def task_page(*, actor: User, task_id: int) -> TaskPage:
     schema = _with_choices(schema, aid.choices(task.task_name, dossier))
     unprinted = batches.unprinted_of(dossier) if grant.reads(Part.DOCUMENTS) else []
     ceiling = ceilings.use_of(dossier) if grant.reads(Part.DECISION) else None
+    budget = None
+    if pieces.BUDGET_DECLARED in schema.get("properties", {}) and grant.reads(Part.BUDGET):
+        person = dossier.person
+        budget = BudgetShown(people.budget(person), pieces.budget_entered(person))
     access.record_read(
         actor=actor, action=AuditAction.DOSSIER_CONSULTATION, subject_type="dossier", subject_id=dossier.id,
         parts=grant.read & _TASK_PAGE_PARTS, details={"tâche": task.title},
     )  # fmt: skip
-    return TaskPage(task, summary_of(found, actor), schema, data, prefill, ceiling, unprinted)
+    return TaskPage(task, summary_of(found, actor), schema, data, prefill, ceiling, unprinted, budget)
 
 
 def _with_choices(schema: dict[str, Any], choices: Mapping[str, Sequence[tuple[str, str]]]) -> dict[str, Any]:

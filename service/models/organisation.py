@@ -35,6 +35,9 @@ class Centre(Base):
     email: Mapped[str] = mapped_column(String(200), default="")
     president_name: Mapped[str] = mapped_column(String(200), default="")
     president_title: Mapped[str] = mapped_column(String(200), default="")
+    # The tribunal administratif the appeal mentions name (R421-5 CJA: without it the delay does not run).
+    tribunal_name: Mapped[str] = mapped_column(String(200), default="")
+    tribunal_address: Mapped[str] = mapped_column(String(300), default="")
 
     communes: Mapped[list[Commune]] = relationship(
         back_populates="centre", order_by="Commune.name", cascade="all, delete-orphan"

@@ -38,6 +38,8 @@ class Person(CentreScoped, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     last_name: Mapped[str] = mapped_column(String(100))
     first_name: Mapped[str] = mapped_column(String(100))
+    # "madame", "monsieur", or "" when not known: how letters address the person.
+    civility: Mapped[str] = mapped_column(String(10), default="")
     # Lower-case, accent-free "last first", for duplicate-proof search.
     search_key: Mapped[str] = mapped_column(String(210), index=True)
     birth_date: Mapped[date | None] = mapped_column(Date, default=None)

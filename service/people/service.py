@@ -87,6 +87,10 @@ class Identity:
     postal_code: str = ""
     city: str = ""
     quartier_id: int | None = None
+    civility: str = ""  # "madame", "monsieur", or "" when the person did not say
+
+
+CIVILITIES = ("madame", "monsieur")
 
 
 @use_case
@@ -96,6 +100,8 @@ def create(*, actor: User, identity: Identity, confirm_duplicate: bool = False) 
     last_name, first_name = identity.last_name.strip(), identity.first_name.strip()
     if not last_name or not first_name:
         raise InvalidInputError("Le nom et le prénom sont obligatoires.")
+    if identity.civility and identity.civility not in CIVILITIES:
+        raise InvalidInputError("Choisissez la civilité dans la liste, ou laissez-la non renseignée.")
     key = normalise(f"{last_name} {first_name}")
     if not confirm_duplicate:
         candidates = search(actor=actor, query=key)
@@ -105,6 +111,7 @@ def create(*, actor: User, identity: Identity, confirm_duplicate: bool = False) 
         centre_id=actor.centre_id,
         last_name=last_name,
         first_name=first_name,
+        civility=identity.civility,
         search_key=key,
         birth_date=identity.birth_date,
         phone=identity.phone.strip(),

@@ -43,6 +43,7 @@ def create() -> Response | str | tuple[str, int]:
     if form.validate_on_submit():
         identity = people.Identity(
             last_name=form.last_name.data,
+            civility=form.civility.data or "",
             first_name=form.first_name.data,
             birth_date=form.birth_date.data,
             phone=form.phone.data or "",
@@ -177,7 +178,11 @@ def open_request(person_id: int) -> Response | tuple[str, int]:
     if not form.validate_on_submit():
         return _render_person(person_id, request_form=form, status=422)
     dossier = dossiers.open_request(
-        actor=current_user, person_id=person_id, aid_type=form.aid_type.data, reason=form.reason.data
+        actor=current_user,
+        person_id=person_id,
+        aid_type=form.aid_type.data,
+        reason=form.reason.data,
+        missing=form.missing.data or "",
     )
     flash(f"Dossier {dossier.number} ouvert.", "success")
     return redirect(url_for("dossiers.show", dossier_id=dossier.id))

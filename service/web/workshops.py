@@ -114,7 +114,7 @@ def register(session_id: int) -> BaseResponse | tuple[str, int]:
     except (InvalidInputError, ConflictError) as error:
         return _refused(session_id, error)
     person = registration.person
-    flash(f"{person.first_name} {person.last_name} : {registration.status.label.lower()}.", "success")
+    flash(f"{person.display_name} : {registration.status.label.lower()}.", "success")
     return redirect(url_for("workshops.show", session_id=session_id))
 
 
@@ -127,7 +127,7 @@ def cancel(session_id: int, registration_id: int) -> BaseResponse | tuple[str, i
         return _refused(session_id, error)
     message = "Inscription annulée."
     if promoted is not None:
-        who = f"{promoted.person.first_name} {promoted.person.last_name}"
+        who = promoted.person.display_name
         told = "prévenu·e par courriel" if promoted.person.email else "à prévenir par téléphone ou courrier"
         message += f" La place libérée revient à {who}, premier·e de la liste d'attente ({told})."
     flash(message, "success")

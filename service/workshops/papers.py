@@ -14,7 +14,11 @@ from service.models import Centre, Document, Person, User, WorkshopRegistration,
 def issue_workshop_convocations(*, session: WorkshopSession, people: Sequence[Person]) -> Document:
     """The reminder on paper for the people registered without an e-mail address, one page each."""
     title = f"Convocations — atelier {session.theme.name} du {rendering.date_long(session.starts_at)}"
-    context = {**_workshop_context(session, title), "people": list(people)}
+    context = {
+        **_workshop_context(session, title),
+        "people": list(people),
+        "salutation": rendering.salutation,
+    }
     return documents.record(
         kind="convocation_atelier",
         number="",

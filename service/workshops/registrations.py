@@ -50,8 +50,7 @@ def register(
     ).one_or_none()
     if registration is not None and registration.status in ACTIVE:
         raise InvalidInputError(
-            f"{person.first_name} {person.last_name} est déjà inscrit·e "
-            f"({registration.status.label.lower()})."
+            f"{person.display_name} est déjà inscrit·e ({registration.status.label.lower()})."
         )
     seated = take_seat(session)
     if registration is None:  # a person who cancelled and comes back keeps the same row, at the back

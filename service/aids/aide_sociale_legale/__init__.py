@@ -101,9 +101,12 @@ def transmit(
     joined, missing = _pieces_at_transmission(request, process)
     request.pieces = "\n".join(joined)
     dossier.status = DossierStatus.TRANSMIS
+    due_on = datetime.fromisoformat(process["transmettre_avant_le"]).astimezone(local_zone()).date()
     papers.issue_transmission_slip(
-        dossier=dossier, author=actor, request=request, pieces=joined, kind_label=kind.label, missing=missing
-    )
+        dossier=dossier, author=actor, request=request, pieces=joined, kind_label=kind.label, missing=missing,
+        due_on=due_on,
+    )  # fmt: skip
+    papers.issue_transmission_notice(dossier=dossier, author=actor, request=request, kind_label=kind.label)
     return {
         "transmis_le": now.isoformat(),
         "autorite": authority.name,
@@ -162,6 +165,11 @@ def record_authority_decision(
 def inform_person(
     dossier: Dossier, values: dict[str, Any], actor: User, process: dict[str, Any]
 ) -> dict[str, Any]:
+    """The person is told of the authority's decision: the letter that passes it on is printed then."""
+    request = request_of(dossier)
+    papers.issue_authority_decision_notice(
+        dossier=dossier, author=actor, request=request, kind_label=directory.kind_of(request.kind).label
+    )
     dossier.status = DossierStatus.CLOS
     return {"informe_le": values["date_notification"], "moyen_information": values["moyen"]}
 
@@ -253,4 +261,5 @@ AID = Aid(
     position=5,
     execution=execution,
     templates=papers.TEMPLATES,
+    centre_decides=False,
 )

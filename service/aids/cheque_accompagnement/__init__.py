@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from service.aids import Aid, Choices, ceilings, decisions, pieces
+from service import clock
+from service.aids import Aid, Choices, ceilings, decisions, pieces, silence
 from service.aids.cheque_accompagnement import papers, stock
 from service.errors import InvalidInputError
 from service.models import AidType, ChequeNature, Dossier, DossierStatus, User
@@ -66,7 +67,8 @@ def notify(dossier: Dossier, values: dict[str, Any], actor: User, process: dict[
 def take_from_stock(
     dossier: Dossier, values: dict[str, Any], actor: User, process: dict[str, Any]
 ) -> dict[str, Any]:
-    """Numbered cheques leave stock for the dossier, and the receipt to sign is printed."""
+    """Numbered cheques leave stock for the dossier, recorded by the secretariat (no receipt yet: the person
+    signs one when the régisseur hands them over)."""
     try:
         book_id = int(values["carnet"])
     except ValueError as exc:
@@ -75,14 +77,21 @@ def take_from_stock(
         dossier=dossier, book_id=book_id, count=values["nombre"], actor=actor,
         limit_cents=dossier.amount_granted_cents or 0, nature=dossier.need_kind,
     )  # fmt: skip
-    papers.issue_cheque_receipt(dossier=dossier, author=actor, cheques=cheques)
+    papers.issue_stock_exit(dossier=dossier, author=actor, cheques=cheques)
     return {"cheques": [f"{cheque.book.series}-{cheque.number}" for cheque in cheques]}
 
 
 def hand_over(
     dossier: Dossier, values: dict[str, Any], actor: User, process: dict[str, Any]
 ) -> dict[str, Any]:
+    """The régisseur hands the cheques over: the receipt the person signs is printed then, naming them."""
     cheques = stock.hand_over(dossier=dossier, actor=actor)
+    papers.issue_cheque_receipt(
+        dossier=dossier,
+        regisseur=actor,
+        cheques=cheques,
+        handed_over_at=cheques[0].handed_over_at or clock.now(),
+    )
     dossier.amount_paid_cents = sum(cheque.book.face_value_cents for cheque in cheques)
     dossier.payment_mode = "cheques_cap"
     dossier.paid_at = cheques[0].handed_over_at
@@ -128,6 +137,7 @@ AID = Aid(
     label="Chèques d'accompagnement personnalisé",
     hooks={
         **pieces.HOOKS,
+        **silence.HOOKS,
         "evaluer": evaluate,
         "decider_delegation": decide_under_delegation,
         "completer_pour_commission": decisions.complete_for_committee,

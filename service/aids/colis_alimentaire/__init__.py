@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from service import clock
-from service.aids import Aid, Choices, decisions, pieces
+from service.aids import Aid, Choices, decisions, pieces, silence
 from service.config import local_zone
 from service.errors import InvalidInputError
 from service.extensions import db
@@ -170,6 +170,7 @@ AID = Aid(
     label="Colis alimentaires",
     hooks={
         **pieces.HOOKS,
+        **silence.HOOKS,
         "evaluer": evaluate,
         "decider": decide,
         "notifier": notify,

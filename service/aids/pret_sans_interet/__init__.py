@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from service import clock
-from service.aids import Aid, ceilings, decisions, pieces
+from service.aids import Aid, ceilings, decisions, pieces, silence
 from service.aids.pret_sans_interet import ledger, papers
 from service.errors import InvalidInputError
 from service.models import AidType, Dossier, DossierStatus, Loan, LoanRepayment, LoanSchedule, User
@@ -34,12 +34,17 @@ def study(dossier: Dossier, values: dict[str, Any], actor: User, process: dict[s
     }
 
 
+def _instalments(months: int | None) -> str:
+    """« 9 mensualités », « une mensualité »: the count written as a letter writes it."""
+    return "une mensualité" if months == 1 else f"{months} mensualités"
+
+
 def decide_in_committee(dossier: Dossier, committee: decisions.CommitteeDecision, actor: User) -> None:
     """Only the committee grants a loan: an amount and a number of instalments the règlement allows."""
     amount, months = committee.amount_cents, committee.months
     if committee.decision == "accord":
         ledger.check_amount(amount or 0, months or 0)
-    grant = f"un prêt sans intérêt de {euros(amount or 0)}, remboursable en {months} mensualité(s)"
+    grant = f"un prêt sans intérêt de {euros(amount or 0)}, remboursable en {_instalments(months)}"
     decisions.record_committee_decision(dossier, committee, actor, grant_text=grant)
 
 
@@ -162,6 +167,7 @@ AID = Aid(
     label="Prêt sans intérêt",
     hooks={
         **pieces.HOOKS,
+        **silence.HOOKS,
         "etudier_budget": study,
         "completer_pour_commission": decisions.complete_for_committee,
         "notifier": notify,

@@ -6,9 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from service import clock
-from service.aids import Aid, ceilings, decisions, pieces
-from service.config import current_settings
-from service.engine.durations import parse_duration
+from service.aids import Aid, ceilings, decisions, pieces, silence
 from service.errors import InvalidInputError
 from service.models import AidType, Dossier, DossierStatus, User
 from service.money import euros, euros_input
@@ -17,13 +15,10 @@ from service.people import service as people
 
 def start_data(filed_at: datetime) -> dict[str, Any]:
     """What the process needs from the start: the ceiling and delays in force when the request is filed."""
-    settings = current_settings()
-    alert_at = parse_duration(settings.SILENCE_ALERT_DELAY).after(filed_at)
     return {
         "plafond_delegation_cents": AID.number("SECOURS_DELEGATION_CEILING_CENTS"),
         "plafond_annuel_cents": AID.number("SECOURS_ANNUAL_CEILING_CENTS"),
         "delai_decision": AID.text("SECOURS_DECISION_DELAY"),
-        "alerte_silence_le": alert_at.isoformat(),
         **pieces.start_data(),
     }
 
@@ -104,12 +99,6 @@ def prefill(task_name: str, dossier: Dossier, process: dict[str, Any]) -> dict[s
     return {}
 
 
-def acknowledge_silence_alert(
-    dossier: Dossier, values: dict[str, Any], actor: User, process: dict[str, Any]
-) -> dict[str, Any]:
-    return {}
-
-
 def handle_late_decision(
     dossier: Dossier, values: dict[str, Any], actor: User, process: dict[str, Any]
 ) -> dict[str, Any]:
@@ -122,7 +111,7 @@ AID = Aid(
     hooks={
         **pieces.HOOKS,
         "traiter_retard": handle_late_decision,
-        "alerter_silence": acknowledge_silence_alert,
+        **silence.HOOKS,
         "evaluer": evaluate,
         "decider_delegation": decide_under_delegation,
         "completer_pour_commission": decisions.complete_for_committee,

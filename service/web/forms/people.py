@@ -20,6 +20,11 @@ _DATE = "Saisissez une date valide."
 
 
 class PersonForm(Form):
+    civility = SelectField(
+        "Civilité (pour s'adresser à la personne dans les courriers)",
+        choices=choices([("", "— non renseignée —"), ("madame", "Madame"), ("monsieur", "Monsieur")]),
+        validators=[Optional()],
+    )
     last_name = StringField("Nom", validators=[DataRequired(_REQUIRED), Length(max=100)])
     first_name = StringField("Prénom", validators=[DataRequired(_REQUIRED), Length(max=100)])
     birth_date = DateField("Date de naissance", validators=[Optional()], format="%Y-%m-%d")
@@ -81,6 +86,10 @@ class BudgetLineForm(Form):
 class RequestForm(Form):
     aid_type = SelectField("Aide demandée")
     reason = TextAreaField("Objet de la demande", validators=[DataRequired(_REQUIRED), Length(max=2000)])
+    missing = TextAreaField(
+        "Pièces manquantes au dépôt (une par ligne ; l'accusé de réception les liste)",
+        validators=[Length(max=2000)],
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

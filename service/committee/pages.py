@@ -49,6 +49,37 @@ class SessionPage:
     def step_name(self) -> str:
         return self.step.task_name if self.step is not None else ""
 
+    @property
+    def state(self) -> str:
+        """The state read from the process's current step: the state line and the step box agree."""
+        return state_of(self.session, self.step)
+
+
+# What each step of the sitting's process says of the session while it waits there.
+STEP_STATES = {
+    "preparer_ordre_du_jour": "Ordre du jour en préparation",
+    "convoquer": "Ordre du jour arrêté, membres à convoquer",
+    "tenir_seance": "Membres convoqués, séance à tenir (présences, votes, clôture)",
+    "signer_releve": "Séance close, relevé de décisions à signer",
+}
+
+
+def state_of(session: CommitteeSession, step: HumanTask | None) -> str:
+    """The state of a session from the step its process waits at; once the process is done, its status."""
+    if step is not None:
+        return STEP_STATES.get(step.task_name, step.title)
+    return session.status.label
+
+
+@reading_use_case
+def step_preview(*, actor: User, session_id: int) -> SessionPage:
+    """The session, for the confirmation of one of its steps by the staff holding it (or the signing)."""
+    session = access.readable_session(actor, session_id)
+    step = sessions.open_step(session)
+    if not (step is not None and step.task_name == "signer_releve" and actor.has_role(*_SIGNING)):
+        access.require_manager(actor)
+    return session_page(actor=actor, session_id=session_id)
+
 
 @reading_use_case
 def session_page(*, actor: User, session_id: int) -> SessionPage:

@@ -91,10 +91,10 @@ def test_accueil_finds_nobody_registers_the_person_and_opens_a_request(walk: typ
     me.click(page.get_by_role("button", name="Rechercher"))
     expect(page.get_by_role("heading", name="0 résultat(s) pour « Nouvelle-Venue »")).to_be_visible()
     me.click(page.get_by_role("link", name="Enregistrer une nouvelle personne"))
-    expect(page.get_by_label("Nom")).to_have_value("Nouvelle-Venue")  # what was typed
+    expect(page.get_by_label("Nom", exact=True)).to_have_value("Nouvelle-Venue")  # what was typed
     page.get_by_label("Prénom").fill("Awa")
     me.click(page.get_by_role("button", name="Enregistrer", exact=True))
-    expect(page.get_by_text("Awa NOUVELLE-VENUE a été enregistré·e.")).to_be_visible()
+    expect(page.get_by_text("NOUVELLE-VENUE Awa a été enregistré·e.")).to_be_visible()
     page.get_by_label("Aide demandée").select_option(label="Colis alimentaires")
     page.get_by_label("Objet de la demande").fill("Plus rien à manger jusqu'au versement du RSA.")
     me.click(page.get_by_role("button", name="Ouvrir la demande"))
@@ -188,3 +188,18 @@ def test_admin_reads_every_page_of_the_menu(walk: type[Newcomer]) -> None:
         me.menu(label)
     me.menu("Utilisateurs")
     me.click(me.page.get_by_role("link", name="Créer un compte"))
+
+
+def test_the_audit_fails_a_page_axe_core_finds_fault_with(browser: Browser, base_url: str) -> None:
+    context = browser.new_context(locale="fr-FR")
+    axe.install(context)
+    page = context.new_page()
+    page.goto(base_url + "/connexion")
+    audit = axe.Audit()
+    audit.check(page)
+    assert audit.violations == {}
+    page.evaluate("() => document.querySelector('label[for=username]').remove()")  # a field without its label
+    audit.check(page)
+    context.close()
+    assert len(audit.visited) == 2
+    assert any(found.startswith("label (critical)") for found in next(iter(audit.violations.values())))

@@ -123,8 +123,12 @@ def test_the_tablet_page_records_attendance_and_the_figures_count_it(
     assert response.status_code == 302
     db.session.expire_all()
     assert session.status is WorkshopStatus.TENUE
-    response = post_form(client, page_url, {"answers": "1", "satisfied": "1", "notes": ""},
-                         action=page_url + "/evaluation")  # fmt: skip
+    evaluation = {"answers": "1", "satisfied": "1", "notes": ""}
+    asked = post_form(client, page_url, evaluation, action=page_url + "/evaluation")
+    assert "La séance sera close" in text_of(asked)  # asked first: nothing closed yet
+    db.session.expire_all()
+    assert session.status is WorkshopStatus.TENUE
+    response = post_form(client, page_url, {**evaluation, "confirme": "oui"}, action=page_url + "/evaluation")
     assert response.status_code == 302
     figures = text_of(client.get("/ateliers/statistiques"))
     cells = " ".join(re.sub(r"<[^>]+>", " ", figures).split())  # the table's cells, in order

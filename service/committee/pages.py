@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from sqlalchemy import select
+
 from service.audit import service as audit
 from service.audit.actions import AuditAction
 from service.committee import access, sessions
@@ -14,6 +16,7 @@ from service.committee.sitting import Quorum, quorum
 from service.config import current_settings, refusal_reasons
 from service.documents import batches
 from service.documents import service as documents
+from service.extensions import db
 from service.models import (
     AgendaItem,
     AidType,
@@ -69,6 +72,30 @@ def state_of(session: CommitteeSession, step: HumanTask | None) -> str:
     if step is not None:
         return STEP_STATES.get(step.task_name, step.title)
     return session.status.label
+
+
+@dataclass(frozen=True)
+class ListedSession:
+    session: CommitteeSession
+    state: str  # from its process's current step, as on its page
+
+
+def listed_sessions(*, actor: User) -> list[ListedSession]:
+    """The sessions the actor reads, each with its state read from its step (one statement for all)."""
+    listed = sessions.sessions(actor=actor)
+    instance_ids = [session.instance_id for session in listed if session.instance_id is not None]
+    steps = {
+        step.instance_id: step
+        for step in db.session.scalars(
+            select(HumanTask).where(HumanTask.instance_id.in_(instance_ids), HumanTask.completed_at.is_(None))
+        )
+    }
+    return [
+        ListedSession(
+            session, state_of(session, steps.get(session.instance_id) if session.instance_id else None)
+        )
+        for session in listed
+    ]
 
 
 @reading_use_case

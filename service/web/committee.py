@@ -45,7 +45,7 @@ def index() -> BaseResponse | tuple[str, int]:
             flash("La séance est prévue : préparez son ordre du jour.", "success")
             return redirect(url_for("committee.show", session_id=session.id))
     status = 422 if form.errors or form.form_errors else 200
-    listed = sessions.sessions(actor=current_user)
+    listed = pages.listed_sessions(actor=current_user)
     return render_template(
         "committee/index.html", sessions=listed, form=form, may_manage=access.may_manage(current_user)
     ), status

@@ -243,6 +243,18 @@ def attendance(session_id: int) -> BaseResponse | tuple[str, int]:
 @bp.route("/seances/<int:session_id>/evaluation", methods=["POST"])
 @login_required
 def evaluation(session_id: int) -> BaseResponse | tuple[str, int]:
+    if not confirmation.is_confirmed():
+        return confirmation.ask(
+            title="Enregistrer l'évaluation et clore la séance ?",
+            consequences=[
+                f"{request.form.get('answers', '0')} questionnaire(s) rendu(s), dont "
+                f"{request.form.get('satisfied', '0')} de personnes satisfaites, seront enregistrés.",
+                "La séance sera close : ses présences et son évaluation ne pourront plus être corrigées.",
+            ],
+            button="Enregistrer l'évaluation et clore",
+            back=url_for("workshops.show", session_id=session_id),
+            typed=[confirmation.Typed("notes", "Ce qu'a apporté la séance, suites à donner")],
+        )
     try:
         holding.record_evaluation(
             actor=current_user,

@@ -106,6 +106,7 @@ def test_the_dossier_page_says_what_comes_next_and_who_does_it(
     assert "Évaluer la situation — à faire par : Travailleur·se social·e / instructeur·rice" in page
     assert "(toute personne de ce rôle)" in page
     assert "Ensuite : Décider sous délégation (Président·e / vice-président·e)" in page
+    assert "Attendre la décision de la commission (Membre du conseil d'administration), selon l'issue" in page
     tasks.claim_task(actor=agents["instructeur"], task_id=task_of(dossier, "evaluer").id)
     page = _words(client.get(f"/dossiers/{dossier.id}"))
     assert "(prise par Julien Marchand)" in page

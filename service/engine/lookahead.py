@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
+from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent, ReceiveTask
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 
 from service.engine import registry
@@ -21,8 +21,9 @@ class NextStep:
 
 
 def next_steps(definition: ProcessDefinition, task_name: str) -> list[NextStep]:
-    """The human tasks reachable from `task_name` without passing another one, along the normal flow
-    (a boundary timer's escalation is not a next step), in diagram order; empty at the end of the process."""
+    """The human tasks (and the waits for another body's decision) reachable from `task_name` without passing
+    another one, along the normal flow (a boundary timer's escalation is not a next step), in diagram order;
+    empty at the end of the process."""
     spec = registry.bundle(definition).spec
     start = spec.task_specs.get(task_name)
     if start is None:
@@ -35,7 +36,7 @@ def next_steps(definition: ProcessDefinition, task_name: str) -> list[NextStep]:
         if current.name in seen or isinstance(current, BoundaryEvent):
             continue
         seen.add(current.name)
-        if isinstance(current, UserTask):
+        if isinstance(current, UserTask | ReceiveTask):  # a person's step, or another body's (the committee)
             step = NextStep(title=current.bpmn_name or current.bpmn_id, role=current.lane or "")
             if step not in found:
                 found.append(step)

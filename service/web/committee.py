@@ -149,6 +149,7 @@ def _confirm_step(session_id: int, action: str) -> tuple[str, int]:
         consequences=consequences,
         button=title,
         back=url_for("committee.show", session_id=session_id),
+        final=action in _IRREVERSIBLE,
     )
 
 

@@ -39,6 +39,7 @@ def ask(
     typed: Sequence[Typed] = (),
     hidden: Mapping[str, str] | None = None,
     status: int = 200,
+    final: bool = True,
 ) -> tuple[str, int]:
     """The confirmation page of the action at this address: what it does, then one button that does it."""
     sent = request.form if request.method == "POST" else request.args
@@ -60,4 +61,5 @@ def ask(
         kept=kept,
         action=request.path,
         confirmed_field=CONFIRMED,
+        final=final,
     ), status

@@ -244,17 +244,7 @@ def attendance(session_id: int) -> BaseResponse | tuple[str, int]:
 @login_required
 def evaluation(session_id: int) -> BaseResponse | tuple[str, int]:
     if not confirmation.is_confirmed():
-        return confirmation.ask(
-            title="Enregistrer l'évaluation et clore la séance ?",
-            consequences=[
-                f"{request.form.get('answers', '0')} questionnaire(s) rendu(s), dont "
-                f"{request.form.get('satisfied', '0')} de personnes satisfaites, seront enregistrés.",
-                "La séance sera close : ses présences et son évaluation ne pourront plus être corrigées.",
-            ],
-            button="Enregistrer l'évaluation et clore",
-            back=url_for("workshops.show", session_id=session_id),
-            typed=[confirmation.Typed("notes", "Ce qu'a apporté la séance, suites à donner")],
-        )
+        return _confirm_evaluation(session_id)
     try:
         holding.record_evaluation(
             actor=current_user,
@@ -267,6 +257,28 @@ def evaluation(session_id: int) -> BaseResponse | tuple[str, int]:
         return _refused(session_id, error)
     flash("Évaluation enregistrée : la séance est close.", "success")
     return redirect(url_for("workshops.show", session_id=session_id))
+
+
+def _confirm_evaluation(session_id: int) -> tuple[str, int]:
+    try:
+        answers = inputs.whole_number(request.form.get("answers", ""))
+        satisfied = inputs.whole_number(request.form.get("satisfied", ""))
+        holding.evaluation_preview(
+            actor=current_user, session_id=session_id, answers=answers, satisfied=satisfied
+        )
+    except (InvalidInputError, ConflictError) as error:
+        return _refused(session_id, error)
+    return confirmation.ask(
+        title="Enregistrer l'évaluation et clore la séance ?",
+        consequences=[
+            f"{answers} questionnaire(s) rendu(s), dont {satisfied} de personnes satisfaites, "
+            "seront enregistrés.",
+            "La séance sera close : ses présences et son évaluation ne pourront plus être corrigées.",
+        ],
+        button="Enregistrer l'évaluation et clore",
+        back=url_for("workshops.show", session_id=session_id),
+        typed=[confirmation.Typed("notes", "Ce qu'a apporté la séance, suites à donner")],
+    )
 
 
 @bp.route("/seances/<int:session_id>/feuille-de-presence", methods=["POST"])

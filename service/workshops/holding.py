@@ -133,13 +133,7 @@ def record_evaluation(
 ) -> WorkshopSession:
     """The satisfaction questionnaires collected at the end, and what came of the session; then it closes."""
     session = _organised(actor, session_id)
-    present = sum(1 for registration in session.registrations if registration.attended)
-    if not 0 <= answers <= present:
-        raise InvalidInputError(f"Le nombre de questionnaires va de 0 au nombre de présents ({present}).")
-    if not 0 <= satisfied <= answers:
-        raise InvalidInputError(
-            "Le nombre de personnes satisfaites ne peut dépasser celui des questionnaires."
-        )
+    _check_evaluation(session, answers=answers, satisfied=satisfied)
     session.evaluation_answers, session.evaluation_satisfied = answers, satisfied
     session.evaluation_notes = notes.strip()
     _complete(actor, session, "evaluer", {"questionnaires": answers, "satisfaits": satisfied},
@@ -149,6 +143,27 @@ def record_evaluation(
         details={"questionnaires": answers, "satisfaits": satisfied},
     )  # fmt: skip
     return session
+
+
+@reading_use_case
+def evaluation_preview(*, actor: User, session_id: int, answers: int, satisfied: int) -> WorkshopSession:
+    """Check what `record_evaluation` would record, changing nothing: its confirmation page states it."""
+    session = _organised(actor, session_id)
+    step = open_step(session)
+    if step is None or step.task_name != "evaluer":
+        raise InvalidInputError("L'évaluation se saisit après les présences, une seule fois.")
+    _check_evaluation(session, answers=answers, satisfied=satisfied)
+    return session
+
+
+def _check_evaluation(session: WorkshopSession, *, answers: int, satisfied: int) -> None:
+    present = sum(1 for registration in session.registrations if registration.attended)
+    if not 0 <= answers <= present:
+        raise InvalidInputError(f"Le nombre de questionnaires va de 0 au nombre de présents ({present}).")
+    if not 0 <= satisfied <= answers:
+        raise InvalidInputError(
+            "Le nombre de personnes satisfaites ne peut dépasser celui des questionnaires."
+        )
 
 
 @use_case

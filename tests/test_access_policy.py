@@ -351,6 +351,7 @@ PROBES: dict[tuple[str, str], Probe] = {
     ("committee.show", "GET"): _for_sessions(lambda s, w: f"/commission/seances/{s}"),
     ("committee.calendar_file", "GET"): _for_sessions(lambda s, w: f"/commission/seances/{s}/seance.ics"),
     ("committee.letters_progress", "GET"): _for_sessions(lambda s, w: f"/commission/seances/{s}/courriers"),
+    ("committee.step", "GET"): _for_sessions(lambda s, w: f"/commission/seances/{s}/composer"),
     ("committee.step", "POST"): _for_sessions(
         lambda s, w: f"/commission/seances/{s}/composer", method="POST"
     ),
@@ -412,6 +413,9 @@ PROBES: dict[tuple[str, str], Probe] = {
         method="POST",
         data=lambda w: {"person_id": str(w.scenarios["suit"].person_id), "referral": "agent"},
     ),
+    ("workshops.cancel", "GET"): _for_roles(
+        lambda w: f"/ateliers/seances/{w.ids['workshop']}/inscriptions/{w.ids['registration']}/annulation"
+    ),
     ("workshops.cancel", "POST"): _for_roles(
         lambda w: f"/ateliers/seances/{w.ids['workshop']}/inscriptions/{w.ids['registration']}/annulation",
         method="POST",
@@ -420,6 +424,9 @@ PROBES: dict[tuple[str, str], Probe] = {
         lambda w: f"/ateliers/seances/{w.ids['workshop']}/maintien",
         method="POST",
         data={"decision": "maintenir"},
+    ),
+    ("workshops.cancel_session", "GET"): _for_roles(
+        lambda w: f"/ateliers/seances/{w.ids['workshop']}/annulation"
     ),
     ("workshops.cancel_session", "POST"): _for_roles(
         lambda w: f"/ateliers/seances/{w.ids['workshop']}/annulation", method="POST", data={"motif": "Grève"}

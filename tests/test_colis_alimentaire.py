@@ -57,7 +57,9 @@ def _granted(agents: dict[str, User], count: str = "4", weeks: str = "4", name: 
     return dossier
 
 
-def test_parcels_granted_then_all_picked_up(client: FlaskClient, agents: dict[str, User]) -> None:
+def test_parcels_granted_then_all_picked_up(
+    client: FlaskClient, agents: dict[str, User], travel: TravellingClock
+) -> None:
     person_id = person_with_budget(agents["instructeur"], "Martin")
     dossier = open_aid(agents["accueil"], person_id, AidType.COLIS_ALIMENTAIRE)
     do(agents["instructeur"], dossier, "evaluer", EVALUATION)
@@ -90,7 +92,16 @@ def test_parcels_granted_then_all_picked_up(client: FlaskClient, agents: dict[st
     pick_up = task_of(dossier, "retirer_colis")
     assert pick_up.role == "accueil"
     assert pick_up.due_at == datetime(2026, 11, 25, 17, 0, tzinfo=UTC)  # 18:00 in Paris
-    for _ in range(4):
+    with pytest.raises(InvalidInputError, match="indiquez le motif d'un retrait avant la date prévue"):
+        do(agents["accueil"], dossier, "retirer_colis", {"retrait": "retire"})  # before 25 November
+    early = {"retrait": "retire", "motif_avance": "Hospitalisée le 25, sa sœur vient la veille."}
+    do(agents["accueil"], dossier, "retirer_colis", early)
+    history = text_of(client.get(f"/dossiers/{dossier.id}"))
+    assert (
+        "Colis remis avant sa date prévue — motif : Hospitalisée le 25, sa sœur vient la veille." in history
+    )
+    for day in (2, 9, 16):  # each of the others on its day
+        travel.set(datetime(2026, 12, day, 10, 0, tzinfo=UTC))
         do(agents["accueil"], dossier, "retirer_colis", {"retrait": "retire"})
     assert [p.status for p in db.session.scalars(select(Parcel).where(Parcel.dossier_id == dossier.id))] == [
         ParcelStatus.RETIRE
@@ -100,8 +111,11 @@ def test_parcels_granted_then_all_picked_up(client: FlaskClient, agents: dict[st
     assert open_tasks(dossier) == []
 
 
-def test_a_second_missed_pick_up_cancels_the_parcels_left(agents: dict[str, User]) -> None:
+def test_a_second_missed_pick_up_cancels_the_parcels_left(
+    agents: dict[str, User], travel: TravellingClock
+) -> None:
     dossier = _granted(agents, count="6", weeks="6")
+    travel.set(datetime(2026, 12, 10, 10, 0, tzinfo=UTC))  # the third parcel's day: none is early
     for outcome in ("absent", "retire", "absent"):
         do(agents["accueil"], dossier, "retirer_colis", {"retrait": outcome})
     statuses = [p.status for p in db.session.scalars(

@@ -508,10 +508,18 @@ def test_the_live_page_keeps_what_was_typed_when_the_counts_are_wrong(
     assert item_of(session, loan).decision is None
     response = client.post(f"{path}/points/{item.id}/vote", data={**typed, "abstention": "1"})
     assert response.status_code == 302
-    assert client.post(f"{path}/clore", data={"csrf_token": token}).status_code == 302
+    asked = client.post(f"{path}/clore", data={"csrf_token": token})  # one click: the consequence, no change
+    assert asked.status_code == 200
+    assert (
+        f"1 délibération(s) seront numérotées et transmises à leur dossier, toutes ensemble : {loan.number}"
+        in (text_of(asked))
+    )
+    db.session.expire_all()
+    assert loan.status is not DossierStatus.ACCORDE
+    assert client.post(f"{path}/clore", data={"csrf_token": token, "confirme": "oui"}).status_code == 302
     db.session.expire_all()
     assert (loan.status, loan.amount_granted_cents) == (DossierStatus.ACCORDE, 85000)
-    again = client.post(f"{path}/clore", data={"csrf_token": token})
+    again = client.post(f"{path}/clore", data={"csrf_token": token, "confirme": "oui"})
     assert again.status_code == 409
     assert "Cette séance est déjà close" in text_of(again)
 

@@ -154,7 +154,8 @@ def test_a_correction_needs_its_reason(agents: dict[str, User], client: FlaskCli
     as_user(client, "rachid")
     path = f"/dossiers/{dossier.id}"
     response = client.post(
-        f"/documents/{original.id}/rectificatif", data={"motif": "", "csrf_token": csrf_token(client, path)}
+        f"/documents/{original.id}/rectificatif",
+        data={"motif": "", "confirme": "oui", "csrf_token": csrf_token(client, path)},
     )
     assert response.status_code == 422
     assert "Indiquez le motif du rectificatif" in text_of(response)
@@ -201,6 +202,13 @@ def test_the_latest_document_is_the_one_to_correct_and_the_page_shows_the_chain(
     response = client.post(
         f"/documents/{original.id}/rectificatif",
         data={"motif": REASON, "csrf_token": csrf_token(client, path)},
+    )
+    assert response.status_code == 200  # one click: what the rectificatif does, and nothing issued yet
+    assert "un rectificatif émis ne se retire pas" in text_of(response)
+    assert [document.id for document in _documents_of(dossier)] == [original.id]
+    response = client.post(
+        f"/documents/{original.id}/rectificatif",
+        data={"motif": REASON, "confirme": "oui", "csrf_token": csrf_token(client, path)},
     )
     assert response.status_code == 302
     first = _documents_of(dossier)[1]

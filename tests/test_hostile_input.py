@@ -139,6 +139,9 @@ def _forms_of(page: str, html: str, role: str, app: Flask) -> Iterator[FoundForm
                 default = str(element.value or "")
             fields[name] = FormField(name, default, options)
         yield FoundForm(role, page, urlsplit(action).path, endpoint, tuple(fields.values()))
+        if endpoint in hostile_world.CONFIRMED_ENDPOINTS and "confirme" not in fields:
+            confirmed = (*fields.values(), FormField("confirme", "oui", ("oui",)))
+            yield FoundForm(role, page, urlsplit(action).path, endpoint, confirmed)
 
 
 def _crawl(app: Flask, client: FlaskClient, role: str, starts: list[str]) -> list[FoundForm]:

@@ -89,7 +89,16 @@ def test_registering_cancelling_and_promoting_from_the_session_page(
     seated = db.session.scalars(
         select(WorkshopRegistration).where(WorkshopRegistration.status == RegistrationStatus.CONFIRMEE)
     ).one()
-    response = post_form(client, page_url, {}, action=f"{page_url}/inscriptions/{seated.id}/annulation")
+    cancel_url = f"{page_url}/inscriptions/{seated.id}/annulation"
+    asked = text_of(client.get(cancel_url))  # the link of the session page: the consequence, then a button
+    assert "La place sera donnée à Camille Bernard, qui est en liste d'attente" in asked
+    unconfirmed = post_form(client, page_url, {}, action=cancel_url)  # one click, no confirmation: nothing
+    assert unconfirmed.status_code == 200
+    assert "La place sera donnée à Camille Bernard" in text_of(unconfirmed)
+    db.session.expire_all()
+    assert seated.status is RegistrationStatus.CONFIRMEE
+    assert "Liste d'attente (1)" in text_of(client.get(page_url))
+    response = post_form(client, page_url, {"confirme": "oui"}, action=cancel_url)
     assert response.status_code == 302
     page = text_of(client.get(page_url))
     assert "La place libérée revient à BERNARD Camille" in page
@@ -114,8 +123,12 @@ def test_the_tablet_page_records_attendance_and_the_figures_count_it(
     assert response.status_code == 302
     db.session.expire_all()
     assert session.status is WorkshopStatus.TENUE
-    response = post_form(client, page_url, {"answers": "1", "satisfied": "1", "notes": ""},
-                         action=page_url + "/evaluation")  # fmt: skip
+    evaluation = {"answers": "1", "satisfied": "1", "notes": ""}
+    asked = post_form(client, page_url, evaluation, action=page_url + "/evaluation")
+    assert "La séance sera close" in text_of(asked)  # asked first: nothing closed yet
+    db.session.expire_all()
+    assert session.status is WorkshopStatus.TENUE
+    response = post_form(client, page_url, {**evaluation, "confirme": "oui"}, action=page_url + "/evaluation")
     assert response.status_code == 302
     figures = text_of(client.get("/ateliers/statistiques"))
     cells = " ".join(re.sub(r"<[^>]+>", " ", figures).split())  # the table's cells, in order
@@ -148,10 +161,19 @@ def test_cancelling_from_the_session_page_needs_a_reason(client: FlaskClient, or
     as_user(client, "julie")
     page_url = f"/ateliers/seances/{session.id}"
     assert "Annuler la séance" in text_of(client.get(page_url))
-    refused = post_form(client, page_url, {"motif": ""}, action=page_url + "/annulation")
+    asked = post_form(client, page_url, {"motif": "Animatrice malade."}, action=page_url + "/annulation")
+    assert asked.status_code == 200  # no confirmation yet: the page says what will happen, nothing changed
+    assert "0 personne(s) inscrite(s) recevront le motif par courriel" in text_of(asked)
+    assert "Sans courriel, à prévenir par téléphone ou courrier : Camille Aubert." in text_of(asked)
+    assert "Animatrice malade." in text_of(asked)  # kept in the confirmation form
+    db.session.expire_all()
+    assert session.status is not WorkshopStatus.ANNULEE
+    refused = post_form(client, page_url, {"motif": "", "confirme": "oui"}, action=page_url + "/annulation")
     assert refused.status_code == 422
     assert "Indiquez le motif de l'annulation" in text_of(refused)
-    response = post_form(client, page_url, {"motif": "Animatrice malade."}, action=page_url + "/annulation")
+    response = post_form(
+        client, page_url, {"motif": "Animatrice malade.", "confirme": "oui"}, action=page_url + "/annulation"
+    )
     assert response.status_code == 302
     page = text_of(client.get(page_url))
     assert "Annulée — Animatrice malade." in page

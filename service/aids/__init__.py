@@ -32,6 +32,21 @@ TaskHook = Callable[[Dossier, dict[str, Any], User, dict[str, Any]], dict[str, A
 Choices = dict[str, list[tuple[str, str]]]
 
 
+@dataclass(frozen=True)
+class EmptyChoice:
+    """Why the service has nothing to offer for a field of a task, and the page where that is put right."""
+
+    why: str  # "Aucun carnet de chèques de cette nature n'est en stock."
+    fix_label: str  # "Entrer un carnet en stock"
+    fix_endpoint: str | None = None  # the page where it is fixed (a Flask endpoint); None: the settings
+
+
+NOTHING_TO_CHOOSE = EmptyChoice(
+    why="Le service n'a aucun choix à proposer pour ce champ.",
+    fix_label="Demandez à l'administrateur·rice du centre de compléter les réglages",
+)
+
+
 def pass_through(
     dossier: Dossier, values: dict[str, Any], actor: User, process: dict[str, Any]
 ) -> dict[str, Any]:
@@ -65,6 +80,8 @@ class Aid:
     start_data: Callable[[datetime], dict[str, Any]] = no_start_data
     prefill: Callable[[str, Dossier, dict[str, Any]], dict[str, str]] = no_prefill
     choices: Callable[[str, Dossier], Choices] = no_choices
+    # For a field whose choices come from the service: what to say when there are none, and where to fix it.
+    empty_choices: Mapping[str, EmptyChoice] = field(default_factory=dict)
     # What the committee's decision does to the dossier; None: the committee never decides this aid.
     decide_in_committee: Callable[[Dossier, CommitteeDecision, User], None] | None = None
     # Its own settings, ENTRAIDE_<NAME> (and the instance file), with their defaults, which give their types
@@ -89,6 +106,14 @@ class Aid:
 
     def hook(self, task_name: str) -> TaskHook:
         return self.hooks[task_name]
+
+    def nothing_to_choose(self, task_name: str, dossier: Dossier) -> dict[str, EmptyChoice]:
+        """The task's fields the service offers no choice for, each with why and where it is fixed."""
+        return {
+            name: self.empty_choices.get(name, NOTHING_TO_CHOOSE)
+            for name, options in self.choices(task_name, dossier).items()
+            if not options
+        }
 
     def number(self, name: str) -> int:
         """One of its whole-number settings, as in force."""

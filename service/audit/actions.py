@@ -37,6 +37,7 @@ class AuditAction(enum.StrEnum):
     DOCUMENT_RECTIFICATIF = "document.rectificatif"
     DOCUMENT_DESTRUCTION = "document.destruction"
     CONSERVATION = "conservation.passage"
+    COLIS_RETRAIT_ANTICIPE = "colis.retrait_anticipé"
     CHEQUES_ENTREE_STOCK = "chèques.entrée_stock"
     AUTORITE_AJOUT = "autorité.ajout"
     PROCESSUS_DEPLOIEMENT = "processus.déploiement"
@@ -103,6 +104,7 @@ _LABELS: dict[AuditAction, str] = {
     AuditAction.DOCUMENT_RECTIFICATIF: "Rectificatif d'un document émis",
     AuditAction.DOCUMENT_DESTRUCTION: "Destruction d'un document après sa durée d'archivage",
     AuditAction.CONSERVATION: "Passage des durées de conservation",
+    AuditAction.COLIS_RETRAIT_ANTICIPE: "Colis remis avant sa date prévue",
     AuditAction.CHEQUES_ENTREE_STOCK: "Entrée de chèques en stock",
     AuditAction.AUTORITE_AJOUT: "Ajout d'une autorité compétente",
     AuditAction.PROCESSUS_DEPLOIEMENT: "Déploiement d'un processus",

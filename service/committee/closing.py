@@ -23,6 +23,7 @@ from service.models import (
     Centre,
     CommitteeSession,
     Document,
+    HumanTask,
     ProcessInstance,
     Role,
     SessionStatus,
@@ -30,7 +31,7 @@ from service.models import (
 )
 from service.numbering import next_value
 from service.permissions import require_role
-from service.unit_of_work import transaction, use_case
+from service.unit_of_work import reading_use_case, transaction, use_case
 
 
 def close_session(*, actor: User, session_id: int) -> list[AgendaItem]:
@@ -62,18 +63,7 @@ def _close(actor: User, session_id: int) -> list[AgendaItem]:
             f"Cette séance est déjà close (le {date_long(session.closed_at or clock.now())}) : "
             "ses décisions ont été transmises aux dossiers."
         )
-    step = sessions.open_step(session)
-    if session.status is not SessionStatus.CONVOQUEE or step is None or step.task_name != "tenir_seance":
-        raise InvalidInputError("Seule une séance dont les membres ont été convoqués peut être close.")
-    undecided = [item for item in sessions.agenda(session) if item.decision is None]
-    if undecided:
-        numbers = ", ".join(item.dossier.number for item in undecided)
-        raise InvalidInputError(
-            f"Chaque point de l'ordre du jour doit être voté, retiré ou reporté avant la clôture : {numbers}."
-        )
-    decided = sessions.agenda(session)
-    if decided and not quorum(session).reached:
-        raise InvalidInputError("Le quorum n'est pas atteint : la séance ne peut clore des décisions.")
+    step, decided = _closable(session)
     _route_decisions(actor, session, decided)
     processes.complete(task=step, actor=actor, data={"deliberations": len(decided)})
     session.status = SessionStatus.CLOSE
@@ -146,6 +136,35 @@ def _reasons(item: AgendaItem) -> str:
 
 
 @use_case
+@reading_use_case
+def closing_preview(*, actor: User, session_id: int) -> list[AgendaItem]:
+    """The decisions closing would number and send, changing nothing; refused as closing would be."""
+    require_manager(actor)
+    session = readable_session(actor, session_id)
+    if session.status in (SessionStatus.CLOSE, SessionStatus.SIGNEE):
+        raise InvalidInputError(
+            "Cette séance est déjà close : ses décisions ont été transmises aux dossiers."
+        )
+    return _closable(session)[1]
+
+
+def _closable(session: CommitteeSession) -> tuple[HumanTask, list[AgendaItem]]:
+    """The step that closes the session and the items it decides; refused while an item has no vote."""
+    step = sessions.open_step(session)
+    if session.status is not SessionStatus.CONVOQUEE or step is None or step.task_name != "tenir_seance":
+        raise InvalidInputError("Seule une séance dont les membres ont été convoqués peut être close.")
+    undecided = [item for item in sessions.agenda(session) if item.decision is None]
+    if undecided:
+        numbers = ", ".join(item.dossier.number for item in undecided)
+        raise InvalidInputError(
+            f"Chaque point de l'ordre du jour doit être voté, retiré ou reporté avant la clôture : {numbers}."
+        )
+    decided = sessions.agenda(session)
+    if decided and not quorum(session).reached:
+        raise InvalidInputError("Le quorum n'est pas atteint : la séance ne peut clore des décisions.")
+    return step, decided
+
+
 def sign_minutes(*, actor: User, session_id: int) -> Document:
     """The president signs the minutes (relevé de décisions): printed as a record, the session is done."""
     session = readable_session(actor, session_id)

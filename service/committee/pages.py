@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from sqlalchemy import select
+
 from service.audit import service as audit
 from service.audit.actions import AuditAction
 from service.committee import access, sessions
@@ -14,6 +16,7 @@ from service.committee.sitting import Quorum, quorum
 from service.config import current_settings, refusal_reasons
 from service.documents import batches
 from service.documents import service as documents
+from service.extensions import db
 from service.models import (
     AgendaItem,
     AidType,
@@ -48,6 +51,61 @@ class SessionPage:
     @property
     def step_name(self) -> str:
         return self.step.task_name if self.step is not None else ""
+
+    @property
+    def state(self) -> str:
+        """The state read from the process's current step: the state line and the step box agree."""
+        return state_of(self.session, self.step)
+
+
+# What each step of the sitting's process says of the session while it waits there.
+STEP_STATES = {
+    "preparer_ordre_du_jour": "Ordre du jour en préparation",
+    "convoquer": "Ordre du jour arrêté, membres à convoquer",
+    "tenir_seance": "Membres convoqués, séance à tenir (présences, votes, clôture)",
+    "signer_releve": "Séance close, relevé de décisions à signer",
+}
+
+
+def state_of(session: CommitteeSession, step: HumanTask | None) -> str:
+    """The state of a session from the step its process waits at; once the process is done, its status."""
+    if step is not None:
+        return STEP_STATES.get(step.task_name, step.title)
+    return session.status.label
+
+
+@dataclass(frozen=True)
+class ListedSession:
+    session: CommitteeSession
+    state: str  # from its process's current step, as on its page
+
+
+def listed_sessions(*, actor: User) -> list[ListedSession]:
+    """The sessions the actor reads, each with its state read from its step (one statement for all)."""
+    listed = sessions.sessions(actor=actor)
+    instance_ids = [session.instance_id for session in listed if session.instance_id is not None]
+    steps = {
+        step.instance_id: step
+        for step in db.session.scalars(
+            select(HumanTask).where(HumanTask.instance_id.in_(instance_ids), HumanTask.completed_at.is_(None))
+        )
+    }
+    return [
+        ListedSession(
+            session, state_of(session, steps.get(session.instance_id) if session.instance_id else None)
+        )
+        for session in listed
+    ]
+
+
+@reading_use_case
+def step_preview(*, actor: User, session_id: int) -> SessionPage:
+    """The session, for the confirmation of one of its steps by the staff holding it (or the signing)."""
+    session = access.readable_session(actor, session_id)
+    step = sessions.open_step(session)
+    if not (step is not None and step.task_name == "signer_releve" and actor.has_role(*_SIGNING)):
+        access.require_manager(actor)
+    return session_page(actor=actor, session_id=session_id)
 
 
 @reading_use_case

@@ -15,6 +15,7 @@ from service.access import service as access
 from service.access.policy import Action, Part, Relation, person_grant
 from service.audit.actions import READS, AuditAction
 from service.documents import batches, corrections
+from service.engine.lookahead import NextStep, next_steps
 from service.extensions import db
 from service.models import (
     AuditEvent,
@@ -121,6 +122,15 @@ def _may_open_person(actor: User, relations: frozenset[Relation]) -> bool:
 
 
 @dataclass(frozen=True)
+class StepAhead:
+    """A step to do now, who holds it, and what the process may ask for after it."""
+
+    task: HumanTask
+    assignee: str | None  # the agent who took it; None: anyone holding its role
+    then: Sequence[NextStep]
+
+
+@dataclass(frozen=True)
 class DossierPage:
     summary: DossierSummary
     grant: access.Grant
@@ -132,6 +142,8 @@ class DossierPage:
     corrected_by: Mapping[int, Document] = field(default_factory=dict)  # a document → its rectificatif
     correctable: frozenset[int] = frozenset()  # the documents the reader may issue a rectificatif of
     unprinted: Sequence[batches.UnprintedLetter] = ()  # letters decided, not printed yet
+    steps: Sequence[StepAhead] = ()  # the open steps, each with who does it and what follows
+    awaiting: str | None = None  # the message the process waits for, when no one has a step to do
 
     def reads(self, part: Part) -> bool:
         return self.grant.reads(part)
@@ -147,19 +159,26 @@ def read_dossier(*, actor: User, dossier_id: int) -> DossierPage:
     found = access.dossier(
         actor,
         dossier_id,
-        columns=(ProcessDefinition.name, ProcessDefinition.version, _has_unprinted()),
+        columns=(
+            ProcessDefinition.name,
+            ProcessDefinition.version,
+            _has_unprinted(),
+            ProcessDefinition.id,
+            ProcessInstance.awaiting_message,
+        ),
         outer_joins=(
             (ProcessInstance, ProcessInstance.dossier_id == Dossier.id),
             (ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id),
         ),
     )
     dossier, grant = found.dossier, found.grant
-    process_name, process_version, has_unprinted = found.extra
+    process_name, process_version, has_unprinted, definition_id, awaiting = found.extra
     open_tasks = db.session.scalars(
         select(HumanTask)
         .where(HumanTask.dossier_id == dossier.id, HumanTask.completed_at.is_(None))
         .order_by(HumanTask.created_at)
     ).all()
+    steps = _steps_ahead(open_tasks, definition_id)
     history = _history(actor, dossier) if grant.reads(Part.HISTORIQUE) else []
     issued: Sequence[Document] = []
     unprinted: list[batches.UnprintedLetter] = []
@@ -188,7 +207,30 @@ def read_dossier(*, actor: User, dossier_id: int) -> DossierPage:
             if may_correct and document.id not in corrected_by and corrections.may_be_corrected(document)
         ),
         unprinted=unprinted,
+        steps=steps,
+        awaiting=awaiting,
     )
+
+
+def _steps_ahead(open_tasks: Sequence[HumanTask], definition_id: int | None) -> list[StepAhead]:
+    """Each open step with its holder and the steps after it, in two statements whatever their number."""
+    if not open_tasks or definition_id is None:
+        return []
+    definition = db.session.get(ProcessDefinition, definition_id)
+    assigned = {task.assignee_id for task in open_tasks if task.assignee_id is not None}
+    names = (
+        dict(db.session.execute(select(User.id, User.full_name).where(User.id.in_(assigned))).tuples().all())
+        if assigned
+        else {}
+    )
+    return [
+        StepAhead(
+            task=task,
+            assignee=names.get(task.assignee_id) if task.assignee_id is not None else None,
+            then=next_steps(definition, task.task_name) if definition is not None else [],
+        )
+        for task in open_tasks
+    ]
 
 
 def _history(actor: User, dossier: Dossier) -> Sequence[AuditEvent]:

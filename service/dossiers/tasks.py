@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -136,6 +136,8 @@ class TaskPage:
     unprinted: Sequence[batches.UnprintedLetter] = ()  # the decision letter, while it is being printed
     # The budget an evaluation's barème will run on, shown before it runs (None: not such a step).
     budget: BudgetShown | None = None
+    # Fields the service has no choice to offer for (no cheque book in stock…): the form cannot be sent.
+    nothing_to_choose: Mapping[str, aids.EmptyChoice] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -178,7 +180,8 @@ def task_page(*, actor: User, task_id: int) -> TaskPage:
         actor=actor, action=AuditAction.DOSSIER_CONSULTATION, subject_type="dossier", subject_id=dossier.id,
         parts=grant.read & _TASK_PAGE_PARTS, details={"tâche": task.title},
     )  # fmt: skip
-    return TaskPage(task, summary_of(found, actor), schema, data, prefill, ceiling, unprinted, budget)
+    empty = aid.nothing_to_choose(task.task_name, dossier) if task.is_open else {}
+    return TaskPage(task, summary_of(found, actor), schema, data, prefill, ceiling, unprinted, budget, empty)
 
 
 def _with_choices(schema: dict[str, Any], choices: Mapping[str, Sequence[tuple[str, str]]]) -> dict[str, Any]:
@@ -236,10 +239,14 @@ class CompletedTask:
 def complete_task(*, actor: User, task_id: int, form: Mapping[str, str]) -> CompletedTask:
     """Validate the form, apply it to the dossier, move the process: all saved together, or nothing."""
     task = get_task(actor=actor, task_id=task_id, working=True)
+    dossier = task.dossier
+    if dossier is not None:  # nothing to choose from (no cheque book in stock…): nothing can be done yet
+        empty = aids.get(dossier.aid_type).nothing_to_choose(task.task_name, dossier)
+        if empty:
+            raise InvalidInputError(" ".join(choice.why for choice in empty.values()))
     values, errors = registry.task_form(task.instance.definition, task.form_key).read(form)
     if errors:
         raise FormInvalidError(errors)
-    dossier = task.dossier
     if dossier is None:
         processes.complete(task=task, data=dict(values), actor=actor)
     else:

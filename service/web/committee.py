@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 from flask import (
     Blueprint,
     Response,
@@ -18,8 +20,8 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from service.committee import access, closing, letter_printing, members, pages, sessions, sitting
 from service.errors import ConflictError, InvalidInputError
-from service.models import AttendanceStatus, ItemDecision, ItemStatus, MemberKind, SessionKind
-from service.web import inputs
+from service.models import AgendaItem, AttendanceStatus, ItemDecision, ItemStatus, MemberKind, SessionKind
+from service.web import confirmation, inputs
 from service.web.forms.committee import MemberForm, SessionForm
 
 bp = Blueprint("committee", __name__, url_prefix="/commission")
@@ -43,7 +45,7 @@ def index() -> BaseResponse | tuple[str, int]:
             flash("La séance est prévue : préparez son ordre du jour.", "success")
             return redirect(url_for("committee.show", session_id=session.id))
     status = 422 if form.errors or form.form_errors else 200
-    listed = sessions.sessions(actor=current_user)
+    listed = pages.listed_sessions(actor=current_user)
     return render_template(
         "committee/index.html", sessions=listed, form=form, may_manage=access.may_manage(current_user)
     ), status
@@ -117,11 +119,97 @@ _ACTIONS = {"composer": _compose, "arreter": _settle, "convoquer": _convene, "cl
 
 
 @bp.route(
-    "/seances/<int:session_id>/<any(composer, arreter, convoquer, clore, signer):action>", methods=["POST"]
+    "/seances/<int:session_id>/<any(composer, arreter, convoquer, clore, signer):action>",
+    methods=["GET", "POST"],
 )
 @login_required
 def step(session_id: int, action: str) -> BaseResponse | tuple[str, int]:
+    if request.method == "GET" or (action in _IRREVERSIBLE and not confirmation.is_confirmed()):
+        return _confirm_step(session_id, action)
     return _act(session_id, action)
+
+
+_IRREVERSIBLE = frozenset({"arreter", "convoquer", "clore", "signer"})
+
+
+def _confirm_step(session_id: int, action: str) -> tuple[str, int]:
+    """What the step will do, before it is done: each of these steps is final."""
+    page = pages.step_preview(actor=current_user, session_id=session_id)
+    if action == "clore":
+        try:
+            decided = closing.closing_preview(actor=current_user, session_id=session_id)
+        except (InvalidInputError, ConflictError) as error:
+            flash(error.message, "error")
+            return _render(session_id, status=422)
+        title, consequences = "Clore la séance", _closing_consequences(decided)
+    else:
+        title, consequences = _STEP_CONSEQUENCES[action](page)
+    return confirmation.ask(
+        title=f"{title} ?",
+        consequences=consequences,
+        button=title,
+        back=url_for("committee.show", session_id=session_id),
+        final=action in _IRREVERSIBLE,
+    )
+
+
+def _closing_consequences(decided: Sequence[AgendaItem]) -> list[str]:
+    listed = "; ".join(
+        f"{item.dossier.number} ({item.decision.label.lower() if item.decision else ''})" for item in decided
+    )
+    return [
+        f"{len(decided)} délibération(s) seront numérotées et transmises à leur dossier, toutes ensemble : "
+        f"{listed}.",
+        "Les lettres de décision seront imprimées et les personnes informées ; les votes ne pourront plus "
+        "être modifiés.",
+        "Étape suivante : la signature du relevé de décisions par le président ou la présidente.",
+    ]
+
+
+def _listed(page: pages.SessionPage) -> int:
+    return sum(1 for item in page.items if item.status is ItemStatus.INSCRIT)
+
+
+def _settling(page: pages.SessionPage) -> tuple[str, list[str]]:
+    return "Arrêter l'ordre du jour", [
+        f"L'ordre du jour sera arrêté avec {_listed(page)} point(s) : aucun dossier ne pourra plus y être "
+        "inscrit ni déplacé (un point pourra encore être retiré ou reporté).",
+        "Étape suivante : convoquer les membres.",
+    ]
+
+
+def _convening(page: pages.SessionPage) -> tuple[str, list[str]]:
+    by_mail = sum(1 for member in page.members if member.email)
+    without = [member.full_name for member in page.members if not member.email]
+    consequences = [
+        f"{by_mail} membre(s) recevront aussitôt la convocation par courriel, avec l'ordre du jour "
+        f"({_listed(page)} point(s)) et l'invitation au calendrier : un courriel envoyé ne se reprend pas."
+    ]
+    if without:
+        consequences.append("Sans courriel, à convoquer par courrier : " + ", ".join(without) + ".")
+    consequences.append("Étape suivante : tenir la séance (présences, votes), puis la clore.")
+    return "Envoyer les convocations", consequences
+
+
+def _signing(page: pages.SessionPage) -> tuple[str, list[str]]:
+    return "Signer le relevé de décisions", [
+        "Le relevé de décisions sera signé à votre nom et imprimé comme document définitif.",
+        "La séance sera terminée : plus rien ne pourra y être changé.",
+    ]
+
+
+def _composing(page: pages.SessionPage) -> tuple[str, list[str]]:
+    return "Inscrire les dossiers en attente", [
+        f"{page.waiting} dossier(s) en attente seront inscrits à l'ordre du jour."
+    ]
+
+
+_STEP_CONSEQUENCES: dict[str, Callable[[pages.SessionPage], tuple[str, list[str]]]] = {
+    "composer": _composing,
+    "arreter": _settling,
+    "convoquer": _convening,
+    "signer": _signing,
+}
 
 
 @bp.route("/seances/<int:session_id>/points/<int:item_id>/deplacer", methods=["POST"])
@@ -135,6 +223,8 @@ def move(session_id: int, item_id: int) -> BaseResponse:
 @bp.route("/seances/<int:session_id>/points/<int:item_id>/retrait", methods=["POST"])
 @login_required
 def set_aside(session_id: int, item_id: int) -> BaseResponse | tuple[str, int]:
+    if not confirmation.is_confirmed():
+        return _confirm_set_aside(session_id, item_id)
     try:
         status = ItemStatus(request.form.get("statut", ""))
         sessions.set_aside(
@@ -152,6 +242,29 @@ def set_aside(session_id: int, item_id: int) -> BaseResponse | tuple[str, int]:
         return _render(session_id, status=422)
     flash("Le point est retiré de l'ordre du jour ; le dossier attend une prochaine séance.", "success")
     return redirect(url_for("committee.show", session_id=session_id) + "#ordre-du-jour")
+
+
+def _confirm_set_aside(session_id: int, item_id: int) -> tuple[str, int]:
+    page = pages.step_preview(actor=current_user, session_id=session_id)
+    item = next((item for item in page.items if item.id == item_id), None)
+    if item is None or item.status is not ItemStatus.INSCRIT:
+        flash("Ce point n'est plus inscrit à l'ordre du jour de cette séance.", "error")
+        return _render(session_id, status=422)
+    postponed = request.form.get("statut") == ItemStatus.REPORTE.value
+    verb = "reporté" if postponed else "retiré"
+    who = f"dossier {item.dossier.number}, {item.dossier.person.display_name}"
+    return confirmation.ask(
+        title=f"{'Reporter' if postponed else 'Retirer'} ce point de l'ordre du jour ?",
+        consequences=[
+            f"Le point ({who}) sera {verb} de l'ordre du jour de cette séance : la commission n'en "
+            "décidera pas.",
+            "Le dossier attendra l'ordre du jour d'une prochaine séance ; il ne reviendra pas dans celle-ci.",
+        ],
+        button="Reporter le point" if postponed else "Retirer le point",
+        back=url_for("committee.show", session_id=session_id) + "#ordre-du-jour",
+        typed=[confirmation.Typed("motif", "Motif (inscrit au dossier)", required=True)],
+        hidden={"statut": ItemStatus.REPORTE.value if postponed else ItemStatus.RETIRE.value},
+    )
 
 
 @bp.route("/seances/<int:session_id>/presences", methods=["POST"])

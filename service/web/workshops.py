@@ -9,9 +9,10 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from service import clock
 from service.errors import ConflictError, InvalidInputError
-from service.models import Referral
+from service.models import Referral, RegistrationStatus
 from service.people import service as people
-from service.web import inputs
+from service.web import confirmation, inputs
+from service.web.formatting import datetime_fr
 from service.web.forms.workshops import PlanForm, ThemeForm
 from service.workshops import holding, pages, planning, registrations, themes
 from service.workshops.access import may_organise
@@ -118,9 +119,11 @@ def register(session_id: int) -> BaseResponse | tuple[str, int]:
     return redirect(url_for("workshops.show", session_id=session_id))
 
 
-@bp.route("/seances/<int:session_id>/inscriptions/<int:registration_id>/annulation", methods=["POST"])
+@bp.route("/seances/<int:session_id>/inscriptions/<int:registration_id>/annulation", methods=["GET", "POST"])
 @login_required
 def cancel(session_id: int, registration_id: int) -> BaseResponse | tuple[str, int]:
+    if not confirmation.is_confirmed():
+        return _confirm_cancel(session_id, registration_id)
     try:
         promoted = registrations.cancel(actor=current_user, registration_id=registration_id)
     except (InvalidInputError, ConflictError) as error:
@@ -134,10 +137,37 @@ def cancel(session_id: int, registration_id: int) -> BaseResponse | tuple[str, i
     return redirect(url_for("workshops.show", session_id=session_id))
 
 
+def _confirm_cancel(session_id: int, registration_id: int) -> tuple[str, int]:
+    preview = registrations.cancellation_preview(actor=current_user, registration_id=registration_id)
+    person = preview.registration.person
+    who = f"{person.first_name} {person.last_name}"
+    consequences = [
+        f"L'inscription de {who} à la séance du {datetime_fr(preview.session.starts_at)} sera annulée."
+    ]
+    if preview.successor is not None:
+        next_person = preview.successor.person
+        consequences.append(
+            f"La place sera donnée à {next_person.first_name} {next_person.last_name}, qui est en liste "
+            "d'attente : elle ne pourra pas être rendue à " + who + "."
+        )
+    elif preview.registration.status is RegistrationStatus.CONFIRMEE:
+        consequences.append("La place libérée reste ouverte aux inscriptions.")
+    else:
+        consequences.append(f"{who} quitte la liste d'attente.")
+    return confirmation.ask(
+        title=f"Annuler l'inscription de {who} ?",
+        consequences=consequences,
+        button="Annuler l'inscription",
+        back=url_for("workshops.show", session_id=session_id),
+    )
+
+
 @bp.route("/seances/<int:session_id>/maintien", methods=["POST"])
 @login_required
 def decide(session_id: int) -> BaseResponse | tuple[str, int]:
     maintain = request.form.get("decision") == "maintenir"
+    if not maintain and not confirmation.is_confirmed():
+        return _confirm_session_cancel(session_id, hidden={"decision": "annuler"})
     try:
         holding.decide(
             actor=current_user, session_id=session_id, maintain=maintain, reason=request.form.get("motif", "")
@@ -151,15 +181,46 @@ def decide(session_id: int) -> BaseResponse | tuple[str, int]:
     return redirect(url_for("workshops.show", session_id=session_id))
 
 
-@bp.route("/seances/<int:session_id>/annulation", methods=["POST"])
+@bp.route("/seances/<int:session_id>/annulation", methods=["GET", "POST"])
 @login_required
 def cancel_session(session_id: int) -> BaseResponse | tuple[str, int]:
+    if not confirmation.is_confirmed():
+        return _confirm_session_cancel(session_id)
     try:
         holding.cancel(actor=current_user, session_id=session_id, reason=request.form.get("motif", ""))
     except (InvalidInputError, ConflictError) as error:
         return _refused(session_id, error)
     flash("Séance annulée : les personnes inscrites sont prévenues.", "success")
     return redirect(url_for("workshops.show", session_id=session_id))
+
+
+def _confirm_session_cancel(session_id: int, hidden: dict[str, str] | None = None) -> tuple[str, int]:
+    try:
+        preview = holding.cancellation_preview(actor=current_user, session_id=session_id)
+    except InvalidInputError as error:
+        return _refused(session_id, error)
+    session = preview.session
+    consequences = [
+        f"La séance « {session.theme.name} » du {datetime_fr(session.starts_at)} sera annulée ; "
+        "ses inscriptions sont closes.",
+        f"{preview.by_mail} personne(s) inscrite(s) recevront le motif par courriel.",
+    ]
+    if preview.to_call:
+        consequences.append(
+            "Sans courriel, à prévenir par téléphone ou courrier : " + ", ".join(preview.to_call) + "."
+        )
+    return confirmation.ask(
+        title=f"Annuler la séance du {datetime_fr(session.starts_at)} ?",
+        consequences=consequences,
+        button="Annuler la séance",
+        back=url_for("workshops.show", session_id=session_id),
+        typed=[
+            confirmation.Typed(
+                "motif", "Motif de l'annulation (écrit aux personnes inscrites)", required=True
+            )
+        ],
+        hidden=hidden,
+    )
 
 
 @bp.route("/seances/<int:session_id>/presences", methods=["GET", "POST"])
@@ -182,6 +243,8 @@ def attendance(session_id: int) -> BaseResponse | tuple[str, int]:
 @bp.route("/seances/<int:session_id>/evaluation", methods=["POST"])
 @login_required
 def evaluation(session_id: int) -> BaseResponse | tuple[str, int]:
+    if not confirmation.is_confirmed():
+        return _confirm_evaluation(session_id)
     try:
         holding.record_evaluation(
             actor=current_user,
@@ -194,6 +257,28 @@ def evaluation(session_id: int) -> BaseResponse | tuple[str, int]:
         return _refused(session_id, error)
     flash("Évaluation enregistrée : la séance est close.", "success")
     return redirect(url_for("workshops.show", session_id=session_id))
+
+
+def _confirm_evaluation(session_id: int) -> tuple[str, int]:
+    try:
+        answers = inputs.whole_number(request.form.get("answers", ""))
+        satisfied = inputs.whole_number(request.form.get("satisfied", ""))
+        holding.evaluation_preview(
+            actor=current_user, session_id=session_id, answers=answers, satisfied=satisfied
+        )
+    except (InvalidInputError, ConflictError) as error:
+        return _refused(session_id, error)
+    return confirmation.ask(
+        title="Enregistrer l'évaluation et clore la séance ?",
+        consequences=[
+            f"{answers} questionnaire(s) rendu(s), dont {satisfied} de personnes satisfaites, "
+            "seront enregistrés.",
+            "La séance sera close : ses présences et son évaluation ne pourront plus être corrigées.",
+        ],
+        button="Enregistrer l'évaluation et clore",
+        back=url_for("workshops.show", session_id=session_id),
+        typed=[confirmation.Typed("notes", "Ce qu'a apporté la séance, suites à donner")],
+    )
 
 
 @bp.route("/seances/<int:session_id>/feuille-de-presence", methods=["POST"])

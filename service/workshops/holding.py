@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -17,11 +18,12 @@ from service.models import (
     Document,
     HumanTask,
     ProcessInstance,
+    RegistrationStatus,
     User,
     WorkshopSession,
     WorkshopStatus,
 )
-from service.unit_of_work import use_case
+from service.unit_of_work import reading_use_case, use_case
 from service.workshops import papers
 from service.workshops.access import readable_session, require_organiser
 from service.workshops.planning import PROCESS_KEY
@@ -50,15 +52,46 @@ def decide(*, actor: User, session_id: int, maintain: bool, reason: str = "") ->
     return session
 
 
+@dataclass(frozen=True)
+class CancellationPreview:
+    """Who cancelling the session would reach: by mail, or to be called."""
+
+    session: WorkshopSession
+    by_mail: int
+    to_call: list[str]  # the people registered without an e-mail address
+
+
+@reading_use_case
+def cancellation_preview(*, actor: User, session_id: int) -> CancellationPreview:
+    """What `cancel` would do, changing nothing: its confirmation page states it."""
+    session = _organised(actor, session_id)
+    _cancellable(session)
+    active = [
+        r
+        for r in session.registrations
+        if r.status in (RegistrationStatus.CONFIRMEE, RegistrationStatus.ATTENTE)
+    ]
+    return CancellationPreview(
+        session=session,
+        by_mail=sum(1 for r in active if r.person.email),
+        to_call=sorted(f"{r.person.first_name} {r.person.last_name}" for r in active if not r.person.email),
+    )
+
+
+def _cancellable(session: WorkshopSession) -> ProcessInstance:
+    instance = db.session.get(ProcessInstance, session.instance_id)
+    if instance is None or instance.awaiting_message is None or CANCELLATION not in instance.awaiting_message:
+        raise InvalidInputError("Une séance commencée, close ou déjà annulée ne peut plus être annulée.")
+    return instance
+
+
 @use_case
 def cancel(*, actor: User, session_id: int, reason: str) -> WorkshopSession:
     """Cancel the session before it starts, whatever step it is at: everyone registered is told why."""
     session = _organised(actor, session_id)
     if not reason.strip():
         raise InvalidInputError("Indiquez le motif de l'annulation : il est écrit aux personnes inscrites.")
-    instance = db.session.get(ProcessInstance, session.instance_id)
-    if instance is None or instance.awaiting_message is None or CANCELLATION not in instance.awaiting_message:
-        raise InvalidInputError("Une séance commencée, close ou déjà annulée ne peut plus être annulée.")
+    instance = _cancellable(session)
     processes.deliver(instance, message=CANCELLATION, payload={"motif": reason.strip()})
     audit.record(
         action=AuditAction.ATELIER_ANNULATION_DECIDEE,
@@ -100,13 +133,7 @@ def record_evaluation(
 ) -> WorkshopSession:
     """The satisfaction questionnaires collected at the end, and what came of the session; then it closes."""
     session = _organised(actor, session_id)
-    present = sum(1 for registration in session.registrations if registration.attended)
-    if not 0 <= answers <= present:
-        raise InvalidInputError(f"Le nombre de questionnaires va de 0 au nombre de présents ({present}).")
-    if not 0 <= satisfied <= answers:
-        raise InvalidInputError(
-            "Le nombre de personnes satisfaites ne peut dépasser celui des questionnaires."
-        )
+    _check_evaluation(session, answers=answers, satisfied=satisfied)
     session.evaluation_answers, session.evaluation_satisfied = answers, satisfied
     session.evaluation_notes = notes.strip()
     _complete(actor, session, "evaluer", {"questionnaires": answers, "satisfaits": satisfied},
@@ -116,6 +143,27 @@ def record_evaluation(
         details={"questionnaires": answers, "satisfaits": satisfied},
     )  # fmt: skip
     return session
+
+
+@reading_use_case
+def evaluation_preview(*, actor: User, session_id: int, answers: int, satisfied: int) -> WorkshopSession:
+    """Check what `record_evaluation` would record, changing nothing: its confirmation page states it."""
+    session = _organised(actor, session_id)
+    step = open_step(session)
+    if step is None or step.task_name != "evaluer":
+        raise InvalidInputError("L'évaluation se saisit après les présences, une seule fois.")
+    _check_evaluation(session, answers=answers, satisfied=satisfied)
+    return session
+
+
+def _check_evaluation(session: WorkshopSession, *, answers: int, satisfied: int) -> None:
+    present = sum(1 for registration in session.registrations if registration.attended)
+    if not 0 <= answers <= present:
+        raise InvalidInputError(f"Le nombre de questionnaires va de 0 au nombre de présents ({present}).")
+    if not 0 <= satisfied <= answers:
+        raise InvalidInputError(
+            "Le nombre de personnes satisfaites ne peut dépasser celui des questionnaires."
+        )
 
 
 @use_case

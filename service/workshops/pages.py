@@ -29,6 +29,12 @@ from service.workshops.access import may_organise, readable_session, require_reg
 from service.workshops.holding import open_step
 
 HELD = (WorkshopStatus.TENUE, WorkshopStatus.CLOSE)
+# What each step of a sitting's process says of the session while it waits there.
+STEP_STATES = {
+    "decider_maintien": "Minimum non atteint : à maintenir ou annuler",
+    "saisir_presences": "Séance commencée : présences à saisir",
+    "evaluer": "Séance tenue : évaluation à saisir",
+}
 
 
 def calendar(*, actor: User, theme_id: int | None = None, past_days: int = 0) -> Sequence[WorkshopSession]:
@@ -72,6 +78,14 @@ class SessionPage:
     def without_email(self) -> list[WorkshopRegistration]:
         """People to reach by phone or by post: mails cannot tell them."""
         return [r for r in self.confirmed + self.waiting if not r.person.email.strip()]
+
+    @property
+    def state(self) -> str:
+        """The state read from the process's current step: the state line and the step box agree."""
+        if self.step is not None and self.step.task_name in STEP_STATES:
+            return STEP_STATES[self.step.task_name]
+        label = self.session.status.label
+        return f"{label} — {self.session.status_note}" if self.session.status_note else label
 
     @property
     def present(self) -> int:

@@ -7,7 +7,9 @@ condition, so the last seat goes to exactly one registration and the others are 
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from dataclasses import dataclass
+
+from sqlalchemy import Select, select, update
 
 from service import clock
 from service.audit import service as audit
@@ -24,7 +26,7 @@ from service.models import (
 from service.models.tenancy import get_in_centre
 from service.models.workshop import REGISTRABLE
 from service.people import service as people
-from service.unit_of_work import use_case
+from service.unit_of_work import reading_use_case, use_case
 from service.workshops import messages
 from service.workshops.access import readable_session, require_registrar
 
@@ -71,26 +73,67 @@ def register(
     return registration
 
 
+@dataclass(frozen=True)
+class CancellationPreview:
+    """What cancelling a registration would do: the seat it frees, and who would get it."""
+
+    registration: WorkshopRegistration
+    session: WorkshopSession
+    successor: WorkshopRegistration | None  # the first person waiting, who would get the seat
+
+
+@reading_use_case
+def cancellation_preview(*, actor: User, registration_id: int) -> CancellationPreview:
+    """What `cancel` would do, changing nothing: its confirmation page states it."""
+    registration = _active_registration(actor, registration_id)
+    session = readable_session(actor, registration.session_id)
+    successor = None
+    if registration.status is RegistrationStatus.CONFIRMEE and _promotes(session):
+        successor = db.session.scalars(_waiting(session).limit(1)).first()
+    return CancellationPreview(registration=registration, session=session, successor=successor)
+
+
+def _active_registration(actor: User, registration_id: int) -> WorkshopRegistration:
+    require_registrar(actor)
+    registration = get_in_centre(db.session(), WorkshopRegistration, registration_id, actor.centre_id)
+    if registration is None:
+        raise NotFoundError("Cette inscription n'existe pas dans votre centre.")
+    if registration.status not in ACTIVE:
+        raise InvalidInputError("Cette inscription est déjà annulée.")
+    return registration
+
+
+def _promotes(session: WorkshopSession) -> bool:
+    """A freed seat goes to the waiting list while registrations are open."""
+    return session.status in REGISTRABLE and session.starts_at > clock.now()
+
+
+def _waiting(session: WorkshopSession) -> Select[tuple[WorkshopRegistration]]:
+    return (
+        select(WorkshopRegistration)
+        .where(
+            WorkshopRegistration.session_id == session.id,
+            WorkshopRegistration.status == RegistrationStatus.ATTENTE,
+        )
+        .order_by(WorkshopRegistration.registered_at, WorkshopRegistration.id)
+    )
+
+
 @use_case
 def cancel(*, actor: User, registration_id: int) -> WorkshopRegistration | None:
     """Cancel a registration; a freed seat promotes the first person waiting, who is told by mail.
 
     Returns the promoted registration, if any.
     """
-    require_registrar(actor)
-    registration = get_in_centre(db.session(), WorkshopRegistration, registration_id, actor.centre_id)
-    if registration is None:
-        raise NotFoundError("Cette inscription n'existe pas dans votre centre.")
+    registration = _active_registration(actor, registration_id)
     session = readable_session(actor, registration.session_id)
-    if registration.status not in ACTIVE:
-        raise InvalidInputError("Cette inscription est déjà annulée.")
     was_seated = registration.status is RegistrationStatus.CONFIRMEE
     registration.status = RegistrationStatus.ANNULEE
     registration.cancelled_at = clock.now()
     promoted = None
     if was_seated:
         free_seat(session)
-        if session.status in REGISTRABLE and session.starts_at > clock.now():
+        if _promotes(session):
             promoted = promote_next(session)
     audit.record(
         action=AuditAction.ATELIER_DESINSCRIPTION, subject_type="atelier", subject_id=session.id, actor=actor,
@@ -102,16 +145,7 @@ def cancel(*, actor: User, registration_id: int) -> WorkshopRegistration | None:
 
 def promote_next(session: WorkshopSession) -> WorkshopRegistration | None:
     """Give a free seat to the first person on the waiting list, in order of registration."""
-    waiting = db.session.scalars(
-        select(WorkshopRegistration)
-        .where(
-            WorkshopRegistration.session_id == session.id,
-            WorkshopRegistration.status == RegistrationStatus.ATTENTE,
-        )
-        .order_by(WorkshopRegistration.registered_at, WorkshopRegistration.id)
-        .limit(1)
-        .with_for_update()
-    ).first()
+    waiting = db.session.scalars(_waiting(session).limit(1).with_for_update()).first()
     if waiting is None or not take_seat(session):
         return None
     waiting.status = RegistrationStatus.CONFIRMEE

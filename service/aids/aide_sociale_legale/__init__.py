@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 
 from service import clock
-from service.aids import Aid, Choices, pieces
+from service.aids import Aid, Choices, EmptyChoice, pieces
 from service.aids.aide_sociale_legale import directory, papers
 from service.config import local_zone
 from service.engine.durations import parse_duration
@@ -252,6 +252,16 @@ AID = Aid(
     start_data=start_data,
     prefill=prefill,
     choices=choices,
+    empty_choices={
+        "autorite": EmptyChoice(
+            why=(
+                "L'annuaire ne compte aucune autorité compétente pour cette aide : le dossier n'a nulle part "
+                "où être transmis."
+            ),
+            fix_label="Ajouter l'autorité à l'annuaire",
+            fix_endpoint="authorities.index",
+        )
+    },
     settings={
         # L131-1 CASF: forwarded within one month of filing (the legal deadline); warned, then escalated.
         "AIDE_LEGALE_TRANSMISSION_DELAY": "P1M",

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from service import clock
-from service.aids import Aid, Choices, ceilings, decisions, pieces, silence
+from service.aids import Aid, Choices, EmptyChoice, ceilings, decisions, pieces, silence
 from service.aids.cheque_accompagnement import papers, stock
 from service.errors import InvalidInputError
 from service.models import AidType, ChequeNature, Dossier, DossierStatus, User
@@ -148,6 +148,13 @@ AID = Aid(
     start_data=start_data,
     prefill=prefill,
     choices=choices,
+    empty_choices={
+        "carnet": EmptyChoice(
+            why="Aucun carnet de chèques de la nature accordée n'est en stock : il n'y a rien à sortir.",
+            fix_label="Entrer un carnet en stock (secrétariat, régie)",
+            fix_endpoint="cheques.stock_page",
+        )
+    },
     decide_in_committee=decide_in_committee,
     settings={
         # The delegate grants alone up to this amount; above it, the committee.

@@ -9,7 +9,9 @@ from typing import Any
 from sqlalchemy import select
 
 from service import clock
-from service.aids import Aid, Choices, decisions, pieces, silence
+from service.aids import Aid, Choices, EmptyChoice, decisions, pieces, silence
+from service.audit import service as audit
+from service.audit.actions import AuditAction
 from service.config import local_zone
 from service.errors import InvalidInputError
 from service.extensions import db
@@ -100,6 +102,8 @@ def record_pick_up(
     if not waiting:
         raise InvalidInputError("Tous les colis de ce dossier ont déjà été enregistrés.")
     parcel = waiting[0]
+    if values["retrait"] == "retire" and people.today() < parcel.planned_on:
+        _record_early_pick_up(dossier, parcel, str(values.get("motif_avance") or ""), actor)
     parcel.status = ParcelStatus.RETIRE if values["retrait"] == "retire" else ParcelStatus.NON_RETIRE
     parcel.recorded_at, parcel.recorded_by_id = clock.now(), actor.id
     misses = sum(1 for p in parcels if p.status is ParcelStatus.NON_RETIRE)
@@ -115,6 +119,20 @@ def record_pick_up(
         "colis_annules": cancelled,
         "retrait_prevu_le": _closing(remaining[0].planned_on) if remaining else "",
     }
+
+
+def _record_early_pick_up(dossier: Dossier, parcel: Parcel, reason: str, actor: User) -> None:
+    """A parcel handed over before its date is an exception: its reason is asked, kept in the history."""
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInputError(
+            f"Le colis n° {parcel.sequence} est prévu le {parcel.planned_on:%d/%m/%Y} : indiquez le motif "
+            "d'un retrait avant la date prévue (il est gardé dans l'historique du dossier)."
+        )
+    audit.record(
+        action=AuditAction.COLIS_RETRAIT_ANTICIPE, subject_type="dossier", subject_id=dossier.id, actor=actor,
+        details={"colis": parcel.sequence, "prévu le": parcel.planned_on.isoformat(), "motif": reason},
+    )  # fmt: skip
 
 
 def inform_of_cancellation(
@@ -180,6 +198,12 @@ AID = Aid(
     start_data=start_data,
     prefill=prefill,
     choices=choices,
+    empty_choices={
+        "point_distribution": EmptyChoice(
+            why="Aucun point de distribution n'est réglé pour le centre.",
+            fix_label="Demandez à l'administrateur·rice de régler ENTRAIDE_DISTRIBUTION_POINTS",
+        )
+    },
     settings={
         "COLIS_ANNUAL_CEILING_CENTS": 24000,  # the yearly ceiling per household
         "COLIS_PARCEL_VALUE_CENTS": 2000,  # what a parcel counts for (ceiling, statistics)

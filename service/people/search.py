@@ -1,0 +1,160 @@
+"""Search that forgives: accents, case, one or two wrong letters, first and last names swapped; also by date
+of birth and by phone; ranked by similarity, within the searching centre only.
+
+On PostgreSQL with pg_trgm (migration 0015) the database ranks: word similarity of the query to the person's
+normalised "last first" key, through a GiST index that starts with the centre. Elsewhere (SQLite, or a
+PostgreSQL where the extension could not be created) the centre's keys are read, at most CANDIDATES of them,
+and rapidfuzz ranks them in Python.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from rapidfuzz import fuzz, process, utils
+from sqlalchemy import ColumnElement, func, literal, select, text
+
+from service.extensions import db
+from service.models import Person
+
+LIMIT = 50
+CANDIDATES = 50_000  # the most keys of one centre ranked in Python
+MIN_SCORE = 65  # rapidfuzz scores out of 100: two wrong letters in a six-letter name still score 66
+WORD_SIMILARITY = 0.45  # pg_trgm's threshold (its default, 0.6, misses two wrong letters in a short name)
+
+_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$|^(\d{4})-(\d{2})-(\d{2})$")
+_PHONE_PART = re.compile(r"^\+?[\d.\-()]+$")
+
+
+def normalise(text_: str) -> str:
+    """'Élodie  D'Arc-Müller' → 'elodie d arc muller': no accents, no case, no punctuation."""
+    decomposed = unicodedata.normalize("NFKD", text_)
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char)).lower()
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", bare).split())
+
+
+@dataclass(frozen=True)
+class Query:
+    name: str  # normalised words of a name, "" if none
+    birth_date: date | None = None
+    phone: str | None = None  # digits only, national form (0…)
+
+    @property
+    def empty(self) -> bool:
+        return not self.name and self.birth_date is None and self.phone is None
+
+
+def parse(typed: str) -> Query:
+    """What the agent typed: a date is a date of birth, digits a phone number, the rest a name."""
+    words: list[str] = []
+    digits = ""
+    birth: date | None = None
+    for token in typed.split():
+        found = _DATE.match(token)
+        if found:
+            day, month, year = (found[1], found[2], found[3]) if found[1] else (found[6], found[5], found[4])
+            with contextlib.suppress(ValueError):  # 31/02: not a date, not a name either
+                birth = date(int(year), int(month), int(day))
+            continue
+        if _PHONE_PART.match(token) and any(char.isdigit() for char in token):
+            digits += re.sub(r"\D", "", token)
+            continue
+        words.append(token)
+    return Query(normalise(" ".join(words)), birth, national_phone(digits) if len(digits) >= 6 else None)
+
+
+def national_phone(digits: str) -> str:
+    """'33612345678' → '0612345678': the French number as the front desk writes it."""
+    if digits.startswith("33") and len(digits) == 11:
+        return "0" + digits[2:]
+    return digits
+
+
+def _phone_digits(column: Any) -> ColumnElement[str]:
+    """The phone as stored, without its separators, in SQL both databases understand."""
+    stripped: ColumnElement[str] = column
+    for separator in (" ", ".", "-", "(", ")"):
+        stripped = func.replace(stripped, separator, "")
+    return func.replace(stripped, "+33", "0")
+
+
+def find(centre_id: int, query: Query) -> Sequence[Person]:
+    """The centre's people matching the query, the most similar first (at most LIMIT)."""
+    if query.empty:
+        return []
+    criteria: list[ColumnElement[bool]] = [Person.centre_id == centre_id]
+    if query.birth_date is not None:
+        criteria.append(Person.birth_date == query.birth_date)
+    if query.phone is not None:
+        criteria.append(_phone_digits(Person.phone) == query.phone)
+    if not query.name:
+        return db.session.scalars(
+            select(Person).where(*criteria).order_by(Person.search_key, Person.id).limit(LIMIT)
+        ).all()
+    if _has_trigrams():
+        return _ranked_by_database(query.name, criteria)
+    return _ranked_in_python(query.name, criteria)
+
+
+def _ranked_by_database(name: str, criteria: list[ColumnElement[bool]]) -> Sequence[Person]:
+    db.session.execute(text(f"SET LOCAL pg_trgm.word_similarity_threshold = {WORD_SIMILARITY}"))
+    typed = literal(name)
+    statement = (
+        select(Person)
+        .where(*criteria, Person.search_key.op("%>")(typed))
+        .order_by(Person.search_key.op("<->>")(typed), Person.id)
+        .limit(LIMIT)
+    )
+    return db.session.scalars(statement).all()
+
+
+def _ranked_in_python(name: str, criteria: list[ColumnElement[bool]]) -> Sequence[Person]:
+    rows = db.session.execute(
+        select(Person.id, Person.search_key).where(*criteria).order_by(Person.id).limit(CANDIDATES)
+    ).all()
+    keys: dict[int, str] = {person_id: key for person_id, key in rows}
+    ranked = process.extract(
+        name, keys, scorer=_score, processor=utils.default_process, limit=LIMIT, score_cutoff=MIN_SCORE
+    )
+    ids = [person_id for _, _, person_id in ranked]
+    if not ids:
+        return []
+    found = {person.id: person for person in db.session.scalars(select(Person).where(Person.id.in_(ids)))}
+    return [found[person_id] for person_id in ids if person_id in found]
+
+
+def _score(query: Any, key: Any, **_: Any) -> float:
+    """How close a key is to the query: the whole name in any order, or the query's words within it."""
+    return max(fuzz.token_sort_ratio(query, key), fuzz.token_set_ratio(query, key), _words_within(query, key))
+
+
+def _words_within(query: str, key: str) -> float:
+    """Each word typed against its closest word of the key (a surname alone, with a typo; the beginning of
+    one scores full), averaged."""
+    key_words = key.split()
+    if not key_words:
+        return 0.0
+    scores = [
+        max(100.0 if candidate.startswith(word) else fuzz.ratio(word, candidate) for candidate in key_words)
+        for word in query.split()
+    ]
+    return sum(scores) / len(scores) if scores else 0.0
+
+
+@functools.cache
+def _trigrams_in(database_url: str) -> bool:
+    return bool(db.session.scalar(text("SELECT count(*) FROM pg_extension WHERE extname = 'pg_trgm'")))
+
+
+def _has_trigrams() -> bool:
+    """PostgreSQL with pg_trgm: asked once per process and database."""
+    if db.engine.dialect.name != "postgresql":
+        return False
+    return _trigrams_in(db.engine.url.render_as_string(hide_password=True))

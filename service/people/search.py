@@ -19,6 +19,7 @@ from datetime import date
 from typing import Any
 
 from rapidfuzz import fuzz, process, utils
+from rapidfuzz.distance import OSA
 from sqlalchemy import ColumnElement, func, literal, select, text
 
 from service.extensions import db
@@ -26,7 +27,7 @@ from service.models import Person
 
 LIMIT = 50
 CANDIDATES = 50_000  # the most keys of one centre ranked in Python
-MIN_SCORE = 65  # rapidfuzz scores out of 100: two wrong letters in a six-letter name still score 66
+MIN_SCORE = 75  # out of 100: a whole name 75 % alike, or each word typed within two edits of one of the key
 WORD_SIMILARITY = 0.45  # pg_trgm's threshold (its default, 0.6, misses two wrong letters in a short name)
 
 _DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$|^(\d{4})-(\d{2})-(\d{2})$")
@@ -131,21 +132,26 @@ def _ranked_in_python(name: str, criteria: list[ColumnElement[bool]]) -> Sequenc
 
 
 def _score(query: Any, key: Any, **_: Any) -> float:
-    """How close a key is to the query: the whole name in any order, or the query's words within it."""
-    return max(fuzz.token_sort_ratio(query, key), fuzz.token_set_ratio(query, key), _words_within(query, key))
+    """How close a key is to the query: the whole name in any order, or each word typed within it."""
+    return max(fuzz.token_sort_ratio(query, key), _words_within(query, key))
 
 
 def _words_within(query: str, key: str) -> float:
-    """Each word typed against its closest word of the key (a surname alone, with a typo; the beginning of
-    one scores full), averaged."""
+    """Each word typed against its closest word of the key, averaged: the beginning of a word scores full,
+    a word one edit away (two from six letters on: a letter missing, wrong or two swapped) nearly so."""
     key_words = key.split()
-    if not key_words:
+    typed = query.split()
+    if not key_words or not typed:
         return 0.0
-    scores = [
-        max(100.0 if candidate.startswith(word) else fuzz.ratio(word, candidate) for candidate in key_words)
-        for word in query.split()
-    ]
-    return sum(scores) / len(scores) if scores else 0.0
+    return sum(max(_word_score(word, candidate) for candidate in key_words) for word in typed) / len(typed)
+
+
+def _word_score(word: str, candidate: str) -> float:
+    if candidate.startswith(word):
+        return 100.0
+    allowed = 1 if len(word) < 6 else 2
+    edits = OSA.distance(word, candidate, score_cutoff=allowed)
+    return 100.0 - 10.0 * edits if edits <= allowed else 0.0
 
 
 @functools.cache

@@ -1,10 +1,10 @@
 """Search that forgives: accents, case, one or two wrong letters, first and last names swapped; also by date
 of birth and by phone; ranked by similarity, within the searching centre only.
 
-On PostgreSQL with pg_trgm (migration 0015) the database ranks: word similarity of the query to the person's
-normalised "last first" key, through a GiST index that starts with the centre. Elsewhere (SQLite, or a
-PostgreSQL where the extension could not be created) the centre's keys are read, at most CANDIDATES of them,
-and rapidfuzz ranks them in Python.
+On PostgreSQL with pg_trgm (migration 0015) the database finds the candidates: the keys ("last first",
+normalised) most similar by words to the query, through a GiST index that starts with the centre. Elsewhere
+(SQLite, or a PostgreSQL where the extension could not be created) the candidates are the centre's keys, at
+most CANDIDATES of them. Either way rapidfuzz scores them in Python, keeps the close ones and ranks them.
 """
 
 from __future__ import annotations
@@ -28,7 +28,11 @@ from service.models import Person
 LIMIT = 50
 CANDIDATES = 50_000  # the most keys of one centre ranked in Python
 MIN_SCORE = 75  # out of 100: a whole name 75 % alike, or each word typed within two edits of one of the key
-WORD_SIMILARITY = 0.45  # pg_trgm's threshold (its default, 0.6, misses two wrong letters in a short name)
+# pg_trgm's threshold for the candidates (its default, 0.6, misses two wrong letters in a six-letter name:
+# "mbrtim" is 0.2 from "martin");
+# the candidates are then scored as in Python, which keeps only the close ones.
+WORD_SIMILARITY = 0.15
+TRIGRAM_CANDIDATES = 200
 
 _DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$|^(\d{4})-(\d{2})-(\d{2})$")
 _PHONE_PART = re.compile(r"^\+?[\d.\-()]+$")
@@ -105,15 +109,21 @@ def find(centre_id: int, query: Query) -> Sequence[Person]:
 
 
 def _ranked_by_database(name: str, criteria: list[ColumnElement[bool]]) -> Sequence[Person]:
+    """The centre's closest keys by trigrams (the index), then kept and ordered as elsewhere."""
     db.session.execute(text(f"SET LOCAL pg_trgm.word_similarity_threshold = {WORD_SIMILARITY}"))
     typed = literal(name)
     statement = (
         select(Person)
         .where(*criteria, Person.search_key.op("%>")(typed))
         .order_by(Person.search_key.op("<->>")(typed), Person.id)
-        .limit(LIMIT)
+        .limit(TRIGRAM_CANDIDATES)
     )
-    return db.session.scalars(statement).all()
+    found = db.session.scalars(statement).all()
+    typed_key = utils.default_process(name)
+    scored = [(_score(typed_key, utils.default_process(person.search_key)), person) for person in found]
+    kept = [(score, person) for score, person in scored if score >= MIN_SCORE]
+    kept.sort(key=lambda pair: -pair[0])  # stable: equal scores keep the database's order
+    return [person for _, person in kept[:LIMIT]]
 
 
 def _ranked_in_python(name: str, criteria: list[ColumnElement[bool]]) -> Sequence[Person]:

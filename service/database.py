@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
+from flask import Flask, g, request
 from sqlalchemy import Engine, event
 
 BUSY_TIMEOUT_MS = 30000
@@ -42,6 +43,25 @@ def writing() -> Iterator[None]:
 
 def is_writing() -> bool:
     return _writing.get()
+
+
+def install_request_hooks(app: Flask) -> None:
+    """A request that submits (POST…) writes: on SQLite its first statement (loading the signed-in user)
+    already takes the write lock, so its use case need not end a read to begin again. GET requests read."""
+    if app.extensions.get("entraide.request_writes"):
+        return
+    app.extensions["entraide.request_writes"] = True
+
+    @app.before_request
+    def _submitting_writes() -> None:
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            g.entraide_writing = _writing.set(True)
+
+    @app.teardown_request
+    def _done(_: BaseException | None) -> None:
+        token = g.pop("entraide_writing", None)
+        if token is not None:
+            _writing.reset(token)
 
 
 def _sqlite_on_connect(dbapi_connection: Any, connection_record: Any) -> None:

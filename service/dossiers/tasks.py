@@ -23,7 +23,6 @@ from service.errors import InvalidInputError, NotFoundError
 from service.extensions import db
 from service.models import HumanTask, Role, User
 from service.models.dossier import aid_label
-from service.models.tenancy import get_in_centre
 from service.permissions import require_role
 from service.unit_of_work import read_use_case, reading_use_case, use_case
 
@@ -134,9 +133,14 @@ def worklist_counts(*, actor: User) -> worklist_query.Counts:
     return worklist_query.counts(worklist_scope(actor))
 
 
+# A task comes with its instance and dossier, in one statement: the use case that follows finds them loaded.
+_WITH_INSTANCE_AND_DOSSIER = (joinedload(HumanTask.instance), joinedload(HumanTask.dossier))
+
+
 def task_in_centre(*, actor: User, task_id: int) -> HumanTask | None:
     """The task, if it is one of the actor's centre; who may work on it is checked by each use case."""
-    return get_in_centre(db.session(), HumanTask, task_id, actor.centre_id)
+    task = db.session.get(HumanTask, task_id, options=_WITH_INSTANCE_AND_DOSSIER)
+    return task if task is not None and task.centre_id == actor.centre_id else None
 
 
 def get_task(*, actor: User, task_id: int, working: bool = False) -> HumanTask:
@@ -151,11 +155,7 @@ def get_task(*, actor: User, task_id: int, working: bool = False) -> HumanTask:
 def _task_with_access(
     actor: User, task_id: int, *, working: bool = False
 ) -> tuple[HumanTask, access.DossierAccess | None]:
-    task = db.session.scalars(
-        select(HumanTask)
-        .options(joinedload(HumanTask.instance), joinedload(HumanTask.dossier))  # one statement for all three
-        .where(HumanTask.id == task_id)
-    ).one_or_none()
+    task = task_in_centre(actor=actor, task_id=task_id)  # already loaded by the page, if it asked
     if task is None:
         raise NotFoundError("Cette tâche n'existe pas dans votre centre.")
     if working or not actor.has_role(Role(task.role), Role.RESPONSABLE):  # heads of service see every lane

@@ -28,10 +28,11 @@ from service.models import Person
 LIMIT = 50
 CANDIDATES = 50_000  # the most keys of one centre ranked in Python
 MIN_SCORE = 75  # out of 100: a whole name 75 % alike, or each word typed within two edits of one of the key
-# pg_trgm's threshold for the candidates (its default, 0.6, misses two wrong letters in a six-letter name:
-# "mbrtim" is 0.2 from "martin");
-# the candidates are then scored as in Python, which keeps only the close ones.
-WORD_SIMILARITY = 0.15
+# pg_trgm's thresholds for the candidates, which are then scored as in Python (only the close ones are kept):
+# 0.3 first, through the index; 0.15 when nothing close came back ("mbrtim" is 0.2 from "martin": two wrong
+# letters in a six-letter name), which reads more of the centre's people.
+WORD_SIMILARITY = 0.3
+WIDER_SIMILARITY = 0.15
 TRIGRAM_CANDIDATES = 200
 
 _DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$|^(\d{4})-(\d{2})-(\d{2})$")
@@ -109,21 +110,25 @@ def find(centre_id: int, query: Query) -> Sequence[Person]:
 
 
 def _ranked_by_database(name: str, criteria: list[ColumnElement[bool]]) -> Sequence[Person]:
-    """The centre's closest keys by trigrams (the index), then kept and ordered as elsewhere."""
-    db.session.execute(text(f"SET LOCAL pg_trgm.word_similarity_threshold = {WORD_SIMILARITY}"))
+    """The centre's closest keys by trigrams (the index), then kept and ordered as elsewhere; only when none
+    is close enough are the candidates looked for again, more widely (two wrong letters in a short name)."""
     typed = literal(name)
-    statement = (
-        select(Person)
-        .where(*criteria, Person.search_key.op("%>")(typed))
-        .order_by(Person.search_key.op("<->>")(typed), Person.id)
-        .limit(TRIGRAM_CANDIDATES)
-    )
-    found = db.session.scalars(statement).all()
     typed_key = utils.default_process(name)
-    scored = [(_score(typed_key, utils.default_process(person.search_key)), person) for person in found]
-    kept = [(score, person) for score, person in scored if score >= MIN_SCORE]
-    kept.sort(key=lambda pair: -pair[0])  # stable: equal scores keep the database's order
-    return [person for _, person in kept[:LIMIT]]
+    for threshold in (WORD_SIMILARITY, WIDER_SIMILARITY):
+        db.session.execute(text(f"SET LOCAL pg_trgm.word_similarity_threshold = {threshold}"))
+        statement = (
+            select(Person)
+            .where(*criteria, Person.search_key.op("%>")(typed))
+            .order_by(Person.search_key.op("<->>")(typed), Person.id)
+            .limit(TRIGRAM_CANDIDATES)
+        )
+        found = db.session.scalars(statement).all()
+        scored = [(_score(typed_key, utils.default_process(person.search_key)), person) for person in found]
+        kept = [(score, person) for score, person in scored if score >= MIN_SCORE]
+        if kept:
+            kept.sort(key=lambda pair: -pair[0])  # stable: equal scores keep the database's order
+            return [person for _, person in kept[:LIMIT]]
+    return []
 
 
 def _ranked_in_python(name: str, criteria: list[ColumnElement[bool]]) -> Sequence[Person]:

@@ -41,7 +41,7 @@ class DuplicateSuspectedError(InvalidInputError):
 normalise = finder.normalise
 
 
-@use_case
+@reading_use_case
 def search(*, actor: User, query: str) -> Sequence[Person]:
     """Find the centre's people by name (accents, case, one or two wrong letters and the order of first and
     last names forgiven), date of birth or phone, the most similar first.

@@ -6,9 +6,13 @@ from collections.abc import Callable
 from datetime import date
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
-from service.models import BudgetKind, Relationship, Role, User
+from service.demo import DEMO_CENTRE_CODE
+from service.extensions import db
+from service.models import BudgetKind, Centre, Relationship, Role, User
 from service.people import service as people
 from tests.conftest import text_of
 from tests.factories import make_centre
@@ -193,3 +197,17 @@ def test_the_search_page_finds_a_typo(client: FlaskClient, registered: dict[str,
     page = text_of(client.get("/personnes/?q=martn"))
     assert "MARTIN Jean" in page
     assert "1 résultat(s)" in page
+
+
+def test_a_typo_finds_a_person_of_the_demo(app: Flask) -> None:
+    assert "Données de démonstration créées" in app.test_cli_runner().invoke(args=["demo", "seed"]).output
+    staff = db.session.scalars(select(User).join(Centre).where(Centre.code == DEMO_CENTRE_CODE)).all()
+    front_desk = next(user for user in staff if user.has_role(Role.ACCUEIL))
+    for query, last_name in [
+        ("lefevr elodie", "Lefèvre"),
+        ("elodie lefebvre", "Lefèvre"),
+        ("fatoo martn", "Martin"),
+    ]:
+        found = people.search(actor=front_desk, query=query)
+        assert found, query
+        assert found[0].last_name == last_name

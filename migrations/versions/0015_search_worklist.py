@@ -49,7 +49,7 @@ def upgrade():
     with op.batch_alter_table('human_task', schema=None) as batch_op:
         batch_op.create_index(
             'ix_human_task_worklist', ['centre_id', 'due_at', 'id'], unique=False,
-            postgresql_include=['role', 'assignee_id', 'task_name', 'process_key'],
+            postgresql_include=['role', 'assignee_id', 'task_name', 'process_key', 'title'],
             postgresql_where=sa.text('completed_at IS NULL'), sqlite_where=sa.text('completed_at IS NULL'),
         )
     if bind.dialect.name == 'postgresql':

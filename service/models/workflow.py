@@ -84,13 +84,13 @@ class HumanTask(CentreScoped, Base):
         Index("ix_human_task_open_by_due", "centre_id", "completed_at", "due_at"),
         Index("ix_human_task_open_by_process", "centre_id", "process_key", "completed_at"),
         # The worklist's pages: a centre's open tasks in due-date order (service/engine/worklist_query.py);
-        # on PostgreSQL it also carries what the counts per view read, so they count from the index alone.
+        # on PostgreSQL it also carries what the counts per view and the steps offered read (index-only scans).
         Index(
             "ix_human_task_worklist",
             "centre_id",
             "due_at",
             "id",
-            postgresql_include=["role", "assignee_id", "task_name", "process_key"],
+            postgresql_include=["role", "assignee_id", "task_name", "process_key", "title"],
             postgresql_where=text("completed_at IS NULL"),
             sqlite_where=text("completed_at IS NULL"),
         ),

@@ -84,7 +84,7 @@ class HumanTask(CentreScoped, Base):
         Index("ix_human_task_open_by_due", "centre_id", "completed_at", "due_at"),
         Index("ix_human_task_open_by_process", "centre_id", "process_key", "completed_at"),
         # The worklist's pages: a centre's open tasks in due-date order (service/engine/worklist_query.py);
-        # on PostgreSQL it also carries what the counts per view and the steps offered read (index-only scans).
+        # on PostgreSQL it also carries what the counts per view and the steps offered read (index only).
         Index(
             "ix_human_task_worklist",
             "centre_id",

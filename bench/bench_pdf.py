@@ -1,7 +1,8 @@
 """Printed letters: one decision letter against a naive WeasyPrint render, and a session's letters printed by
 two worker processes against one, in one run.
 
-A committee session decides BENCH_PDF_LETTERS dossiers (200) on a temporary SQLite database; its closing
+A committee session decides BENCH_PDF_LETTERS dossiers (200) on a temporary SQLite database (or, when
+ENTRAIDE_BENCH_DATABASE_URL is set, in a database `<its name>_pdf` made afresh on its server); its closing
 queues the letters as HTML. Then:
 
 - pdf_letter_vs_naive: one of those letters converted by `printing.html_to_pdf` (PDF/A-3b, the font
@@ -29,12 +30,24 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import func, select
+from sqlalchemy import func, make_url, select
 from sqlalchemy.orm import undefer
 from weasyprint import CSS, HTML
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.kit import BENCH_URL, migrated_app, server_database
+from bench.steps import (
+    accord,
+    all_present,
+    convened,
+    do,
+    item_of,
+    members,
+    open_aid,
+    person_with_budget,
+    refus,
+)
 from service.accounts import service as accounts
 from service.committee import closing, sitting
 from service.documents import batches, printing
@@ -51,9 +64,6 @@ from service.models import (
 )
 from service.organisation import service as organisation
 from service.paths import PDF_DIR
-from tests.aid_steps import do, open_aid, person_with_budget
-from tests.committee_steps import accord, all_present, convened, item_of, members, refus
-from tests.conftest import migrated_app
 
 LETTERS = int(os.environ.get("BENCH_PDF_LETTERS", "200"))
 REPETITIONS = int(os.environ.get("BENCH_PDF_REPETITIONS", "25"))
@@ -66,8 +76,15 @@ RELIEF = {
 }
 
 
+def database_url(tmp: Path) -> str:
+    """ENTRAIDE_BENCH_DATABASE_URL's server, in a database of this bench's own made afresh; else SQLite."""
+    if not BENCH_URL:
+        return f"sqlite:///{tmp / 'bench.db'}"
+    return server_database(BENCH_URL, f"{make_url(BENCH_URL).database}_pdf", fresh=True)[0]
+
+
 def build(tmp: Path) -> Flask:
-    app = migrated_app(f"sqlite:///{tmp / 'bench.db'}", tmp / "instance")
+    app = migrated_app(database_url(tmp), tmp / "instance")
     with app.app_context():
         centre = organisation.create_centre(
             code="banc", name="CCAS du Banc", kind=CentreKind.CCAS, communes={("99999", "Banc"): ["Centre"]}

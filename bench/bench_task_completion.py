@@ -18,10 +18,11 @@ from typing import Any
 from uuid import UUID
 
 from flask import Flask
-from sqlalchemy import event, select, update
+from sqlalchemy import event, make_url, select, update
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.kit import BENCH_URL, migrated_app, server_database
 from service.accounts import service as accounts
 from service.dossiers import service as dossiers
 from service.dossiers import tasks
@@ -31,7 +32,6 @@ from service.extensions import db
 from service.models import AidType, CentreKind, HumanTask, ProcessInstance, Role
 from service.organisation import service as organisation
 from service.people import service as people
-from tests.conftest import migrated_app
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "150"))
 PASSWORD = "mot-de-passe-du-banc"
@@ -47,7 +47,11 @@ NOTIFICATION_DATA = {"notifie_le": "2026-11-23", "moyen_notification": "courrier
 
 
 def build(tmp: Path) -> Flask:
-    url = os.environ.get("ENTRAIDE_BENCH_DATABASE_URL") or f"sqlite:///{tmp / 'bench.db'}"
+    url = (
+        server_database(BENCH_URL, f"{make_url(BENCH_URL).database}_completion", fresh=True)[0]
+        if BENCH_URL
+        else f"sqlite:///{tmp / 'bench.db'}"
+    )
     app = migrated_app(url, tmp / "instance")
     with app.app_context():
         organisation.create_centre(

@@ -10,6 +10,7 @@ of range) an InvalidInputError. Nothing from the database reaches a user as a cr
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import re
@@ -23,6 +24,7 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalErr
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from service import database
 from service.errors import ConflictError, EntraideError, InvalidInputError, UnavailableError
 from service.extensions import db
 from service.models.base import Base
@@ -61,17 +63,24 @@ _TRANSIENT_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
 
 
 @contextmanager
-def transaction(*, lost_race: str = LOST_RACE, keep_loaded: bool = False) -> Iterator[None]:
+def transaction(
+    *, lost_race: str = LOST_RACE, keep_loaded: bool = False, writes: bool = True
+) -> Iterator[None]:
     """Commit when the outermost block ends, roll back when it raises; translate what the database says.
 
     `lost_race` is what the user reads when another transaction saved first (said by the outermost unit).
     `keep_loaded`: the commit leaves what the block loaded as it was read, instead of expiring it.
+    `writes`: the block may write. On SQLite its transaction then takes the write lock when it begins
+    (`BEGIN IMMEDIATE`); a block that only reads begins deferred and takes no lock.
     """
     session = db.session()
     depth: int = session.info.get(_DEPTH, 0)
     session.info[_DEPTH] = depth + 1
     try:
-        yield
+        if depth == 0 and writes:
+            _end_deferred_read(session)
+        with database.writing() if writes else contextlib.nullcontext():
+            yield
         if depth == 0:
             _commit(session, keep_loaded=keep_loaded)
     except BaseException as exc:
@@ -83,6 +92,17 @@ def transaction(*, lost_race: str = LOST_RACE, keep_loaded: bool = False) -> Ite
         raise translated from exc
     finally:
         session.info[_DEPTH] = depth
+
+
+def _end_deferred_read(session: Session) -> None:
+    """A writing unit must not upgrade the read snapshot the request began with (the signed-in user's):
+    on SQLite that fails at once when another writer committed since. End the read; the unit's first
+    statement begins again, taking the write lock. What was loaded is expired, to be read again under it."""
+    if not session.in_transaction():
+        return
+    connection = session.connection()
+    if connection.info.get(database.DEFERRED) and not connection.in_nested_transaction():
+        session.commit()
 
 
 def _commit(session: Session, *, keep_loaded: bool) -> None:
@@ -118,6 +138,18 @@ def reading_use_case(function: Callable[P, R]) -> Callable[P, R]:
     @functools.wraps(function)
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
         with transaction(keep_loaded=True):
+            return function(*args, **kwargs)
+
+    return run
+
+
+def read_use_case(function: Callable[P, R]) -> Callable[P, R]:
+    """A use case that only reads: on SQLite its transaction begins deferred and never takes the write lock
+    (with WAL, it reads while a writer holds it). Its end keeps what it read loaded for the page."""
+
+    @functools.wraps(function)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        with transaction(keep_loaded=True, writes=False):
             return function(*args, **kwargs)
 
     return run

@@ -43,9 +43,9 @@ def _instance(dossier: Dossier) -> ProcessInstance:
 
 def _evaluate(agent: User, dossier: Dossier) -> None:
     task = next(
-        row.task
-        for row in tasks.worklist_rows(actor=agent, view=tasks.WorklistView.TEAM)
-        if row.dossier is not None and row.dossier.id == dossier.id
+        row.line
+        for row in tasks.worklist_page(actor=agent, view=tasks.WorklistView.TEAM).rows
+        if row.line.dossier_id == dossier.id
     )
     form = {
         "situation": "Loyer impayé de deux mois.",

@@ -6,11 +6,16 @@ from collections.abc import Callable
 from datetime import date
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
-from service.models import BudgetKind, Relationship, Role, User
+from service.demo import DEMO_CENTRE_CODE
+from service.extensions import db
+from service.models import BudgetKind, Centre, Relationship, Role, User
 from service.people import service as people
 from tests.conftest import text_of
+from tests.factories import make_centre
 from tests.workflow_helpers import as_user, post_form
 
 
@@ -127,3 +132,82 @@ def test_admin_cannot_read_people(make_user: Callable[..., User], nadia: User) -
 
     with pytest.raises(PermissionDeniedError):
         people.search(actor=admin, query="x")
+
+
+@pytest.fixture
+def registered(nadia: User) -> dict[str, int]:
+    def add(last: str, first: str, **fields: object) -> int:
+        identity = people.Identity(last_name=last, first_name=first, **fields)  # type: ignore[arg-type]
+        return people.create(actor=nadia, identity=identity, confirm_duplicate=True).id
+
+    return {
+        "martin": add("Martin", "Jean", birth_date=date(1980, 3, 12), phone="06 12 34 56 78"),
+        "diallo": add("Diallo", "Fatou", phone="07.98.76.54.32"),
+        "lefebvre": add("Lefebvre", "Hélène"),
+        "nguyen": add("Nguyen", "Marc", birth_date=date(1980, 3, 12)),
+    }
+
+
+def _found(nadia: User, query: str) -> list[int]:
+    return [person.id for person in people.search(actor=nadia, query=query)]
+
+
+@pytest.mark.parametrize(
+    ("query", "who"),
+    [
+        ("martn", "martin"),  # a letter missing
+        ("marten jean", "martin"),  # a letter wrong
+        ("mbrtim", "martin"),  # two letters wrong
+        ("jean martin", "martin"),  # first and last names swapped
+        ("fatoo diallo", "diallo"),
+        ("fatou dialo", "diallo"),
+        ("LEFEBVRE helene", "lefebvre"),
+        ("léfèbvre", "lefebvre"),
+    ],
+)
+def test_a_name_with_a_typo_finds_the_person_first(
+    nadia: User, registered: dict[str, int], query: str, who: str
+) -> None:
+    found = _found(nadia, query)
+    assert found, query
+    assert found[0] == registered[who]
+    assert registered["nguyen"] not in found
+
+
+def test_search_by_date_of_birth_and_phone(nadia: User, registered: dict[str, int]) -> None:
+    assert sorted(_found(nadia, "12/03/1980")) == sorted([registered["martin"], registered["nguyen"]])
+    assert _found(nadia, "1980-03-12 nguyen") == [registered["nguyen"]]
+    assert _found(nadia, "0612345678") == [registered["martin"]]
+    assert _found(nadia, "+33 7 98 76 54 32") == [registered["diallo"]]
+    assert _found(nadia, "01/01/1990") == []
+
+
+def test_search_stays_within_the_centre(
+    nadia: User, registered: dict[str, int], make_user: Callable[..., User]
+) -> None:
+    elsewhere = make_centre("ccas-ailleurs", "CCAS d'Ailleurs")
+    other = make_user("odile", Role.ACCUEIL, centre_code=elsewhere.code)
+    assert _found(other, "martin") == []
+    assert _found(other, "12/03/1980") == []
+    assert _found(nadia, "martin")[0] == registered["martin"]
+
+
+def test_the_search_page_finds_a_typo(client: FlaskClient, registered: dict[str, int]) -> None:
+    as_user(client, "nadia")
+    page = text_of(client.get("/personnes/?q=martn"))
+    assert "MARTIN Jean" in page
+    assert "1 résultat(s)" in page
+
+
+def test_a_typo_finds_a_person_of_the_demo(app: Flask) -> None:
+    assert "Données de démonstration créées" in app.test_cli_runner().invoke(args=["demo", "seed"]).output
+    staff = db.session.scalars(select(User).join(Centre).where(Centre.code == DEMO_CENTRE_CODE)).all()
+    front_desk = next(user for user in staff if user.has_role(Role.ACCUEIL))
+    for query, last_name in [
+        ("lefevr elodie", "Lefèvre"),
+        ("elodie lefebvre", "Lefèvre"),
+        ("fatoo martn", "Martin"),
+    ]:
+        found = people.search(actor=front_desk, query=query)
+        assert found, query
+        assert found[0].last_name == last_name

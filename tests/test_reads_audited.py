@@ -11,10 +11,12 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import event, select
 
+from service.dossiers import tasks
 from service.extensions import db
 from service.models import AidType, AuditEvent, Dossier, Role, User
 from tests.aid_steps import NOTIFIED, do, open_aid, person_with_budget
 from tests.conftest import text_of
+from tests.factories import open_task
 from tests.secours_steps import EVALUATION
 from tests.workflow_helpers import as_user
 
@@ -146,3 +148,23 @@ def test_a_search_traces_each_person_it_lists(client: FlaskClient, team: dict[st
     ).all()
     assert sorted(traced) == sorted(str(person_id) for person_id in listed)
     assert str(other) not in traced
+
+
+def test_the_dossier_page_costs_the_same_whatever_its_history(
+    client: FlaskClient, team: dict[str, User]
+) -> None:
+    agent = team["agent"]
+    dossier = open_aid(agent, person_with_budget(agent, "Aubert"), AidType.SECOURS_URGENCE, "Facture EDF")
+    dossier_id, agent_id = dossier.id, agent.id
+    as_user(client, "claire")
+    path = f"/dossiers/{dossier_id}"
+    short = _cost(client, path)
+    agent = db.session.get(User, agent_id)  # measuring emptied the session, as a request ends
+    assert agent is not None
+    task_id = open_task(dossier_id, "evaluer").id
+    for _ in range(60):  # 120 steps of its history: taken, handed back
+        tasks.claim_task(actor=agent, task_id=task_id)
+        tasks.unclaim_task(actor=agent, task_id=task_id)
+    long = _cost(client, path)
+    assert len(long) == len(short), "\n".join(long)
+    assert len(long) <= DOSSIER_PAGE_BUDGET, "\n".join(long)

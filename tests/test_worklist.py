@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Callable
+from datetime import datetime, timedelta
 
 import pytest
 from flask.testing import FlaskClient
+from sqlalchemy import insert
 
-from service.models import Centre, Role, User
+from service.clock import TravellingClock
+from service.dossiers import tasks
+from service.extensions import db
+from service.models import AidType, Centre, HumanTask, Role, User
 from tests.conftest import csrf_token, text_of
-from tests.factories import make_centre, open_task
+from tests.factories import make_centre, open_aid, open_task, person_with_budget
+from tests.test_reads_audited import _cost
 from tests.workflow_helpers import as_user, create_person_with_budget, open_secours, post_form
+
+# A page of the worklist may cost: the user and their roles, the centre (navigation), the page's rows, the
+# counts of its views, the grants of its dossiers, the load per agent, the steps, agents and quartiers offered
+# as filters.
+WORKLIST_BUDGET = 11
 
 EVALUATION = {
     "situation": "Facture d'eau impayée.",
@@ -106,3 +119,126 @@ def test_another_centre_cannot_reach_a_task_or_a_dossier(
         task_page, data={**EVALUATION, "csrf_token": csrf_token(client, "/tableau-de-bord")}
     )
     assert response.status_code == 404
+
+
+# --- A worklist paged by key: 50 rows, next and previous, counts per view, filters in the URL -------------
+
+
+def _backlog(agent: User, size: int, *, start: datetime) -> int:
+    """A real dossier made through the use cases, whose open task is then multiplied in SQL: `size` open
+    tasks of the instructors' lane, due one hour apart from `start`."""
+    dossier = open_aid(agent, person_with_budget(agent, "Lopez"), AidType.SECOURS_URGENCE)
+    model = open_task(dossier, "evaluer")
+    db.session.execute(
+        insert(HumanTask),
+        [
+            {
+                "centre_id": model.centre_id,
+                "instance_id": model.instance_id,
+                "dossier_id": model.dossier_id,
+                "process_key": model.process_key,
+                "task_id": f"copie-{number}",
+                "task_name": model.task_name,
+                "title": model.title,
+                "role": model.role,
+                "form_key": model.form_key,
+                "due_at": start + timedelta(hours=number),
+                "created_at": model.created_at,
+            }
+            for number in range(size - 1)
+        ],
+    )
+    db.session.flush()
+    return model.id  # the real one
+
+
+def _ids(page: tasks.WorklistPage) -> list[int]:
+    return [row.line.id for row in page.rows]
+
+
+def test_pages_of_fifty_follow_each_other_by_due_date(team: dict[str, User], travel: TravellingClock) -> None:
+    julien = team["julien"]
+    _backlog(julien, 120, start=travel.now() - timedelta(hours=10))
+    first = tasks.worklist_page(actor=julien)
+    assert (len(first.rows), first.previous_cursor) == (50, None)
+    assert first.next_cursor is not None
+    assert (first.counts.team, first.counts.overdue) == (120, 10)
+    second = tasks.worklist_page(actor=julien, after=first.next_cursor)
+    third = tasks.worklist_page(actor=julien, after=second.next_cursor)
+    assert (len(second.rows), len(third.rows), third.next_cursor) == (50, 20, None)
+    everything = _ids(first) + _ids(second) + _ids(third)
+    assert len(set(everything)) == 120
+    dues = [row.line.due_at for page in (first, second, third) for row in page.rows]
+    assert dues == sorted(dues, key=lambda due: (due is None, due))  # no due date last
+    back = tasks.worklist_page(actor=julien, before=third.previous_cursor)
+    assert _ids(back) == _ids(second)
+    assert _ids(tasks.worklist_page(actor=julien, before=back.previous_cursor)) == _ids(first)
+    overdue = tasks.worklist_page(actor=julien, view=tasks.WorklistView.OVERDUE)
+    assert len(overdue.rows) == 10
+    assert all(row.overdue for row in overdue.rows)
+
+
+def test_the_page_links_to_the_next_and_keeps_the_filters(
+    client: FlaskClient, team: dict[str, User], travel: TravellingClock
+) -> None:
+    _backlog(team["julien"], 60, start=travel.now() + timedelta(hours=1))
+    as_user(client, "julien")
+    page = text_of(client.get("/taches/?vue=equipe&aide=secours_urgence"))
+    assert "Tâches de mes rôles (60)" in page
+    following = re.search(r'<a rel="next"[^>]* href="([^"]+)"', page)
+    assert following is not None
+    assert "aide=secours_urgence" in html.unescape(following[1])
+    second = text_of(client.get(html.unescape(following[1])))
+    assert second.count("Ouvrir</a>") == 10
+    assert 'rel="prev"' in second
+    assert 'rel="next"' not in second
+    assert "Aucune tâche" in text_of(client.get("/taches/?vue=equipe&aide=colis_alimentaire"))
+    assert (
+        text_of(client.get("/taches/?vue=equipe&echeance=aujourdhui")).count("Ouvrir</a>") == 14
+    )  # 10:00 to 23:00
+    assert "Aucune tâche" in text_of(client.get("/taches/?vue=equipe&echeance=en-retard"))
+    assert client.get("/taches/?apres=n%27importe-quoi&agent=x&echeance=jamais").status_code == 200
+
+
+def test_filters_by_step_assignee_and_quartier(team: dict[str, User], travel: TravellingClock) -> None:
+    julien = team["julien"]
+    tasks.claim_task(actor=julien, task_id=_backlog(julien, 3, start=travel.now()))
+    mine = tasks.worklist_page(actor=julien, filters=tasks.Filters(assignee_id=julien.id))
+    assert (mine.counts.team, len(mine.rows)) == (1, 1)
+    nobody = tasks.worklist_page(actor=julien, filters=tasks.Filters(assignee_id=tasks.UNASSIGNED))
+    assert len(nobody.rows) == 2
+    assert len(tasks.worklist_page(actor=julien, filters=tasks.Filters(step="decider")).rows) == 0
+    assert len(tasks.worklist_page(actor=julien, filters=tasks.Filters(step="evaluer")).rows) == 3
+    nowhere = tasks.worklist_page(actor=julien, filters=tasks.Filters(quartier_id=10**9))
+    assert (list(nowhere.rows), nowhere.counts.team) == ([], 0)
+
+
+def test_the_head_of_service_sees_every_lane_and_the_load_per_agent(
+    client: FlaskClient, team: dict[str, User], travel: TravellingClock
+) -> None:
+    real = _backlog(team["julien"], 5, start=travel.now() - timedelta(days=1))
+    tasks.claim_task(actor=team["karim"], task_id=real)
+    as_user(client, "claire")
+    page = text_of(client.get("/taches/?vue=equipe"))
+    assert "Tâches de mes rôles (5)" in page
+    assert "(toutes les étapes)" in page
+    for shown in ("Charge par agent", "Karim Haddad", "Personne (à prendre)"):
+        assert shown in page
+    assert page.count("Ouvrir</a>") == 5
+
+
+@pytest.mark.parametrize("viewer", ["julien", "claire"])
+def test_the_statements_of_a_page_do_not_grow_with_the_backlog(
+    client: FlaskClient, team: dict[str, User], travel: TravellingClock, viewer: str
+) -> None:
+    as_user(client, viewer)
+    karim_id = team["karim"].id
+    _backlog(team["julien"], 60, start=travel.now() - timedelta(hours=30))
+    small = _cost(client, "/taches/?vue=equipe")
+    karim = db.session.get(User, karim_id)  # measuring emptied the session, as a request ends
+    assert karim is not None
+    _backlog(karim, 540, start=travel.now() - timedelta(hours=300))
+    large = _cost(client, "/taches/?vue=equipe")
+    assert len(large) == len(small), "\n".join(large)
+    assert len(large) <= WORKLIST_BUDGET, "\n".join(large)
+    assert all(statement.startswith("SELECT") for statement in large)  # a list writes nothing

@@ -11,7 +11,14 @@ from service import aids, clock, processes
 from service.audit import service as audit
 from service.audit.actions import AuditAction
 from service.committee import papers
-from service.committee.access import own_sessions, readable_session, require_manager, require_reader
+from service.committee.access import (
+    may_manage,
+    membership,
+    own_sessions,
+    readable_session,
+    require_manager,
+    require_reader,
+)
 from service.committee.members import in_office
 from service.config import current_settings, local_zone
 from service.documents.rendering import date_long
@@ -50,6 +57,26 @@ def sessions(*, actor: User) -> Sequence[CommitteeSession]:
         .order_by(CommitteeSession.starts_at.desc())
     ).all()
     return listed if member is None else own_sessions(member, listed)
+
+
+def next_session(*, actor: User) -> CommitteeSession | None:
+    """The next session still to be held: the centre's for the staff, one the member sits in for a member;
+    None for the other roles (their home page shows none)."""
+    member = None if may_manage(actor) else membership(actor)
+    if member is None and not may_manage(actor):
+        return None
+    coming = db.session.scalars(
+        select(CommitteeSession)
+        .where(
+            CommitteeSession.centre_id == actor.centre_id,
+            CommitteeSession.starts_at >= clock.now() - SESSION_LENGTH,
+            CommitteeSession.status.in_(OPEN_STATUSES),
+        )
+        .order_by(CommitteeSession.starts_at)
+        .limit(5)
+    ).all()
+    listed = coming if member is None else own_sessions(member, coming)
+    return listed[0] if listed else None
 
 
 @use_case

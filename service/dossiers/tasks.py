@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from service import aids, clock, processes
@@ -18,20 +18,15 @@ from service.audit import service as audit
 from service.audit.actions import AuditAction
 from service.documents import batches
 from service.dossiers.reading import DossierSummary, summary_of
-from service.engine import registry, runtime, worklist
+from service.engine import registry, runtime, worklist, worklist_query
 from service.errors import InvalidInputError, NotFoundError
 from service.extensions import db
-from service.models import (
-    Dossier,
-    HumanTask,
-    Role,
-    User,
-)
-from service.models.tenancy import get_in_centre
+from service.models import HumanTask, Role, User
+from service.models.dossier import aid_label
 from service.people import service as people
 from service.people.budget import BudgetSummary
 from service.permissions import require_role
-from service.unit_of_work import reading_use_case, use_case
+from service.unit_of_work import read_use_case, reading_use_case, use_case
 
 
 class FormInvalidError(InvalidInputError):
@@ -42,6 +37,13 @@ class FormInvalidError(InvalidInputError):
         self.errors = dict(errors)
 
 
+# The worklist's filters and cursors, as the pages name them.
+Due = worklist_query.Due
+Filters = worklist_query.Filters
+Cursor = worklist_query.Cursor
+UNASSIGNED = worklist_query.UNASSIGNED
+
+
 class WorklistView(enum.StrEnum):
     MINE = "mes-taches"
     TEAM = "equipe"
@@ -50,53 +52,97 @@ class WorklistView(enum.StrEnum):
 
 @dataclass(frozen=True)
 class WorklistRow:
-    task: HumanTask
-    dossier: Dossier | None
-    assignee_name: str | None
+    line: worklist_query.Line
     overdue: bool
     person_name: str | None = None  # shown to those the policy lets read the dossier's identity
     readable: bool = False  # the reader may open the dossier
 
+    @property
+    def aid_label(self) -> str:
+        if self.line.aid_type is not None:
+            return aid_label(self.line.aid_type)
+        return (
+            "Séance de la commission"
+            if self.line.process_key == "seance_commission"
+            else self.line.process_key
+        )
 
-def worklist_rows(*, actor: User, view: WorklistView, aid_type: str | None = None) -> list[WorklistRow]:
-    """Open tasks: assigned to me, or for my roles, or overdue for my roles."""
-    now = clock.now()
-    roles = [role.value for role in actor.roles]
-    # The dossier comes with its task as a relationship: a session's steps have none, and an outer join on
-    # the dossier entity (which joins its person in turn) would drop them.
-    query: Select[tuple[HumanTask, str]] = (
-        select(HumanTask, User.full_name)
-        .options(joinedload(HumanTask.dossier))
-        .outerjoin(User, User.id == HumanTask.assignee_id)
-        .where(HumanTask.completed_at.is_(None))
-        .order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at)
+
+@dataclass(frozen=True)
+class WorklistPage:
+    view: WorklistView
+    rows: Sequence[WorklistRow]
+    counts: worklist_query.Counts
+    next_cursor: worklist_query.Cursor | None
+    previous_cursor: worklist_query.Cursor | None
+    loads: Sequence[worklist_query.Load]  # per agent, for a head of service
+    every_lane: bool  # a head of service sees every lane
+
+
+def worklist_scope(actor: User, filters: worklist_query.Filters | None = None) -> worklist_query.Scope:
+    """The open tasks an agent sees: their roles' lanes; every lane for a head of service."""
+    lanes = None if actor.has_role(Role.RESPONSABLE) else {role.value for role in actor.roles}
+    return worklist_query.Scope(
+        actor.centre_id, lanes, actor.id, clock.now(), filters or worklist_query.Filters()
     )
-    if view is WorklistView.MINE:
-        query = query.where(HumanTask.assignee_id == actor.id)
-    else:
-        query = query.where(HumanTask.role.in_(roles))
+
+
+@read_use_case
+def worklist_page(
+    *,
+    actor: User,
+    view: WorklistView = WorklistView.TEAM,
+    filters: worklist_query.Filters | None = None,
+    after: worklist_query.Cursor | None = None,
+    before: worklist_query.Cursor | None = None,
+) -> WorklistPage:
+    """One page (50 rows) of a view of the worklist, its counts per view, and the load per agent for a head
+    of service: a fixed number of statements whatever the backlog."""
+    scope = worklist_scope(actor, filters)
     if view is WorklistView.OVERDUE:
-        query = query.where(HumanTask.due_at < now)
-    if aid_type is not None:
-        query = query.where(HumanTask.process_key == aid_type)
-    found = db.session.execute(query).all()
-    grants = access.grants_of(actor, {task.dossier_id for task, _ in found if task.dossier_id is not None})
+        scope = replace(scope, filters=replace(scope.filters, due=worklist_query.Due.OVERDUE))
+    found = worklist_query.page(scope, mine=view is WorklistView.MINE, after=after, before=before)
+    counts = worklist_query.counts(worklist_scope(actor, filters))
+    grants = access.grants_of(actor, {line.dossier_id for line in found.lines if line.dossier_id is not None})
     rows = []
-    for task, assignee in found:
-        grant = grants.get(task.dossier_id) if task.dossier_id is not None else None
+    for line in found.lines:
+        grant = grants.get(line.dossier_id) if line.dossier_id is not None else None
         name = (
-            task.dossier.person.display_name
-            if task.dossier and grant and grant.reads(Part.IDENTITE)
+            f"{(line.person_last_name or '').upper()} {line.person_first_name or ''}".strip()
+            if grant and grant.reads(Part.IDENTITE) and line.person_last_name is not None
             else None
         )
-        overdue = task.due_at is not None and task.due_at < now
-        rows.append(WorklistRow(task, task.dossier, assignee, overdue, name, bool(grant)))
-    return rows
+        overdue = line.due_at is not None and line.due_at < scope.now
+        rows.append(WorklistRow(line, overdue, name, bool(grant)))
+    every_lane = scope.lanes is None
+    loads = worklist_query.loads(worklist_scope(actor, filters)) if every_lane else []
+    return WorklistPage(view, rows, counts, found.next_cursor, found.previous_cursor, loads, every_lane)
+
+
+def worklist_steps(*, actor: User) -> list[tuple[str, str]]:
+    """The steps the actor's open tasks are at, for the step filter."""
+    return worklist_query.steps(worklist_scope(actor))
+
+
+def worklist_assignees(*, actor: User) -> Sequence[User]:
+    """The centre's active agents, for the assignee filter."""
+    return db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.full_name)).all()
+
+
+@read_use_case
+def worklist_counts(*, actor: User) -> worklist_query.Counts:
+    """The counts of the actor's views (mine, team, overdue, due today): one statement."""
+    return worklist_query.counts(worklist_scope(actor))
+
+
+# A task comes with its instance and dossier, in one statement: the use case that follows finds them loaded.
+_WITH_INSTANCE_AND_DOSSIER = (joinedload(HumanTask.instance), joinedload(HumanTask.dossier))
 
 
 def task_in_centre(*, actor: User, task_id: int) -> HumanTask | None:
     """The task, if it is one of the actor's centre; who may work on it is checked by each use case."""
-    return get_in_centre(db.session(), HumanTask, task_id, actor.centre_id)
+    task = db.session.get(HumanTask, task_id, options=_WITH_INSTANCE_AND_DOSSIER)
+    return task if task is not None and task.centre_id == actor.centre_id else None
 
 
 def get_task(*, actor: User, task_id: int, working: bool = False) -> HumanTask:
@@ -111,11 +157,7 @@ def get_task(*, actor: User, task_id: int, working: bool = False) -> HumanTask:
 def _task_with_access(
     actor: User, task_id: int, *, working: bool = False
 ) -> tuple[HumanTask, access.DossierAccess | None]:
-    task = db.session.scalars(
-        select(HumanTask)
-        .options(joinedload(HumanTask.instance), joinedload(HumanTask.dossier))  # one statement for all three
-        .where(HumanTask.id == task_id)
-    ).one_or_none()
+    task = task_in_centre(actor=actor, task_id=task_id)  # already loaded by the page, if it asked
     if task is None:
         raise NotFoundError("Cette tâche n'existe pas dans votre centre.")
     if working or not actor.has_role(Role(task.role), Role.RESPONSABLE):  # heads of service see every lane

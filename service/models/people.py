@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Date, Enum, ForeignKey, Integer, String, Text
+from sqlalchemy import Date, Enum, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.models.base import Base, UtcDateTime, enum_values
@@ -34,6 +34,17 @@ class Person(CentreScoped, Base):
     """A person the centre receives: identity, contact and address."""
 
     __tablename__ = "person"
+    __table_args__ = (
+        # The search ranks by trigram similarity within the centre (pg_trgm with btree_gist, migration 0015);
+        # a plain index on SQLite, where the ranking is done in Python over the centre's candidates.
+        Index(
+            "ix_person_search_trigram",
+            "centre_id",
+            "search_key",
+            postgresql_using="gist",
+            postgresql_ops={"search_key": "gist_trgm_ops"},
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     last_name: Mapped[str] = mapped_column(String(100))

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.models.base import Base, UtcDateTime, enum_values
@@ -83,6 +83,17 @@ class HumanTask(CentreScoped, Base):
         Index("ix_human_task_open_by_assignee", "assignee_id", "completed_at"),
         Index("ix_human_task_open_by_due", "centre_id", "completed_at", "due_at"),
         Index("ix_human_task_open_by_process", "centre_id", "process_key", "completed_at"),
+        # The worklist's pages: a centre's open tasks in due-date order (service/engine/worklist_query.py);
+        # on PostgreSQL it also carries what the counts per view and the steps offered read (index only).
+        Index(
+            "ix_human_task_worklist",
+            "centre_id",
+            "due_at",
+            "id",
+            postgresql_include=["role", "assignee_id", "task_name", "process_key", "title"],
+            postgresql_where=text("completed_at IS NULL"),
+            sqlite_where=text("completed_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

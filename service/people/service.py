@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -20,6 +18,7 @@ from service.errors import InvalidInputError, NotFoundError
 from service.extensions import db
 from service.models import BudgetKind, BudgetLine, HouseholdMember, Person, Quartier, Relationship, Role, User
 from service.organisation import service as organisation
+from service.people import search as finder
 from service.people.budget import CHARGE_CATEGORIES, RESOURCE_CATEGORIES, BudgetSummary, summarise
 from service.permissions import require_role
 from service.unit_of_work import reading_use_case, use_case
@@ -39,32 +38,41 @@ class DuplicateSuspectedError(InvalidInputError):
         self.candidates = list(candidates)
 
 
-def normalise(text: str) -> str:
-    """'Élodie  D'Arc-Müller' → 'elodie d arc muller': no accents, no case, no punctuation."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(char for char in decomposed if not unicodedata.combining(char)).lower()
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", bare).split())
+normalise = finder.normalise
 
 
-@use_case
+@reading_use_case
 def search(*, actor: User, query: str) -> Sequence[Person]:
-    """Find people whose name contains every word of the query, accents and case ignored.
+    """Find the centre's people by name (accents, case, one or two wrong letters and the order of first and
+    last names forgiven), date of birth or phone, the most similar first.
 
     Each person listed is a read of their identity and contact: it is traced on their file.
     """
     require_role(actor, *PEOPLE_ROLES)
-    words = normalise(query).split()
-    if not words:
-        return []
+    found = finder.find(actor.centre_id, finder.parse(query))
+    _trace_search(actor, found)
+    return found
+
+
+def _same_name(actor: User, key: str) -> Sequence[Person]:
+    """The centre's people whose name contains every word of this one: the duplicates creating would make."""
+    words = key.split()
     criteria = and_(*(Person.search_key.contains(word, autoescape=True) for word in words))
-    statement = select(Person).where(criteria).order_by(Person.search_key).limit(SEARCH_LIMIT)
-    found = db.session.scalars(statement).all()
+    statement = (
+        select(Person)
+        .where(criteria, Person.centre_id == actor.centre_id)
+        .order_by(Person.search_key)
+        .limit(SEARCH_LIMIT)
+    )
+    return db.session.scalars(statement).all()
+
+
+def _trace_search(actor: User, found: Sequence[Person]) -> None:
     for person in found:
         access.record_read(
             actor=actor, action=AuditAction.PERSONNE_RECHERCHE, subject_type="personne", subject_id=person.id,
             parts=SEARCH_PARTS,
         )  # fmt: skip
-    return found
 
 
 SEARCH_PARTS = (Part.IDENTITE, Part.COORDONNEES)  # what a list of results shows
@@ -104,7 +112,8 @@ def create(*, actor: User, identity: Identity, confirm_duplicate: bool = False) 
         raise InvalidInputError("Choisissez la civilité dans la liste, ou laissez-la non renseignée.")
     key = normalise(f"{last_name} {first_name}")
     if not confirm_duplicate:
-        candidates = search(actor=actor, query=key)
+        candidates = _same_name(actor, key)
+        _trace_search(actor, candidates)
         if candidates:
             raise DuplicateSuspectedError(candidates)
     person = Person(

@@ -11,6 +11,7 @@ from service.dossiers import tasks as worklist
 from service.dossiers.tasks import FormInvalidError, WorklistView
 from service.errors import InvalidInputError
 from service.models import Role
+from service.organisation import service as organisation
 from service.web import inputs
 
 bp = Blueprint("tasks", __name__, url_prefix="/taches")
@@ -23,6 +24,28 @@ _VIEW_LABELS = {
     WorklistView.TEAM: "Tâches de mes rôles",
     WorklistView.OVERDUE: "En retard",
 }
+_FILTER_ARGS = ("aide", "etape", "echeance", "agent", "commune", "quartier")
+
+
+def _id_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if inputs.is_id(value) else None
+
+
+def _filters() -> worklist.Filters:
+    """The filters the URL carries; what is not understood is ignored (the whole list is shown)."""
+    aid_value = request.args.get("aide", "")
+    step = request.args.get("etape", "")
+    due_value = request.args.get("echeance", "")
+    agent = request.args.get("agent", "")
+    return worklist.Filters(
+        aid=aid_value if aids.is_aid(aid_value) else None,
+        step=step if step and len(step) <= 80 and step.replace("_", "").isalnum() else None,
+        due=worklist.Due(due_value) if due_value in set(worklist.Due) else None,
+        assignee_id=worklist.UNASSIGNED if agent == "personne" else _id_arg("agent"),
+        commune_id=_id_arg("commune"),
+        quartier_id=_id_arg("quartier"),
+    )
 
 
 @bp.route("/")
@@ -32,16 +55,32 @@ def index() -> str:
         view = WorklistView(request.args.get("vue", WorklistView.TEAM.value))
     except ValueError:
         view = WorklistView.TEAM
-    aid_value = request.args.get("aide", "")
-    aid_type = aid_value if aids.is_aid(aid_value) else None
-    rows = worklist.worklist_rows(actor=current_user, view=view, aid_type=aid_type)
+    filters = _filters()
+    page = worklist.worklist_page(
+        actor=current_user,
+        view=view,
+        filters=filters,
+        after=worklist.Cursor.decode(request.args.get("apres", "")),
+        before=worklist.Cursor.decode(request.args.get("avant", "")),
+    )
+    kept = {name: request.args[name] for name in _FILTER_ARGS if request.args.get(name)}
     return render_template(
         "tasks/index.html",
-        rows=rows,
+        page=page,
         view=view,
         views=_VIEW_LABELS,
-        aid_type=aid_type,
+        view_counts={
+            WorklistView.MINE: page.counts.mine,
+            WorklistView.TEAM: page.counts.team,
+            WorklistView.OVERDUE: page.counts.overdue,
+        },
+        filters=filters,
+        kept=kept,
+        dues=list(worklist.Due),
         aid_types=aids.all_aids(),
+        steps=worklist.worklist_steps(actor=current_user),
+        agents=worklist.worklist_assignees(actor=current_user),
+        quartiers=organisation.list_quartiers(),
         role_labels={role.value: role.label for role in Role},
     )
 

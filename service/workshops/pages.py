@@ -25,7 +25,7 @@ from service.models import (
 )
 from service.people import service as people
 from service.workshops import messages
-from service.workshops.access import may_organise, readable_session, require_registrar
+from service.workshops.access import REGISTERING_ROLES, may_organise, readable_session, require_registrar
 from service.workshops.holding import open_step
 
 HELD = (WorkshopStatus.TENUE, WorkshopStatus.CLOSE)
@@ -48,6 +48,22 @@ def calendar(*, actor: User, theme_id: int | None = None, past_days: int = 0) ->
     if theme_id is not None:
         query = query.where(WorkshopSession.theme_id == theme_id)
     return db.session.scalars(query.order_by(WorkshopSession.starts_at)).all()
+
+
+def next_session(*, actor: User) -> WorkshopSession | None:
+    """The next workshop session not cancelled, for those who register people (else None)."""
+    if not actor.has_role(*REGISTERING_ROLES):
+        return None
+    return db.session.scalars(
+        select(WorkshopSession)
+        .where(
+            WorkshopSession.centre_id == actor.centre_id,
+            WorkshopSession.starts_at >= clock.now(),
+            WorkshopSession.status != WorkshopStatus.ANNULEE,
+        )
+        .order_by(WorkshopSession.starts_at)
+        .limit(1)
+    ).first()
 
 
 def to_follow_up(*, actor: User) -> Sequence[WorkshopSession]:

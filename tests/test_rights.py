@@ -138,7 +138,9 @@ def test_a_single_adult_without_resources_renting_gets_the_rsa_and_a_housing_aid
 
 
 @pytest.mark.openfisca
-def test_an_estimate_is_cached_until_the_budget_changes(client: FlaskClient, agent: User) -> None:
+def test_an_estimate_is_cached_until_the_budget_changes(
+    client: FlaskClient, agent: User, travel: clock.TravellingClock
+) -> None:
     person_id = _alone_renting(agent, rent_cents=52000)
     rights.ask(actor=agent, person_id=person_id, housing=Housing.LOCATAIRE_VIDE, disability=False)
     assert rights.estimate_pending().computed == 1
@@ -146,6 +148,7 @@ def test_an_estimate_is_cached_until_the_budget_changes(client: FlaskClient, age
     assert again.status is EstimateStatus.CALCULEE  # the same facts: the same estimate, nothing to compute
     assert rights.estimate_pending().computed == 0
 
+    travel.advance(timedelta(minutes=5))
     people.add_budget_line(
         actor=agent, person_id=person_id, kind=BudgetKind.RESSOURCE, category="salaire", label="",
         monthly_amount_cents=90000,

@@ -109,12 +109,13 @@ class Settings:
     # (the centre's archival period, to set with its archivist: accounting proofs are kept ten years).
     # Rights check: the OpenFisca Web API (its own service, `make run` starts one on this port; empty: no
     # estimates), how long one calculation may take, how often the job looks for estimates to make, how long a
-    # worker holds one, and how many tries before the page says the estimate is unavailable.
+    # worker holds one, and how many tries (1, 2, 4… minutes apart: OpenFisca takes minutes to start) before
+    # the page says the estimate is unavailable.
     OPENFISCA_URL: str = "http://127.0.0.1:5011"
     OPENFISCA_TIMEOUT_SECONDS: int = 120
     RIGHTS_INTERVAL_SECONDS: int = 10
     RIGHTS_CLAIM_LEASE_SECONDS: int = 300
-    RIGHTS_MAX_ATTEMPTS: int = 3
+    RIGHTS_MAX_ATTEMPTS: int = 5
     RETENTION_YEARS: int = 2
     DOCUMENT_ARCHIVE_YEARS: int = 10
 

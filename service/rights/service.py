@@ -396,12 +396,12 @@ def _record_answer(estimate_id: int, amounts: dict[str, int], duration_ms: int) 
 
 @use_case
 def _record_failure(estimate_id: int, reason: str, max_attempts: int) -> bool:
-    """OpenFisca did not answer: try again a minute later, or give up (True) and say it is unavailable."""
+    """OpenFisca did not answer: try again 1, 2, 4… minutes later, or give up (True): unavailable."""
     estimate = _held(estimate_id)
     estimate.error = reason[:2000]
     if estimate.attempts >= max_attempts:
         estimate.status = EstimateStatus.INDISPONIBLE
         estimate.claimed_until = None
         return True
-    estimate.claimed_until = clock.now() + timedelta(minutes=1)
+    estimate.claimed_until = clock.now() + timedelta(minutes=2 ** (estimate.attempts - 1))
     return False

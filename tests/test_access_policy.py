@@ -313,6 +313,7 @@ PROBES: dict[tuple[str, str], Probe] = {
         data=lambda s: {"aid_type": "colis_alimentaire", "reason": "Plus rien à manger"},
     ),
     ("people.export", "GET"): _for_people(lambda s, w: f"/personnes/{s.person_id}/donnees.zip", method="GET"),
+    ("people.timeline", "GET"): _for_people(lambda s, w: f"/personnes/{s.person_id}/suivi", method="GET"),
     ("rights.show", "GET"): _for_people(lambda s, w: f"/personnes/{s.person_id}/droits", method="GET"),
     ("rights.estimate", "POST"): _for_people(
         lambda s, w: f"/personnes/{s.person_id}/droits/estimer", data=lambda s: {"housing": "locataire_vide"}

@@ -1,5 +1,5 @@
-"""Accompagnement et suivi: the person's requests and rights checked in one timeline, newest first, each kind shown
-only to those who may read it."""
+"""Accompagnement et suivi: the person's requests and rights checked in one timeline, newest first, each kind
+shown only to those who may read it."""
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
 """The person's follow-up view: their requests, workshops and rights checked, in one timeline, newest first.
 
 Each kind of entry is shown only to a reader the policy lets read it: the dossiers the actor may read
-something of, the workshops to the roles that register people, the rights checked to those who read the budget. Each
-kind is one statement, bounded; the read is traced like the person's page.
+something of, the workshops to the roles that register people, the rights checked to those who read the
+budget. Each kind is one statement, bounded; the read is traced like the person's page.
 """
 
 from __future__ import annotations

@@ -6,6 +6,9 @@ BIN := $(VENV)/bin
 STAMPS := $(VENV)/.stamps
 VENDOR := service/static/vendor
 CHROMIUM := /usr/bin/chromium
+# The OpenFisca Web API (rights check) runs in a virtualenv of its own: its pins clash with the app's.
+OPENFISCA_VENV := .venv-openfisca
+OPENFISCA_PORT ?= 5011
 
 .PHONY: run test test-sqlite test-postgresql lint bench setup setup-dev assets system-packages clean
 
@@ -13,7 +16,11 @@ CHROMIUM := /usr/bin/chromium
 run: setup
 	$(BIN)/entraide db upgrade
 	$(BIN)/entraide demo seed
-	$(BIN)/entraide run --host 127.0.0.1 --port $(PORT)
+	@echo "OpenFisca Web API starting on 127.0.0.1:$(OPENFISCA_PORT) (log: $(OPENFISCA_VENV)/serve.log)"
+	@OPENFISCA_PORT=$(OPENFISCA_PORT) $(OPENFISCA_VENV)/bin/openfisca serve -c openfisca_france \
+		-f tools/openfisca/gunicorn.conf.py > $(OPENFISCA_VENV)/serve.log 2>&1 & openfisca=$$!; \
+	trap 'kill $$openfisca 2>/dev/null' EXIT INT TERM; \
+	ENTRAIDE_OPENFISCA_URL=http://127.0.0.1:$(OPENFISCA_PORT) $(BIN)/entraide run --host 127.0.0.1 --port $(PORT)
 
 ## test: set up with the dev tools, then pytest on SQLite, and on PostgreSQL when ENTRAIDE_TEST_DATABASE_URL is set
 test: setup-dev system-packages
@@ -39,8 +46,8 @@ lint: setup-dev
 bench: setup-dev
 	@set -e; for script in bench/bench_*.py; do [ -e "$$script" ] || continue; $(BIN)/python $$script; done
 
-setup: $(STAMPS)/app assets
-setup-dev: $(STAMPS)/dev assets
+setup: $(STAMPS)/app $(STAMPS)/openfisca assets
+setup-dev: $(STAMPS)/dev $(STAMPS)/openfisca assets
 
 $(STAMPS)/venv:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -55,6 +62,12 @@ $(STAMPS)/app: $(STAMPS)/venv pyproject.toml
 
 $(STAMPS)/dev: $(STAMPS)/app pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@
+
+## openfisca: the OpenFisca Web API (OpenFisca-France) in $(OPENFISCA_VENV), for the rights check
+$(STAMPS)/openfisca: $(STAMPS)/venv tools/openfisca/requirements.txt
+	$(PYTHON) -m venv $(OPENFISCA_VENV)
+	$(OPENFISCA_VENV)/bin/pip install --quiet -r tools/openfisca/requirements.txt
 	@touch $@
 
 ## assets: front-end libraries from npm (package-lock.json), copied into service/static/vendor
@@ -76,4 +89,4 @@ system-packages:
 	fi
 
 clean:
-	rm -rf $(VENV) node_modules $(VENDOR) instance .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(OPENFISCA_VENV) node_modules $(VENDOR) instance .pytest_cache .mypy_cache .ruff_cache

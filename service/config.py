@@ -107,6 +107,15 @@ class Settings:
     # Retention (CNIL référentiel on social action): a person's file stays active this many years after their
     # last contact, then is pseudonymised; an issued document is destroyed this many years after its issue
     # (the centre's archival period, to set with its archivist: accounting proofs are kept ten years).
+    # Rights check: the OpenFisca Web API (its own service, `make run` starts one on this port; empty: no
+    # estimates), how long one calculation may take, how often the job looks for estimates to make, how long a
+    # worker holds one, and how many tries (1, 2, 4… minutes apart: OpenFisca takes minutes to start) before
+    # the page says the estimate is unavailable.
+    OPENFISCA_URL: str = "http://127.0.0.1:5011"
+    OPENFISCA_TIMEOUT_SECONDS: int = 120
+    RIGHTS_INTERVAL_SECONDS: int = 10
+    RIGHTS_CLAIM_LEASE_SECONDS: int = 300
+    RIGHTS_MAX_ATTEMPTS: int = 5
     RETENTION_YEARS: int = 2
     DOCUMENT_ARCHIVE_YEARS: int = 10
 
@@ -150,6 +159,10 @@ _POSITIVE_SETTINGS = (
     "SANDBOX_CPU_MS",
     "SANDBOX_WORKERS",
     "WORKFLOW_FILE_MAX_KIB",
+    "OPENFISCA_TIMEOUT_SECONDS",
+    "RIGHTS_INTERVAL_SECONDS",
+    "RIGHTS_CLAIM_LEASE_SECONDS",
+    "RIGHTS_MAX_ATTEMPTS",
     "RETENTION_YEARS",
     "DOCUMENT_ARCHIVE_YEARS",
 )
@@ -323,6 +336,8 @@ def _validate(settings: Settings, instance_path: Path) -> Settings:
         raise ConfigError(f"{ENV_PREFIX}SANDBOX_WORKERS ne peut dépasser {_MAX_PROCESSES} processus")
     if settings.PDF_WORKERS > _MAX_PROCESSES:
         raise ConfigError(f"{ENV_PREFIX}PDF_WORKERS ne peut dépasser {_MAX_PROCESSES} processus")
+    if settings.OPENFISCA_URL and urlsplit(settings.OPENFISCA_URL).scheme not in {"http", "https"}:
+        raise ConfigError(f"{ENV_PREFIX}OPENFISCA_URL doit être une adresse http(s), ou vide")
     if not 0 < settings.SMTP_PORT < 65536:
         raise ConfigError(f"{ENV_PREFIX}SMTP_PORT doit être un port valide (1 à 65535)")
     try:

@@ -313,6 +313,15 @@ PROBES: dict[tuple[str, str], Probe] = {
         data=lambda s: {"aid_type": "colis_alimentaire", "reason": "Plus rien à manger"},
     ),
     ("people.export", "GET"): _for_people(lambda s, w: f"/personnes/{s.person_id}/donnees.zip", method="GET"),
+    ("people.timeline", "GET"): _for_people(lambda s, w: f"/personnes/{s.person_id}/suivi", method="GET"),
+    ("rights.show", "GET"): _for_people(lambda s, w: f"/personnes/{s.person_id}/droits", method="GET"),
+    ("rights.estimate", "POST"): _for_people(
+        lambda s, w: f"/personnes/{s.person_id}/droits/estimer", data=lambda s: {"housing": "locataire_vide"}
+    ),
+    ("rights.follow_up", "POST"): _for_people(
+        lambda s, w: f"/personnes/{s.person_id}/droits/suite",
+        data=lambda s: {"right": "rsa", "status": "demande_faite", "on_date": "2026-11-20"},
+    ),
     ("dossiers.show", "GET"): _for_dossiers(
         lambda s, w: f"/dossiers/{s.dossier_id}", allowed=_dossier_rule, page_parts=DOSSIER_PAGE_PARTS
     ),

@@ -103,6 +103,10 @@ ROUTES: Mapping[tuple[str, str], Line] = {
     ("people.remove_budget_line", POST): Line(Rule.PERSON, needs=Action.MODIFIER_BUDGET),
     ("people.open_request", POST): Line(Rule.PERSON, needs=Action.OUVRIR),
     ("people.export", GET): Line(Rule.PERSON, needs=Action.EXPORTER),
+    ("people.timeline", GET): Line(Rule.PERSON),
+    ("rights.show", GET): Line(Rule.PERSON, needs=Part.BUDGET),
+    ("rights.estimate", POST): Line(Rule.PERSON, needs=Action.MODIFIER_BUDGET),
+    ("rights.follow_up", POST): Line(Rule.PERSON, needs=Action.MODIFIER_BUDGET),
     # Dossiers, their steps and their documents.
     ("dossiers.show", GET): Line(Rule.DOSSIER),
     ("documents.download", GET): Line(Rule.DOCUMENT),

@@ -25,6 +25,8 @@ class AuditAction(enum.StrEnum):
     FOYER_RETRAIT = "foyer.retrait"
     BUDGET_AJOUT = "budget.ajout"
     BUDGET_RETRAIT = "budget.retrait"
+    DROITS_ESTIMATION = "droits.estimation"
+    DROITS_SUIVI = "droits.suivi"
     DOSSIER_OUVERTURE = "dossier.ouverture"
     DOSSIER_CONSULTATION = "dossier.consultation"
     TACHE_PRISE = "tâche.prise"
@@ -92,6 +94,8 @@ _LABELS: dict[AuditAction, str] = {
     AuditAction.FOYER_RETRAIT: "Retrait d'un membre du foyer",
     AuditAction.BUDGET_AJOUT: "Ajout d'une ligne de budget",
     AuditAction.BUDGET_RETRAIT: "Retrait d'une ligne de budget",
+    AuditAction.DROITS_ESTIMATION: "Estimation des droits potentiels demandée",
+    AuditAction.DROITS_SUIVI: "Suite donnée à un droit potentiel",
     AuditAction.DOSSIER_OUVERTURE: "Ouverture du dossier",
     AuditAction.DOSSIER_CONSULTATION: "Consultation du dossier",
     AuditAction.TACHE_PRISE: "Tâche prise en charge",

@@ -31,6 +31,11 @@ def date_long(moment: date | datetime) -> str:
 _WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 
 
+def month_long(day: date) -> str:
+    """novembre 2026."""
+    return f"{_MONTHS[day.month - 1]} {day.year}"
+
+
 def weekday(moment: datetime) -> str:
     """lundi, in the centre's time zone."""
     return _WEEKDAYS[moment.astimezone(local_zone()).weekday()]

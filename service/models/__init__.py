@@ -26,6 +26,7 @@ from service.models.organisation import Centre, CentreKind, Commune, Quartier
 from service.models.outbox import MailStatus, OutboxMessage
 from service.models.parcels import Parcel, ParcelStatus
 from service.models.people import BudgetKind, BudgetLine, HouseholdMember, Person, Relationship
+from service.models.rights import EstimateStatus, FollowUpStatus, Housing, RightFollowUp, RightsEstimate
 from service.models.tenancy import CentreScoped
 from service.models.workflow import HumanTask, InstanceStatus, ProcessDefinition, ProcessInstance
 from service.models.workshop import (
@@ -65,9 +66,12 @@ __all__ = [
     "DocumentIsARecordError",
     "Dossier",
     "DossierStatus",
+    "EstimateStatus",
     "EvaluationIncident",
+    "FollowUpStatus",
     "Frequency",
     "HouseholdMember",
+    "Housing",
     "HumanTask",
     "InstanceStatus",
     "IssuedCheque",
@@ -93,6 +97,8 @@ __all__ = [
     "Referral",
     "RegistrationStatus",
     "Relationship",
+    "RightFollowUp",
+    "RightsEstimate",
     "Role",
     "SessionKind",
     "SessionStatus",

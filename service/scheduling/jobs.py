@@ -10,6 +10,7 @@ from service.config import Settings
 from service.documents import batches
 from service.notifications import service as notifications
 from service.privacy import retention
+from service.rights import service as rights
 from service.scheduling import wake
 
 
@@ -31,6 +32,8 @@ JOBS: tuple[Job, ...] = (
     Job("daily_digest", "cron", lambda s: {"day_of_week": "mon-fri", "hour": 7, "minute": 30,
                                            "timezone": s.TIMEZONE},
         notifications.daily_digest),
+    Job("estimate_rights", "interval", lambda s: {"seconds": s.RIGHTS_INTERVAL_SECONDS},
+        rights.estimate_pending),
     Job("apply_retention", "cron", lambda s: {"hour": 2, "minute": 30, "timezone": s.TIMEZONE},
         retention.run_scheduled),
 )  # fmt: skip

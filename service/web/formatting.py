@@ -9,6 +9,7 @@ from flask import Flask
 
 from service.audit.actions import AuditAction
 from service.config import local_zone
+from service.documents.rendering import month_long
 from service.money import euros, euros_input
 
 
@@ -17,6 +18,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(euros)
     app.add_template_filter(euros_input)
     app.add_template_filter(date_fr)
+    app.add_template_filter(month_long, name="month_fr")
     app.add_template_filter(audit_action)
     app.add_template_filter(audit_subject)
     app.add_template_filter(audit_value)

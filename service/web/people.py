@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from service.dossiers import service as dossiers
 from service.errors import InvalidInputError
+from service.follow_up import timeline as follow_up
 from service.models import BudgetKind, Relationship
 from service.people import service as people
 from service.people.budget import CHARGE_CATEGORIES, RESOURCE_CATEGORIES
@@ -186,3 +187,11 @@ def open_request(person_id: int) -> Response | tuple[str, int]:
     )
     flash(f"Dossier {dossier.number} ouvert.", "success")
     return redirect(url_for("dossiers.show", dossier_id=dossier.id))
+
+
+@bp.route("/<int:person_id>/suivi")
+@login_required
+def timeline(person_id: int) -> str:
+    """Accompagnement et suivi: everything done with the person, in one timeline."""
+    found = follow_up.timeline(actor=current_user, person_id=person_id)
+    return render_template("people/timeline.html", timeline=found, person=found.person)

@@ -1,0 +1,137 @@
+"""The person's follow-up view: their requests, workshops and rights checked, in one timeline, newest first.
+
+Each kind of entry is shown only to a reader the policy lets read it: the dossiers the actor may read
+something of, the workshops to the roles that register people, the rights checked to those who read the
+budget. Each kind is one statement, bounded; the read is traced like the person's page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from service.access import service as access
+from service.access.policy import Part
+from service.audit.actions import AuditAction
+from service.extensions import db
+from service.models import (
+    EstimateStatus,
+    Person,
+    RightFollowUp,
+    RightsEstimate,
+    User,
+    WorkshopRegistration,
+    WorkshopSession,
+    WorkshopTheme,
+)
+from service.money import euros
+from service.rights.catalogue import BY_KEY
+from service.unit_of_work import reading_use_case
+from service.workshops.access import REGISTERING_ROLES
+
+PER_KIND = 100  # the newest entries of each kind
+
+
+@dataclass(frozen=True)
+class Entry:
+    at: datetime
+    kind: str  # "Demande", "Atelier", "Droits"
+    text: str
+    link: tuple[str, dict[str, int]] | None = None  # endpoint and its arguments
+
+
+@dataclass(frozen=True)
+class Timeline:
+    person: Person
+    entries: Sequence[Entry]
+    shown: Sequence[str]  # the kinds of entries the reader may see
+
+
+@reading_use_case
+def timeline(*, actor: User, person_id: int) -> Timeline:
+    found = access.person(actor, person_id)
+    person = found.person
+    entries: list[Entry] = []
+    shown = ["demandes"]
+    for dossier in access.dossiers_of_person(actor, person.id):
+        entries.append(
+            Entry(
+                dossier.opened_at,
+                "Demande",
+                f"{dossier.aid_label} — dossier {dossier.number} ouvert ({dossier.status_label.lower()})",
+                ("dossiers.show", {"dossier_id": dossier.id}),
+            )
+        )
+    if actor.has_role(*REGISTERING_ROLES):
+        shown.append("ateliers")
+        entries.extend(_workshops(person.id))
+    if found.grant.reads(Part.BUDGET):
+        shown.append("droits potentiels")
+        entries.extend(_rights(person.id))
+    access.record_read(
+        actor=actor, action=AuditAction.PERSONNE_CONSULTATION, subject_type="personne", subject_id=person.id,
+        parts=[Part.IDENTITE], details={"page": "suivi"},
+    )  # fmt: skip
+    entries.sort(key=lambda entry: entry.at, reverse=True)
+    return Timeline(person, entries, shown)
+
+
+def _workshops(person_id: int) -> list[Entry]:
+    rows = db.session.execute(
+        select(WorkshopRegistration, WorkshopSession.starts_at, WorkshopTheme.name, WorkshopSession.id)
+        .join(WorkshopSession, WorkshopSession.id == WorkshopRegistration.session_id)
+        .join(WorkshopTheme, WorkshopTheme.id == WorkshopSession.theme_id)
+        .where(WorkshopRegistration.person_id == person_id)
+        .order_by(WorkshopRegistration.registered_at.desc())
+        .limit(PER_KIND)
+    ).all()
+    return [
+        Entry(
+            registration.registered_at,
+            "Atelier",
+            f"Inscription à l'atelier « {theme} » ({registration.status.label.lower()})",
+            ("workshops.show", {"session_id": session_id}),
+        )
+        for registration, _, theme, session_id in rows
+    ]
+
+
+def _rights(person_id: int) -> list[Entry]:
+    entries = []
+    estimates = db.session.scalars(
+        select(RightsEstimate)
+        .where(RightsEstimate.person_id == person_id, RightsEstimate.status == EstimateStatus.CALCULEE)
+        .order_by(RightsEstimate.id.desc())
+        .limit(PER_KIND)
+    )
+    for estimate in estimates:
+        found = [
+            BY_KEY[key].label + (f" ({euros(cents)})" if cents and BY_KEY[key].amount_is_benefit else "")
+            for key, cents in estimate.amounts.items()
+            if key in BY_KEY
+        ]
+        text = "Droits potentiels estimés : " + (", ".join(found) if found else "aucun droit trouvé")
+        if estimate.computed_at is not None:
+            entries.append(
+                Entry(estimate.computed_at, "Droits", text, ("rights.show", {"person_id": person_id}))
+            )
+    follow_ups = db.session.scalars(
+        select(RightFollowUp)
+        .where(RightFollowUp.person_id == person_id)
+        .order_by(RightFollowUp.id.desc())
+        .limit(PER_KIND)
+    )
+    for follow_up in follow_ups:
+        label = BY_KEY[follow_up.right].label if follow_up.right in BY_KEY else follow_up.right
+        entries.append(
+            Entry(
+                follow_up.recorded_at,
+                "Droits",
+                f"{label} : {follow_up.status.label.lower()} le {follow_up.on_date.strftime('%d/%m/%Y')}",
+                ("rights.show", {"person_id": person_id}),
+            )
+        )
+    return entries

@@ -18,6 +18,7 @@ from service.models import (
 )
 from service.numbering import dossier_number
 from service.people import service as people
+from service.people.profile import Profile
 from service.permissions import require_role
 from service.unit_of_work import use_case
 
@@ -34,7 +35,10 @@ def open_request(*, actor: User, person_id: int, aid_type: str, reason: str) -> 
     if not reason.strip():
         raise InvalidInputError("Indiquez l'objet de la demande.")
     now = clock.now()
-    year = now.astimezone(local_zone()).year
+    filed_on = now.astimezone(local_zone()).date()
+    year = filed_on.year
+    # The household as it is at filing: the figures count it so, whatever changes later.
+    profile = Profile.of(person, on=filed_on)
     dossier = Dossier(
         centre_id=actor.centre_id,
         number=dossier_number(centre_id=actor.centre_id, year=year),
@@ -44,6 +48,12 @@ def open_request(*, actor: User, person_id: int, aid_type: str, reason: str) -> 
         opened_by_id=actor.id,
         opened_at=now,
         reason=reason.strip(),
+        commune_id=person.commune_id,
+        quartier_id=person.quartier_id,
+        household_kind=profile.household_kind,
+        age_band=profile.age_band,
+        resources_band=profile.resources_band,
+        housing=profile.housing,
     )
     db.session.add(dossier)
     db.session.flush()

@@ -19,8 +19,10 @@ from service.web import (
     home,
     inputs,
     navigation,
+    organisation,
     people,
     security,
+    statistics,
     tasks,
     workshops,
 )
@@ -44,6 +46,8 @@ def init_app(app: Flask) -> None:
         authorities.bp,
         committee.bp,
         workshops.bp,
+        organisation.bp,
+        statistics.bp,
         account.bp,
         admin.bp,
     )

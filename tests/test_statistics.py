@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import base64
 import csv
+import hashlib
 import io
 import re
+import subprocess
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -24,7 +26,7 @@ from service.organisation import service as organisation
 from service.people import service as people
 from service.stats.figures import Cell, Figure, Row, Unit
 from service.stats.masking import masked
-from tests.conftest import PASSWORD, text_of
+from tests.conftest import PASSWORD, csrf_token, login, text_of
 from tests.factories import do, open_aid
 from tests.pdf import text_of_pdf
 from tests.workflow_helpers import as_user, post_form
@@ -44,9 +46,11 @@ class Team:
 def team(app: Flask) -> Team:
     """A CIAS of two communes (the first with two quartiers), and its agents."""
     organisation.create_centre(
-        code=CIAS, name="CIAS des Deux-Rives", kind=CentreKind.CIAS,
+        code=CIAS,
+        name="CIAS des Deux-Rives",
+        kind=CentreKind.CIAS,
         communes={("99001", "Grande-Rive"): ["Le Port", "La Colline"], ("99002", "Petite-Rive"): []},
-    )  # fmt: skip
+    )
 
     def user(username: str, *roles: Role) -> User:
         return accounts.create_user(
@@ -74,17 +78,30 @@ def _granted(team: Team, name: str, commune: str, quartier: str | None, euros: i
     person = people.create(
         actor=team.agent,
         identity=people.Identity(
-            last_name=name, first_name="Élise", birth_date=date(1990, 5, 1), commune_id=commune_id,
-            quartier_id=quartier_id, housing="locataire_social",
+            last_name=name,
+            first_name="Élise",
+            birth_date=date(1990, 5, 1),
+            commune_id=commune_id,
+            quartier_id=quartier_id,
+            housing="locataire_social",
         ),
         confirm_duplicate=True,
-    )  # fmt: skip
+    )
     dossier = open_aid(team.agent, person.id, AidType.SECOURS_URGENCE, reason="Énergie")
-    evaluation = {"situation": "Facture d'énergie impayée.", "nature_besoin": "energie",
-                  "montant_cents": f"{euros},50", "mode_paiement": "bon"}  # fmt: skip
+    evaluation = {
+        "situation": "Facture d'énergie impayée.",
+        "nature_besoin": "energie",
+        "montant_cents": f"{euros},50",
+        "mode_paiement": "bon",
+    }
     do(team.agent, dossier, "evaluer", evaluation)
     accounts.scope_session_to(team.delegate)
-    do(team.delegate, dossier, "decider_delegation", {"decision": "accord", "montant_accorde_cents": f"{euros},50"})
+    do(
+        team.delegate,
+        dossier,
+        "decider_delegation",
+        {"decision": "accord", "montant_accorde_cents": f"{euros},50"},
+    )
     accounts.scope_session_to(team.agent)
     return dossier
 
@@ -118,19 +135,31 @@ def test_a_dossier_keeps_the_commune_quartier_and_household_of_its_filing(team: 
     commune_id, quartier_id = _place("Grande-Rive", "Le Port")
     person = people.create(
         actor=team.agent,
-        identity=people.Identity(last_name="Nguyen", first_name="Lan", birth_date=date(2003, 1, 2),
-                                 quartier_id=quartier_id, housing="heberge"),
-    )  # fmt: skip
+        identity=people.Identity(
+            last_name="Nguyen",
+            first_name="Lan",
+            birth_date=date(2003, 1, 2),
+            quartier_id=quartier_id,
+            housing="heberge",
+        ),
+    )
     assert person.commune_id == commune_id  # the quartier's commune
     people.add_member(
-        actor=team.agent, person_id=person.id, first_name="Tom", last_name="Nguyen", birth_date=date(2020, 1, 1),
+        actor=team.agent,
+        person_id=person.id,
+        first_name="Tom",
+        last_name="Nguyen",
+        birth_date=date(2020, 1, 1),
         relationship=Relationship.ENFANT,
-    )  # fmt: skip
+    )
     dossier = open_aid(team.agent, person.id, AidType.SECOURS_URGENCE)
     assert (dossier.commune_id, dossier.quartier_id) == (commune_id, quartier_id)
     assert (dossier.household_kind, dossier.age_band, dossier.resources_band, dossier.housing) == (
-        "monoparentale", "moins_25", "", "heberge",
-    )  # fmt: skip
+        "monoparentale",
+        "moins_25",
+        "",
+        "heberge",
+    )
     # Moving later does not change where the request was filed.
     _, other = _place("Grande-Rive", "La Colline")
     person.quartier_id = other
@@ -153,12 +182,15 @@ def test_a_quartier_of_another_commune_is_refused(team: Team) -> None:
 def test_the_head_of_service_manages_communes_and_quartiers(client: FlaskClient, team: Team) -> None:
     as_user(client, "direction")
     page = text_of(client.get("/communes/"))
-    assert "Grande-Rive" in page and "Le Port" in page
+    assert "Grande-Rive" in page
+    assert "Le Port" in page
     assert post_form(client, "/communes/", {"insee_code": "99003", "name": "Rive-Neuve"}).status_code == 302
     petite, _ = _place("Petite-Rive")
     response = post_form(client, "/communes/", {"name": "Les Saules"}, action=f"/communes/{petite}/quartiers")
     assert response.status_code == 302
-    assert db.session.scalars(select(Quartier.name).where(Quartier.commune_id == petite)).all() == ["Les Saules"]
+    assert db.session.scalars(select(Quartier.name).where(Quartier.commune_id == petite)).all() == [
+        "Les Saules"
+    ]
     duplicate = post_form(client, "/communes/", {"insee_code": "99003", "name": "Encore"})
     assert duplicate.status_code == 422
     assert "La commune de code INSEE 99003 est déjà desservie." in text_of(duplicate)
@@ -185,11 +217,17 @@ def test_the_page_shows_each_figure_as_a_chart_and_a_table_split_by_commune(
     assert len(charts) >= 6
     assert len(re.findall(r"<table class=\"data\">", html)) == len(charts)
     drawn = base64.b64decode(charts[0]).decode()
-    assert drawn.startswith("<svg") and "Grande-Rive" in drawn
+    assert drawn.startswith("<svg")
+    assert "Grande-Rive" in drawn
     amounts = _table(html, "Montants accordés par aide")
     assert amounts[0] == ["Aide", "Grande-Rive", "Petite-Rive", "Non renseigné", "Ensemble"]
     # The head of service reads every cell, French style: 6 × 100,50 € and 3 × 120,50 €.
-    assert _row(amounts, "Secours d'urgence")[1:] == ["603,00\u00a0€", "361,50\u00a0€", "0,00\u00a0€", "964,50\u00a0€"]
+    assert _row(amounts, "Secours d'urgence")[1:] == [
+        "603,00\u00a0€",
+        "361,50\u00a0€",
+        "0,00\u00a0€",
+        "964,50\u00a0€",
+    ]
     outcomes = _table(html, "Demandes reçues, décidées, accordées, refusées, classées")
     assert _row(outcomes, "Accordées")[1:] == ["6", "3", "0", "9"]
 
@@ -213,10 +251,19 @@ def test_a_single_masked_part_beside_its_total_masks_the_smallest_other_part() -
         return [Cell(float(n), n) for n in households]
 
     figure = Figure(
-        key="k", title="t", unit=Unit.NOMBRE, row_header="r", columns=["A", "B", "C", "Ensemble"],
-        rows=[Row("x", cells(10, 6, 3, 19)), Row("y", cells(7, 0, 8, 15)), Row("Total", cells(17, 6, 11, 34))],
-        row_total=True, column_total=True,
-    )  # fmt: skip
+        key="k",
+        title="t",
+        unit=Unit.NOMBRE,
+        row_header="r",
+        columns=["A", "B", "C", "Ensemble"],
+        rows=[
+            Row("x", cells(10, 6, 3, 19)),
+            Row("y", cells(7, 0, 8, 15)),
+            Row("Total", cells(17, 6, 11, 34)),
+        ],
+        row_total=True,
+        column_total=True,
+    )
     shown = [[cell.masked for cell in row.cells] for row in masked(figure).rows]
     # x: 3 is masked (primary), then 6, the smallest other part of its line; column C then has one masked
     # part over a shown total, so 8 goes too, and so on until no sum gives a cell back. Totals stay shown.
@@ -267,10 +314,15 @@ def test_every_export_masks_small_cells(client: FlaskClient, activity: Team) -> 
     assert accorded[1:] == ["< 5", "< 5", "0", "9"]
     extract = _french_excel(client.get("/statistiques/abs.csv?debut=2026-01-01&fin=2026-12-31").data)
     assert extract[0] == ["Indicateur", "Ligne", "Commune", "Quartier", "Valeur", "Unité", "Début", "Fin"]
-    port = [row for row in extract if row[2] == "Grande-Rive" and row[3] == "Le Port" and row[1] == "Accordées"]
-    assert port and port[0][4] == "< 5" and port[0][6:] == ["01/01/2026", "31/12/2026"]
+    port = [
+        row for row in extract if row[2] == "Grande-Rive" and row[3] == "Le Port" and row[1] == "Accordées"
+    ]
+    assert port
+    assert port[0][4] == "< 5"
+    assert port[0][6:] == ["01/01/2026", "31/12/2026"]
     granted = [row for row in extract if row[0] == "Montants accordés par aide" and row[2] == "Ensemble"]
-    assert _decimal(granted[0][4]) == Decimal("964.50") and granted[0][5] == "€"
+    assert _decimal(granted[0][4]) == Decimal("964.50")
+    assert granted[0][5] == "€"
     as_user(client, "elue")
     assert client.get("/statistiques/abs.csv").status_code == 403
 
@@ -279,20 +331,34 @@ def test_the_yearly_report_is_a_pdf_record_that_reads_back_with_its_figures(
     client: FlaskClient, activity: Team
 ) -> None:
     as_user(client, "direction")
-    form = {"year": "2026", "introduction": "Une année marquée par la hausse des impayés d'énergie.",
-            "faits_marquants": "Ouverture d'une permanence à Petite-Rive.", "perspectives": ""}  # fmt: skip
+    form = {
+        "year": "2026",
+        "introduction": "Une année marquée par la hausse des impayés d'énergie.",
+        "faits_marquants": "Ouverture d'une permanence à Petite-Rive.",
+        "perspectives": "",
+    }
     assert post_form(client, "/statistiques/rapport", form).status_code == 302
     document = db.session.scalars(select(Document).where(Document.kind == "rapport_activite")).one()
     assert (document.number, document.subject_type) == ("RA2026", "rapport_activite")
     text = text_of_pdf(document.content)
     for expected in (
-        "Rapport d'activité 2026", "CIAS des Deux-Rives", "hausse des impayés d'énergie", "Petite-Rive",
-        "Montants accordés par aide", "Demandes reçues par mois", "Foyers touchés par composition",
-        "Accordées < 5 < 5 0 9", "964,50",
-    ):  # fmt: skip
+        "Rapport d'activité 2026",
+        "CIAS des Deux-Rives",
+        "hausse des impayés d'énergie",
+        "Petite-Rive",
+        "Montants accordés par aide",
+        "Demandes reçues par mois",
+        "Foyers touchés par composition",
+        "964,50",
+    ):
         assert expected in text, expected
-    assert document.content.startswith(b"%PDF")
-    assert b"pdfaid:part" in document.content  # PDF/A metadata
+    # The board's report is masked: Petite-Rive's three households, and Grande-Rive's beside them.
+    assert re.search(r"Accordées < ?5 < ?5 0 9", text)
+    assert document.sha256 == hashlib.sha256(document.content).hexdigest()
+    metadata = subprocess.run(
+        ["pdfinfo", "-meta", "-"], input=document.content, capture_output=True, check=True
+    )
+    assert b"pdfaid:part" in metadata.stdout  # PDF/A identification in the XMP metadata
     as_user(client, "elue")  # the board's members read it
     assert client.get(f"/documents/{document.id}").status_code == 200
 
@@ -322,17 +388,22 @@ def test_the_figures_are_a_bounded_number_of_grouped_queries(client: FlaskClient
 
 def test_the_demo_centre_shows_a_year_of_figures_by_commune(app: Flask, client: FlaskClient) -> None:
     demo.seed_if_empty()
-    as_user(client, "responsable")
+    assert login(client, "responsable", demo.DEMO_PASSWORD).status_code == 302
     html = text_of(client.get("/statistiques/"))
     assert len(re.findall(r'<img class="chart"', html)) >= 6
     received = _table(html, "Demandes reçues par mois")
     assert received[0][1:] == [
-        "Chaumont-le-Petit", "Les Aubiers", "Saint-Aubin-sur-Loire", "Villiers-sur-Loire", "Non renseigné",
+        "Chaumont-le-Petit",
+        "Les Aubiers",
+        "Saint-Aubin-sur-Loire",
+        "Villiers-sur-Loire",
+        "Non renseigné",
         "Ensemble",
-    ]  # fmt: skip
+    ]
     assert len(received) == 1 + 13 + 1  # the header, twelve past months and this one, the total
     households = _row(_table(html, "Foyers touchés et demandes"), "Foyers")
     assert households[1] == "3"  # Chaumont-le-Petit
-    as_user(client, "elu")
+    client.post("/deconnexion", data={"csrf_token": csrf_token(client, "/tableau-de-bord")})
+    assert login(client, "elu", demo.DEMO_PASSWORD).status_code == 302
     html = text_of(client.get("/statistiques/"))
     assert _row(_table(html, "Foyers touchés et demandes"), "Foyers")[1] == "< 5"

@@ -347,7 +347,9 @@ def _workshops(centre_id: int, period: Period, split: Split) -> Figure:
             select(WorkshopTheme.id, WorkshopTheme.name)
             .where(WorkshopTheme.centre_id == centre_id)
             .order_by(WorkshopTheme.name)
-        ).tuples().all()
+        )
+        .tuples()
+        .all()
     )
     people = func.count(func.distinct(WorkshopRegistration.person_id))
     return by_category(

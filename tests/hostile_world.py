@@ -1,5 +1,6 @@
-"""A centre where every page has something to show: the demo data, a dossier of every aid, a committee
-session being held, a workshop session under way; and a second centre whose ids a hostile user tries."""
+"""A centre where every page has something to show: the demo data (a CIAS with a year of requests across its
+communes, so the figures and their forms have data), a dossier of every aid, a committee session being held, a
+workshop session under way; and a second centre whose ids a hostile user tries."""
 
 from __future__ import annotations
 
@@ -96,7 +97,9 @@ def build() -> World:
     _workshop_attended(instructeur)
     _workshop_with_a_registration(instructeur)
     db.session.expire_all()
-    pages = [f"/dossiers/{i}" for i in db.session.scalars(select(Dossier.id).order_by(Dossier.id))]
+    # The observation's forms (communes, quartiers, yearly report) and figures, whatever the crawl's order.
+    pages = ["/communes/", "/statistiques/", "/statistiques/rapport"]
+    pages += [f"/dossiers/{i}" for i in db.session.scalars(select(Dossier.id).order_by(Dossier.id))]
     pages += [
         f"/taches/{i}"
         for i in db.session.scalars(

@@ -34,13 +34,17 @@ _KINDS: dict[str, Any] = {"bar": pygal.Bar, "stacked": pygal.StackedBar, "line":
 
 
 def svg(figure: Figure) -> str:
-    """The figure's chart: its rows along the x axis (no total row), one series per column of the split."""
-    rows = [row for row in figure.rows if not (figure.column_total and row is figure.rows[-1])]
-    columns = figure.columns[:-1] if figure.row_total else figure.columns[-1:]
-    first = len(figure.columns) - len(columns)
+    """The figure's chart: its rows along the x axis (no total row; only those in its unit), one series
+    per column of the split."""
+    rows = [
+        row
+        for row in figure.rows
+        if not (figure.column_total and row is figure.rows[-1]) and figure.unit_of(row) is figure.unit
+    ]
+    # One series per column of the split (the whole centre aside), or the whole centre alone.
+    series = list(enumerate(figure.columns[:-1])) if len(figure.columns) > 1 else [(0, figure.columns[0])]
     unit = figure.unit
-    kind = "bar" if len({figure.unit_of(row) for row in rows}) > 1 else figure.chart
-    chart = _KINDS[kind](
+    chart = _KINDS[figure.chart](
         style=_STYLE,
         js=[],
         disable_xml_declaration=True,
@@ -58,8 +62,7 @@ def svg(figure: Figure) -> str:
     )
     chart.title = figure.title
     chart.x_labels = [row.label for row in rows]
-    for offset, column in enumerate(columns):
-        index = first + offset
+    for index, column in series:
         chart.add(
             column,
             [None if row.cells[index].masked else _plotted(row.cells[index].value, unit) for row in rows],
@@ -79,6 +82,9 @@ def _plotted(amount: float | None, unit: Unit) -> float | None:
 
 
 def _tick(amount: float, unit: Unit) -> str:
+    decimals = 0 if float(amount).is_integer() else 1
     if unit is Unit.CENTIMES:
-        return f"{formats.number(amount)}\u00a0€"
+        return f"{formats.number(amount, decimals)}\u00a0€"
+    if unit is Unit.NOMBRE:
+        return formats.number(amount, decimals)
     return formats.value(amount, unit)

@@ -401,6 +401,13 @@ def test_the_demo_centre_shows_a_year_of_figures_by_commune(app: Flask, client: 
         "Ensemble",
     ]
     assert len(received) == 1 + 13 + 1  # the header, twelve past months and this one, the total
+    refusals = _table(html, "Refus par motif")
+    assert _row(refusals, "Ressources au-dessus du barème")[-1] != "0"  # the category the delegate chose
+    assert _row(refusals, "Plafond annuel atteint")[-1] != "0"
+    decided = _table(html, "Décisions prises sous délégation ou en commission")
+    assert _row(decided, "Sous délégation (président·e, vice-président·e)")[-1] == "24"
+    legal_aid = _table(html, "Aide sociale légale : transmission dans le mois (art. L131-1 CASF)")
+    assert _row(legal_aid, "Part transmise dans le mois (%)")[-1] == "75,0\u00a0%"  # one of four was late
     households = _row(_table(html, "Foyers touchés et demandes"), "Foyers")
     assert households[1] == "3"  # Chaumont-le-Petit
     client.post("/deconnexion", data={"csrf_token": csrf_token(client, "/tableau-de-bord")})

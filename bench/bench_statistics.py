@@ -130,10 +130,13 @@ def main() -> None:
         token = (
             client.get("/connexion")
             .get_data(as_text=True)
-            .split('name="csrf_token" value="')[1]
+            .split('name="csrf_token" type="hidden" value="')[1]
             .split('"')[0]
         )
-        client.post("/connexion", data={"username": "direction", "password": PASSWORD, "csrf_token": token})
+        signed_in = client.post(
+            "/connexion", data={"username": "direction", "password": PASSWORD, "csrf_token": token}
+        )
+        assert signed_in.status_code == 302, signed_in.status_code
         today = NOW.date()
         period = Period.past_twelve_months(today)
         with app.app_context():

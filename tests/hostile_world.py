@@ -45,7 +45,7 @@ class World:
     """What the hostile run needs to know of the data it attacks."""
 
     foreign_ids: list[str] = field(default_factory=list)  # ids of the other centre's rows, as strings
-    pages: list[str] = field(default_factory=list)  # every dossier and open task of the demo centre
+    pages: list[str] = field(default_factory=list)  # the observation, every dossier and open task
 
 
 LOAN_STUDY = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 
 from service import aids
 from service.extensions import db
@@ -103,6 +103,7 @@ def _requests(
     aid_labels: dict[str, str],
 ) -> list[Figure]:
     closed = _within(Dossier.closed_at, period)
+    touched = dossiers.where(or_(received, decided, closed))  # only the rows the period concerns
     outcomes = [
         _count(received, "Reçues"),
         _count(decided, "Décidées"),
@@ -127,7 +128,7 @@ def _requests(
             title="Demandes reçues, décidées, accordées, refusées, classées",
             unit=Unit.NOMBRE,
             row_header="Demandes",
-            base=dossiers,
+            base=touched,
             measures=outcomes,
             split=columns,
             note="Une demande est comptée le mois de son dépôt, de sa décision ou de son classement.",
@@ -148,7 +149,7 @@ def _requests(
             title="Suites données, par aide",
             unit=Unit.NOMBRE,
             row_header="Demandes",
-            base=dossiers,
+            base=touched,
             measures=outcomes,
             split=Columns(Dossier.aid_type, aid_labels, unknown=False),
         ),
@@ -205,7 +206,7 @@ def _delays(dossiers: Any, decided: Any, period: Period, columns: Columns) -> Fi
         title="Délais moyens, en jours",
         unit=Unit.JOURS,
         row_header="Délai",
-        base=dossiers,
+        base=dossiers.where(or_(decided, paid)),
         measures=[
             Measure(
                 "Du dépôt à la décision",

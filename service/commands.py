@@ -96,7 +96,7 @@ def users() -> None:
 
 
 @users.command("create")
-@click.option("--centre", "centre_code", required=True, help="Code du centre (ex. ccas-saint-aubin).")
+@click.option("--centre", "centre_code", required=True, help="Code du centre (ex. cias-val-d-aubin).")
 @click.option("--username", required=True, help="Identifiant de connexion.")
 @click.option("--full-name", required=True, help="Prénom et nom.")
 @click.option("--title", default="", help="Fonction, imprimée sous la signature.")

@@ -139,6 +139,7 @@ def build(app: Flask, connection: object) -> World:
     _workshops(world, autre)
     _mail(world, centre.id)
     world.ids["user"] = world.users["v_accueil"].id
+    world.ids["commune"] = centre.communes[0].id
     world.ids["autre"] = autre.id
     for name in world.users:
         client = app.test_client()

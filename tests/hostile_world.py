@@ -1,5 +1,6 @@
-"""A centre where every page has something to show: the demo data, a dossier of every aid, a committee
-session being held, a workshop session under way; and a second centre whose ids a hostile user tries."""
+"""A centre where every page has something to show: the demo data (a CIAS with a year of requests across its
+communes, so the figures and their forms have data), a dossier of every aid, a committee session being held, a
+workshop session under way; and a second centre whose ids a hostile user tries."""
 
 from __future__ import annotations
 
@@ -50,7 +51,7 @@ class World:
     """What the hostile run needs to know of the data it attacks."""
 
     foreign_ids: list[str] = field(default_factory=list)  # ids of the other centre's rows, as strings
-    pages: list[str] = field(default_factory=list)  # every dossier and open task of the demo centre
+    pages: list[str] = field(default_factory=list)  # the observation, every dossier and open task
 
 
 LOAN_STUDY = {
@@ -102,7 +103,9 @@ def build() -> World:
     _workshop_attended(instructeur)
     _workshop_with_a_registration(instructeur)
     db.session.expire_all()
-    pages = [f"/dossiers/{i}" for i in db.session.scalars(select(Dossier.id).order_by(Dossier.id))]
+    # The observation's forms (communes, quartiers, yearly report) and figures, whatever the crawl's order.
+    pages = ["/communes/", "/statistiques/", "/statistiques/rapport"]
+    pages += [f"/dossiers/{i}" for i in db.session.scalars(select(Dossier.id).order_by(Dossier.id))]
     pages += [
         f"/taches/{i}"
         for i in db.session.scalars(

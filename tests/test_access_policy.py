@@ -477,6 +477,20 @@ PROBES: dict[tuple[str, str], Probe] = {
             "email": "",
         },
     ),
+    ("organisation.communes", "GET"): _for_roles("/communes/"),
+    ("organisation.communes", "POST"): _for_roles(
+        "/communes/", method="POST", data={"insee_code": "99100", "name": "Commune d'Essai"}
+    ),
+    ("organisation.add_quartier", "POST"): _for_roles(
+        lambda w: f"/communes/{w.ids['commune']}/quartiers", method="POST", data={"name": "Quartier d'Essai"}
+    ),
+    ("statistics.index", "GET"): _for_roles("/statistiques/?repartition=quartier"),
+    ("statistics.export_csv", "GET"): _for_roles("/statistiques/export.csv"),
+    ("statistics.abs_extract", "GET"): _for_roles("/statistiques/abs.csv"),
+    ("statistics.report", "GET"): _for_roles("/statistiques/rapport"),
+    ("statistics.report", "POST"): _for_roles(
+        "/statistiques/rapport", method="POST", data={"year": "2026", "introduction": "Une année."}
+    ),
     ("admin.users", "GET"): _for_roles("/administration/utilisateurs"),
     ("admin.new_user", "GET"): _for_roles("/administration/utilisateurs/nouveau"),
     ("admin.new_user", "POST"): _for_roles(

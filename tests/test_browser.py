@@ -69,7 +69,7 @@ def test_demo_instructeur_signs_in_and_sees_their_navigation(
     _sign_in(page, base_url, "instructeur")
     expect(page).to_have_url(base_url + "/tableau-de-bord")
     expect(page.get_by_text("Bienvenue, Julien Marchand.")).to_be_visible()
-    expect(page.get_by_text("CCAS de Saint-Aubin-sur-Loire")).to_be_visible()
+    expect(page.get_by_text("CIAS du Val d'Aubin")).to_be_visible()
     navigation = page.get_by_role("navigation", name="Navigation principale")
     expect(navigation.get_by_role("link")).to_have_text(
         ["Tableau de bord", "Tâches", "Personnes", "Ateliers", "Autorités", "Mon compte"]

@@ -34,9 +34,7 @@ def test_the_demo_data_is_consistent(app: Flask) -> None:
     demo.seed_if_empty()
     result = app.test_cli_runner().invoke(args=["doctor"])
     assert result.exit_code == 0, result.output
-    assert (
-        "Centre « CCAS de Saint-Aubin-sur-Loire » (ccas-saint-aubin) : aucune incohérence." in result.output
-    )
+    assert "Centre « CIAS du Val d'Aubin » (cias-val-d-aubin) : aucune incohérence." in result.output
 
 
 @pytest.fixture

@@ -65,7 +65,8 @@ _DESCRIPTIONS = {
     ),
     Rule.DOCUMENT: (
         "selon son sujet : un dossier (partie documents), une séance (secrétariat, responsable, membres en "
-        "fonction le jour de la séance), un atelier (accueil, instructeur, responsable)"
+        "fonction le jour de la séance), un atelier (accueil, instructeur, responsable), le rapport "
+        "d'activité (responsable, délégataire, élu·e)"
     ),
     Rule.COMMITTEE: "secrétariat, responsable et membres de la commission (leurs seules séances)",
     Rule.SESSION: "secrétariat, responsable et membres en fonction le jour de la séance",
@@ -78,6 +79,9 @@ _ORGANISERS = frozenset({Role.INSTRUCTEUR, Role.RESPONSABLE})
 _STAFF = frozenset({Role.SECRETARIAT, Role.RESPONSABLE})
 _STOCK = frozenset({Role.SECRETARIAT, Role.REGISSEUR, Role.RESPONSABLE})
 _STOCK_KEEPERS = frozenset({Role.SECRETARIAT, Role.REGISSEUR})
+_HEAD = frozenset({Role.RESPONSABLE})
+# The board's members read the figures, masked (no cell under five households); the head of service reads all.
+_FIGURES = frozenset({Role.RESPONSABLE, Role.DELEGATAIRE, Role.ELU})
 _AUTHORITY_READERS = frozenset({Role.SECRETARIAT, Role.RESPONSABLE, Role.INSTRUCTEUR, Role.ADMIN})
 _AUTHORITY_EDITORS = frozenset({Role.SECRETARIAT, Role.RESPONSABLE, Role.ADMIN})
 
@@ -150,6 +154,15 @@ ROUTES: Mapping[tuple[str, str], Line] = {
     ("workshops.attendance_sheet", POST): Line(Rule.ROLES, _ORGANISERS),
     ("workshops.calendar_file", GET): Line(Rule.ROLES, _PEOPLE),
     ("workshops.figures", GET): Line(Rule.ROLES, _PEOPLE),
+    # Observation: the communes served, the figures, their exports and the board's yearly report.
+    ("organisation.communes", GET): Line(Rule.ROLES, _HEAD),
+    ("organisation.communes", POST): Line(Rule.ROLES, _HEAD),
+    ("organisation.add_quartier", POST): Line(Rule.ROLES, _HEAD),
+    ("statistics.index", GET): Line(Rule.ROLES, _FIGURES),
+    ("statistics.export_csv", GET): Line(Rule.ROLES, _FIGURES),
+    ("statistics.abs_extract", GET): Line(Rule.ROLES, _HEAD),
+    ("statistics.report", GET): Line(Rule.ROLES, _HEAD),
+    ("statistics.report", POST): Line(Rule.ROLES, _HEAD),
     # Cheques, authorities, administration: no social file.
     ("cheques.stock_page", GET): Line(Rule.ROLES, _STOCK),
     ("cheques.stock_page", POST): Line(Rule.ROLES, _STOCK_KEEPERS),

@@ -41,6 +41,7 @@ def record_decision(
     delegated: bool,
     grant_text: str = "",
     committee: CommitteeDecision | None = None,
+    refusal_category: str = "",
 ) -> None:
     """Keep the decision on the dossier and print its letter (a committee's is queued with its session's);
     a grant is checked against the yearly ceiling.
@@ -64,6 +65,8 @@ def record_decision(
     dossier.decision_reason = reason if decision == "refus" or partial else ""
     dossier.decided_by_id = actor.id
     dossier.decided_at = clock.now()
+    dossier.decided_under_delegation = delegated
+    dossier.refusal_category = refusal_category if decision == "refus" else ""
     dossier.status = DossierStatus.ACCORDE if decision == "accord" else DossierStatus.REFUSE
     if delegated:
         number = decision_number(centre_id=dossier.centre_id, year=people.today().year)

@@ -16,6 +16,10 @@ class AuditAction(enum.StrEnum):
     UTILISATEUR_DESACTIVATION = "utilisateur.désactivation"
     UTILISATEUR_REACTIVATION = "utilisateur.réactivation"
     CENTRE_CREATION = "centre.création"
+    COMMUNE_AJOUT = "commune.ajout"
+    QUARTIER_AJOUT = "quartier.ajout"
+    STATISTIQUES_EXPORT = "statistiques.export"
+    STATISTIQUES_RAPPORT = "statistiques.rapport"
     PERSONNE_CREATION = "personne.création"
     PERSONNE_CONSULTATION = "personne.consultation"
     PERSONNE_RECHERCHE = "personne.recherche"
@@ -85,6 +89,10 @@ _LABELS: dict[AuditAction, str] = {
     AuditAction.UTILISATEUR_DESACTIVATION: "Fermeture d'un compte",
     AuditAction.UTILISATEUR_REACTIVATION: "Réouverture d'un compte",
     AuditAction.CENTRE_CREATION: "Création du centre",
+    AuditAction.COMMUNE_AJOUT: "Ajout d'une commune desservie",
+    AuditAction.QUARTIER_AJOUT: "Ajout d'un quartier",
+    AuditAction.STATISTIQUES_EXPORT: "Export des statistiques",
+    AuditAction.STATISTIQUES_RAPPORT: "Rapport d'activité annuel émis",
     AuditAction.PERSONNE_CREATION: "Enregistrement d'une personne",
     AuditAction.PERSONNE_CONSULTATION: "Consultation de la fiche de la personne",
     AuditAction.PERSONNE_RECHERCHE: "Affichage dans une recherche de personnes",

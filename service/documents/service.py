@@ -38,6 +38,9 @@ SESSION_SUBJECT = "seance"
 WORKSHOP_SUBJECT = "atelier"
 # Who may read a workshop's papers: whoever registers people and leads the sessions.
 WORKSHOP_READING_ROLES = (Role.ACCUEIL, Role.INSTRUCTEUR, Role.RESPONSABLE)
+# The board's yearly activity report, about the centre: for the head of service and the board's members.
+REPORT_SUBJECT = "rapport_activite"
+REPORT_READING_ROLES = (Role.RESPONSABLE, Role.DELEGATAIRE, Role.ELU)
 
 
 def centre_of(dossier: Dossier) -> Centre:
@@ -57,19 +60,23 @@ def record(
     dossier: Dossier | None = None,
     session: CommitteeSession | None = None,
     workshop: WorkshopSession | None = None,
+    report_of: Centre | None = None,
     issue_params: Mapping[str, Any] | None = None,
     corrects: Document | None = None,
     issued_at: datetime | None = None,
 ) -> Document:
-    """Keep the PDF with its hash, about a dossier, a committee session or a workshop, and audit its issue.
+    """Keep the PDF with its hash, about a dossier, a committee session, a workshop or (a report) the centre,
+    and audit its issue.
 
     `issue_params` are what a correction needs to print it again; `issued_at`, the instant the document
     bears when it was printed later than issued (a committee's letters).
     """
-    subjects = [subject for subject in (dossier, session, workshop) if subject is not None]
+    subjects = [subject for subject in (dossier, session, workshop, report_of) if subject is not None]
     if len(subjects) != 1:
-        raise ValueError("a document is about one dossier, one committee session or one workshop session")
-    if dossier is not None:
+        raise ValueError("a document is about one dossier, committee session, workshop session or centre")
+    if report_of is not None:
+        subject_type, subject_id, centre_id = REPORT_SUBJECT, report_of.id, report_of.id
+    elif dossier is not None:
         subject_type, subject_id, centre_id = "dossier", dossier.id, dossier.centre_id
     elif session is not None:
         subject_type, subject_id, centre_id = SESSION_SUBJECT, session.id, session.centre_id
@@ -116,6 +123,15 @@ def documents_of_workshop(*, session_id: int, centre_id: int) -> Sequence[Docume
     ).all()
 
 
+def reports_of_centre(*, centre_id: int) -> Sequence[Document]:
+    """The centre's yearly activity reports, latest first."""
+    return db.session.scalars(
+        select(Document)
+        .where(Document.subject_type == REPORT_SUBJECT, Document.centre_id == centre_id)
+        .order_by(Document.created_at.desc(), Document.id.desc())
+    ).all()
+
+
 def documents_of_session(*, session_id: int, centre_id: int) -> Sequence[Document]:
     """A session's convocation and minutes, oldest first."""
     return db.session.scalars(
@@ -156,6 +172,9 @@ def _record_download(*, actor: User, document_id: int) -> tuple[Document, str]:
         session = get_in_centre(db.session(), CommitteeSession, document.subject_id, document.centre_id)
         allowed = session is not None and may_read_session(actor, session)
         refusal = "Ce document est réservé aux membres de l'instance et au secrétariat."
+    elif document.subject_type == REPORT_SUBJECT:
+        allowed = actor.has_role(*REPORT_READING_ROLES)
+        refusal = "Ce rapport est réservé à la direction et aux membres du conseil d'administration."
     elif document.subject_type == WORKSHOP_SUBJECT:
         allowed = actor.has_role(*WORKSHOP_READING_ROLES)
         refusal = "Ce document est réservé aux personnes qui organisent les ateliers et y inscrivent."

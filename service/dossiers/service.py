@@ -23,6 +23,7 @@ from service.models import (
 )
 from service.numbering import dossier_number
 from service.people import service as people
+from service.people.profile import Profile
 from service.permissions import require_role
 from service.unit_of_work import use_case
 
@@ -42,7 +43,10 @@ def open_request(*, actor: User, person_id: int, aid_type: str, reason: str, mis
     if not reason.strip():
         raise InvalidInputError("Indiquez l'objet de la demande.")
     now = clock.now()
-    year = now.astimezone(local_zone()).year
+    filed_on = now.astimezone(local_zone()).date()
+    year = filed_on.year
+    # The household as it is at filing: the figures count it so, whatever changes later.
+    profile = Profile.of(person, on=filed_on)
     dossier = Dossier(
         centre_id=actor.centre_id,
         number=dossier_number(centre_id=actor.centre_id, year=year),
@@ -52,6 +56,12 @@ def open_request(*, actor: User, person_id: int, aid_type: str, reason: str, mis
         opened_by_id=actor.id,
         opened_at=now,
         reason=reason.strip(),
+        commune_id=person.commune_id,
+        quartier_id=person.quartier_id,
+        household_kind=profile.household_kind,
+        age_band=profile.age_band,
+        resources_band=profile.resources_band,
+        housing=profile.housing,
     )
     db.session.add(dossier)
     db.session.flush()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.models.base import Base, UtcDateTime, enum_values
@@ -37,6 +37,17 @@ AID_LABELS: dict[str, str] = {}
 
 def aid_label(key: str) -> str:
     return AID_LABELS.get(key, key)
+
+
+# Why a request was refused, as the deciding form classes it (the reasons themselves stay free text).
+REFUSAL_CATEGORIES: dict[str, str] = {
+    "ressources": "Ressources au-dessus du barème",
+    "plafond": "Plafond annuel atteint",
+    "hors_reglement": "Hors du règlement des aides",
+    "autre_dispositif": "Relève d'un autre dispositif",
+    "incomplet": "Situation non établie",
+    "autre": "Autre motif",
+}
 
 
 class DossierStatus(enum.StrEnum):
@@ -100,6 +111,16 @@ class Dossier(CentreScoped, Base):
     payment_reference: Mapped[str] = mapped_column(String(80), default="")
     paid_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    # True: decided under the board's delegation; False: by the committee; None: not decided by the centre.
+    decided_under_delegation: Mapped[bool | None] = mapped_column(Boolean, default=None)
+    refusal_category: Mapped[str] = mapped_column(String(40), default="")  # a key of REFUSAL_CATEGORIES
+    # The household as it was at filing, copied at opening, for the figures (they survive pseudonymisation).
+    commune_id: Mapped[int | None] = mapped_column(ForeignKey("commune.id"), index=True, default=None)
+    quartier_id: Mapped[int | None] = mapped_column(ForeignKey("quartier.id"), index=True, default=None)
+    household_kind: Mapped[str] = mapped_column(String(30), default="")
+    age_band: Mapped[str] = mapped_column(String(20), default="")
+    resources_band: Mapped[str] = mapped_column(String(20), default="")
+    housing: Mapped[str] = mapped_column(String(30), default="")
 
     person: Mapped[Person] = relationship(lazy="joined", innerjoin=True)
 

@@ -25,6 +25,17 @@ class Relationship(enum.StrEnum):
         ]
 
 
+# The housing situations the figures count (INSEE's categories, simplified as centres use them).
+HOUSING_LABELS: dict[str, str] = {
+    "locataire_social": "Locataire du parc social",
+    "locataire_prive": "Locataire du parc privé",
+    "proprietaire": "Propriétaire",
+    "heberge": "Hébergé·e par un tiers",
+    "structure": "Hébergement d'urgence ou structure",
+    "sans_domicile": "Sans domicile stable",
+}
+
+
 class BudgetKind(enum.StrEnum):
     RESSOURCE = "ressource"
     CHARGE = "charge"
@@ -60,6 +71,9 @@ class Person(CentreScoped, Base):
     postal_code: Mapped[str] = mapped_column(String(10), default="")
     city: Mapped[str] = mapped_column(String(100), default="")
     quartier_id: Mapped[int | None] = mapped_column(ForeignKey("quartier.id"))
+    # The commune served by the centre where the person lives (the quartier's, when one is given).
+    commune_id: Mapped[int | None] = mapped_column(ForeignKey("commune.id"), default=None)
+    housing: Mapped[str] = mapped_column(String(30), default="")  # a key of HOUSING_LABELS
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     # Who registered the person: they follow the file until a dossier gives others a reason to.
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), default=None)

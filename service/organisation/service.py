@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 from sqlalchemy import func, select
@@ -10,8 +11,9 @@ from service.audit import service as audit
 from service.audit.actions import AuditAction
 from service.errors import InvalidInputError, NotFoundError
 from service.extensions import db
-from service.models import Centre, CentreKind, Commune, Quartier
+from service.models import Centre, CentreKind, Commune, Quartier, Role, User
 from service.models.tenancy import ALL_CENTRES
+from service.permissions import require_role
 from service.unit_of_work import use_case
 
 
@@ -60,6 +62,81 @@ def list_quartiers() -> Sequence[Quartier]:
     """Return the quartiers of the session's centre, by commune and name."""
     query = select(Quartier).join(Quartier.commune).order_by(Commune.name, Quartier.name)
     return db.session.scalars(query).all()
+
+
+def list_communes() -> Sequence[Commune]:
+    """Return the communes of the session's centre, by name."""
+    return db.session.scalars(select(Commune).order_by(Commune.name)).all()
+
+
+def commune_of(*, commune_id: int | None, quartier_id: int | None) -> int | None:
+    """The commune a person lives in: the quartier's when one is given (a different commune is refused)."""
+    if quartier_id is not None:
+        quartier = db.session.scalars(select(Quartier).where(Quartier.id == quartier_id)).one_or_none()
+        if quartier is None:
+            raise InvalidInputError("Choisissez un des quartiers proposés.")
+        if commune_id is not None and commune_id != quartier.commune_id:
+            raise InvalidInputError("Le quartier choisi n'est pas dans la commune choisie.")
+        return quartier.commune_id
+    if (
+        commune_id is not None
+        and db.session.scalar(select(Commune.id).where(Commune.id == commune_id)) is None
+    ):
+        raise InvalidInputError("Choisissez une des communes proposées.")
+    return commune_id
+
+
+@use_case
+def add_commune(*, actor: User, insee_code: str, name: str) -> Commune:
+    """Add a commune the centre serves (a CCAS serves one; a CIAS several)."""
+    require_role(actor, Role.RESPONSABLE)
+    insee_code, name = insee_code.strip().upper(), " ".join(name.split())
+    if not re.fullmatch(r"[0-9][0-9AB][0-9]{3}", insee_code):
+        raise InvalidInputError("Le code INSEE d'une commune a cinq caractères (par exemple 45234 ou 2A004).")
+    if not name:
+        raise InvalidInputError("Indiquez le nom de la commune.")
+    centre = get_centre(actor.centre_id)
+    known = list_communes()
+    if centre.kind is CentreKind.CCAS and known:
+        raise InvalidInputError("Un CCAS dessert une seule commune : seul un CIAS en dessert plusieurs.")
+    if any(commune.insee_code == insee_code for commune in known):
+        raise InvalidInputError(f"La commune de code INSEE {insee_code} est déjà desservie.")
+    commune = Commune(centre_id=actor.centre_id, insee_code=insee_code, name=name)
+    db.session.add(commune)
+    db.session.flush()
+    audit.record(
+        action=AuditAction.COMMUNE_AJOUT, subject_type="commune", subject_id=commune.id, actor=actor,
+        details={"code INSEE": insee_code, "nom": name},
+    )  # fmt: skip
+    return commune
+
+
+@use_case
+def add_quartier(*, actor: User, commune_id: int, name: str) -> Quartier:
+    """Add a quartier to one of the centre's communes."""
+    require_role(actor, Role.RESPONSABLE)
+    name = " ".join(name.split())
+    if not name:
+        raise InvalidInputError("Indiquez le nom du quartier.")
+    commune = db.session.scalars(select(Commune).where(Commune.id == commune_id)).one_or_none()
+    if commune is None:
+        raise NotFoundError("Commune introuvable.")
+    if any(quartier.name.lower() == name.lower() for quartier in commune.quartiers):
+        raise InvalidInputError(f"La commune {commune.name} a déjà un quartier « {name} ».")
+    quartier = Quartier(centre_id=actor.centre_id, commune_id=commune.id, name=name)
+    db.session.add(quartier)
+    db.session.flush()
+    audit.record(
+        action=AuditAction.QUARTIER_AJOUT, subject_type="quartier", subject_id=quartier.id, actor=actor,
+        details={"commune": commune.name, "nom": name},
+    )  # fmt: skip
+    return quartier
+
+
+def communes_page(*, actor: User) -> Sequence[Commune]:
+    """The communes and their quartiers, for the head of service who manages them."""
+    require_role(actor, Role.RESPONSABLE)
+    return list_communes()
 
 
 def count_centres() -> int:

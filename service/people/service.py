@@ -16,7 +16,18 @@ from service.audit.actions import AuditAction
 from service.config import local_zone
 from service.errors import InvalidInputError, NotFoundError
 from service.extensions import db
-from service.models import BudgetKind, BudgetLine, HouseholdMember, Person, Quartier, Relationship, Role, User
+from service.models import (
+    BudgetKind,
+    BudgetLine,
+    Commune,
+    HouseholdMember,
+    Person,
+    Quartier,
+    Relationship,
+    Role,
+    User,
+)
+from service.models.people import HOUSING_LABELS
 from service.organisation import service as organisation
 from service.people import search as finder
 from service.people.budget import CHARGE_CATEGORIES, RESOURCE_CATEGORIES, BudgetSummary, summarise
@@ -84,6 +95,12 @@ def quartiers(*, actor: User) -> Sequence[Quartier]:
     return organisation.list_quartiers()
 
 
+def communes(*, actor: User) -> Sequence[Commune]:
+    """The communes a person may live in, for those who register people."""
+    require_role(actor, *PEOPLE_ROLES)
+    return organisation.list_communes()
+
+
 @dataclass(frozen=True)
 class Identity:
     last_name: str
@@ -96,6 +113,8 @@ class Identity:
     city: str = ""
     quartier_id: int | None = None
     civility: str = ""  # "madame", "monsieur", or "" when the person did not say
+    commune_id: int | None = None
+    housing: str = ""
 
 
 CIVILITIES = ("madame", "monsieur")
@@ -111,6 +130,9 @@ def create(*, actor: User, identity: Identity, confirm_duplicate: bool = False) 
     if identity.civility and identity.civility not in CIVILITIES:
         raise InvalidInputError("Choisissez la civilité dans la liste, ou laissez-la non renseignée.")
     key = normalise(f"{last_name} {first_name}")
+    commune_id = organisation.commune_of(commune_id=identity.commune_id, quartier_id=identity.quartier_id)
+    if identity.housing and identity.housing not in HOUSING_LABELS:
+        raise InvalidInputError("Choisissez une des situations de logement proposées.")
     if not confirm_duplicate:
         candidates = _same_name(actor, key)
         _trace_search(actor, candidates)
@@ -129,6 +151,8 @@ def create(*, actor: User, identity: Identity, confirm_duplicate: bool = False) 
         postal_code=identity.postal_code.strip(),
         city=identity.city.strip(),
         quartier_id=identity.quartier_id,
+        commune_id=commune_id,
+        housing=identity.housing,
         created_at=clock.now(),
         created_by_id=actor.id,
         updated_at=clock.now(),

@@ -19,9 +19,11 @@ from service.web import (
     home,
     inputs,
     navigation,
+    organisation,
     people,
     rights,
     security,
+    statistics,
     tasks,
     workshops,
 )
@@ -46,6 +48,8 @@ def init_app(app: Flask) -> None:
         authorities.bp,
         committee.bp,
         workshops.bp,
+        organisation.bp,
+        statistics.bp,
         account.bp,
         admin.bp,
     )

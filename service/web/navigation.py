@@ -39,6 +39,8 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry(
         "Autorités", "authorities.index", frozenset({Role.SECRETARIAT, Role.RESPONSABLE, Role.INSTRUCTEUR})
     ),
+    NavEntry("Statistiques", "statistics.index", frozenset({Role.RESPONSABLE, Role.DELEGATAIRE, Role.ELU})),
+    NavEntry("Communes", "organisation.communes", frozenset({Role.RESPONSABLE})),
     NavEntry("Utilisateurs", "admin.users", frozenset({Role.ADMIN, Role.RESPONSABLE})),
     NavEntry("Journal d'audit", "admin.audit_log", frozenset({Role.ADMIN, Role.RESPONSABLE})),
     NavEntry("Courriels", "admin.mail", frozenset({Role.ADMIN})),

@@ -37,7 +37,9 @@ def _quartiers() -> list[tuple[int, str]]:
 @bp.route("/nouvelle", methods=["GET", "POST"])
 @login_required
 def create() -> Response | str | tuple[str, int]:
-    form = PersonForm(quartiers=_quartiers())
+    form = PersonForm(
+        quartiers=_quartiers(), communes=[(c.id, c.name) for c in people.communes(actor=current_user)]
+    )
     if request.method == "GET":
         form.last_name.data = request.args.get("nom", "")
     candidates: list[object] = []
@@ -53,6 +55,8 @@ def create() -> Response | str | tuple[str, int]:
             postal_code=form.postal_code.data or "",
             city=form.city.data or "",
             quartier_id=form.quartier_id.data or None,
+            commune_id=form.commune_id.data or None,
+            housing=form.housing.data or "",
         )
         try:
             person = people.create(

@@ -49,7 +49,8 @@ def decide_under_delegation(
         ceiling = AID.number("CHEQUES_DELEGATION_CEILING_CENTS")
         decisions.check_granted_amount(dossier, granted, delegation_ceiling_cents=ceiling)
     decisions.record_decision(
-        dossier, decision=decision, granted_cents=granted, reason=values.get("motif", ""), actor=actor,
+        dossier, decision=decision, granted_cents=granted, reason=values.get("motif", ""),
+        refusal_category=values.get("categorie_refus") or "", actor=actor,
         delegated=True, grant_text=_grant_text(dossier, granted or 0),
     )  # fmt: skip
     return {"decision": decision, "montant_accorde_cents": granted}

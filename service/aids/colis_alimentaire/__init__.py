@@ -38,7 +38,8 @@ def decide(dossier: Dossier, values: dict[str, Any], actor: User, process: dict[
     decision = values["decision"]
     if decision == "refus":
         decisions.record_decision(
-            dossier, decision="refus", granted_cents=None, reason=values.get("motif", ""), actor=actor,
+            dossier, decision="refus", granted_cents=None, reason=values.get("motif", ""),
+        refusal_category=values.get("categorie_refus") or "", actor=actor,
             delegated=True,
         )  # fmt: skip
         return {"decision": "refus", "colis_restants": 0}

@@ -51,6 +51,7 @@ def _decide(
         decision=decision,
         granted_cents=granted,
         reason=values.get("motif", ""),
+        refusal_category=values.get("categorie_refus") or "",
         actor=actor,
         delegated=ceiling_cents is not None,
     )

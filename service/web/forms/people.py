@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 
 from service import aids
 from service.models import BudgetKind, Relationship
+from service.models.people import HOUSING_LABELS
 from service.money import parse_euros
 from service.people.budget import CHARGE_CATEGORIES, RESOURCE_CATEGORIES
 from service.web.forms import Form, choices
@@ -35,11 +36,20 @@ class PersonForm(Form):
     address_line = StringField("Adresse", validators=[Length(max=200)])
     postal_code = StringField("Code postal", validators=[Length(max=10)])
     city = StringField("Commune", validators=[Length(max=100)])
+    commune_id = SelectField("Commune desservie", coerce=int, validators=[Optional()])
     quartier_id = SelectField("Quartier", coerce=int, validators=[Optional()])
+    housing = SelectField(
+        "Logement",
+        choices=choices([("", "— non renseigné —"), *HOUSING_LABELS.items()]),
+        validators=[Optional()],
+    )
     confirm_duplicate = BooleanField("Il s'agit d'une autre personne : la créer quand même")
 
-    def __init__(self, *args: Any, quartiers: list[tuple[int, str]], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, quartiers: list[tuple[int, str]], communes: list[tuple[int, str]], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.commune_id.choices = choices([(0, "— selon le quartier, ou non renseignée —"), *communes])
         self.quartier_id.choices = choices([(0, "— non renseigné —"), *quartiers])
         self.birth_date.messages = {"invalid": _DATE}
 

@@ -11,6 +11,7 @@ from service.aids.aide_sociale_legale import directory
 from service.aids.cheque_accompagnement import stock
 from service.committee import members, sessions
 from service.config import current_settings, local_zone, workshop_places
+from service.demo import history
 from service.dossiers import service as dossiers
 from service.models import (
     AidType,
@@ -30,41 +31,47 @@ from service.organisation import service as organisation
 from service.people import service as people
 from service.workshops import planning, registrations, themes
 
-DEMO_CENTRE_CODE = "ccas-saint-aubin"
+DEMO_CENTRE_CODE = "cias-val-d-aubin"
 DEMO_PASSWORD = "demo-entraide-2026"  # noqa: S105 - published in the README, demo only
 DEMO_USERS: tuple[tuple[str, str, str, Role], ...] = (
     ("accueil", "Nadia Benali", "Chargée d'accueil", Role.ACCUEIL),
     ("instructeur", "Julien Marchand", "Conseiller en économie sociale et familiale", Role.INSTRUCTEUR),
     ("secretariat", "Sophie Lambert", "Secrétaire administrative", Role.SECRETARIAT),
-    ("responsable", "Claire Dumont", "Directrice du CCAS", Role.RESPONSABLE),
-    ("delegataire", "Michel Garnier", "Vice-président du CCAS", Role.DELEGATAIRE),
+    ("responsable", "Claire Dumont", "Directrice du CIAS", Role.RESPONSABLE),
+    ("delegataire", "Michel Garnier", "Vice-président du CIAS", Role.DELEGATAIRE),
     ("elu", "Aïcha Diallo", "Membre du conseil d'administration", Role.ELU),
     ("regisseur", "Paul Henry", "Régisseur d'avances", Role.REGISSEUR),
     ("admin", "Léa Fontaine", "Administratrice fonctionnelle", Role.ADMIN),
 )
 
 
-def seed_if_empty() -> bool:
-    """Create the demo centre and users when the installation has no centre; tell whether it did."""
+def seed_if_empty(*, with_history: bool = True) -> bool:
+    """Create the demo centre and users when the installation has no centre; tell whether it did.
+
+    `with_history`: also a year of past requests across the communes (the figures page reads them).
+    """
     # A refused workflows folder must not stop `make run` here: it is reported, the deployed versions serve.
     deployment.deploy_at_start(source="démonstration")
     if organisation.count_centres():
         return False
     organisation.create_centre(
         code=DEMO_CENTRE_CODE,
-        name="CCAS de Saint-Aubin-sur-Loire",
-        kind=CentreKind.CCAS,
+        name="CIAS du Val d'Aubin",
+        kind=CentreKind.CIAS,
         communes={
-            ("45999", "Saint-Aubin-sur-Loire"): ["Centre-ville", "Les Grillons", "La Gare", "Le Bourg"]
+            ("45999", "Saint-Aubin-sur-Loire"): ["Centre-ville", "Les Grillons", "La Gare", "Le Bourg"],
+            ("45998", "Villiers-sur-Loire"): ["Le Port", "Les Près"],
+            ("45997", "Les Aubiers"): [],
+            ("45996", "Chaumont-le-Petit"): [],
         },
         letterhead={
             "address_line": "2 place de la Mairie",
             "postal_code": "45999",
             "city": "Saint-Aubin-sur-Loire",
             "phone": "02 38 00 00 00",
-            "email": "ccas@saint-aubin.example",
+            "email": "cias@val-d-aubin.example",
             "president_name": "Marie Lefèvre",
-            "president_title": "Maire, présidente du CCAS",
+            "president_title": "Maire de Saint-Aubin-sur-Loire, présidente du CIAS",
             "tribunal_name": "Tribunal administratif d'Orléans",
             "tribunal_address": "28 rue de la Bretonnerie, 45057 Orléans Cedex 1",
         },
@@ -85,6 +92,8 @@ def seed_if_empty() -> bool:
     _seed_authorities(users["secretariat"])
     _seed_committee(users)
     _seed_workshops(users["instructeur"])
+    if with_history:
+        history.seed(users)
     return True
 
 
@@ -188,11 +197,13 @@ def _seed_workshops(instructeur: User) -> None:
 def _seed_people(accueil: User) -> None:
     """Two households, one of them with an urgent-relief request waiting for its evaluation."""
     accounts.scope_session_to(accueil)
+    grillons = next(q for q in people.quartiers(actor=accueil) if q.name == "Les Grillons")
     martin = people.create(
         actor=accueil,
         identity=people.Identity(
             last_name="Martin", first_name="Fatou", birth_date=date(1987, 3, 14),
             address_line="12 rue des Lilas", postal_code="45999", city="Saint-Aubin-sur-Loire",
+            quartier_id=grillons.id, housing="locataire_social",
         ),
     )  # fmt: skip
     people.add_member(

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, or_, select
 
 from service import clock
 from service.access import service as access
@@ -47,17 +47,24 @@ def normalise(text: str) -> str:
 
 
 @use_case
-def search(*, actor: User, query: str) -> Sequence[Person]:
+def search(*, actor: User, query: str, after_id: int = 0, limit: int = SEARCH_LIMIT) -> Sequence[Person]:
     """Find people whose name contains every word of the query, accents and case ignored.
 
-    Each person listed is a read of their identity and contact: it is traced on their file.
+    Each person listed is a read of their identity and contact: it is traced on their file. `after_id`
+    resumes the list after that person (the API's cursor), in the same order.
     """
     require_role(actor, *PEOPLE_ROLES)
     words = normalise(query).split()
     if not words:
         return []
     criteria = and_(*(Person.search_key.contains(word, autoescape=True) for word in words))
-    statement = select(Person).where(criteria).order_by(Person.search_key).limit(SEARCH_LIMIT)
+    if after_id:
+        anchor = select(Person.search_key).where(Person.id == after_id).scalar_subquery()
+        criteria = and_(
+            criteria, or_(Person.search_key > anchor, and_(Person.search_key == anchor, Person.id > after_id))
+        )
+    limit = max(1, min(limit, SEARCH_LIMIT))
+    statement = select(Person).where(criteria).order_by(Person.search_key, Person.id).limit(limit)
     found = db.session.scalars(statement).all()
     for person in found:
         access.record_read(

@@ -31,9 +31,10 @@ def text(*, maximum: int = 200, **options: Any) -> fields.String:
     )
 
 
-def integer(**options: Any) -> fields.Integer:
+def integer(*, strict: bool = True, **options: Any) -> fields.Integer:
+    """An integer; strict (no "2" for 2) in a JSON body, not in a query string where everything is text."""
     return fields.Integer(
-        strict=True, error_messages=_messages(invalid="Un nombre entier est attendu."), **options
+        strict=strict, error_messages=_messages(invalid="Un nombre entier est attendu."), **options
     )
 
 
@@ -84,6 +85,7 @@ class Output(Schema):
 class PageQuery(Input):
     curseur = text(maximum=400, metadata={"description": "Le curseur « suivant » de la page précédente."})
     limite = integer(
+        strict=False,
         load_default=DEFAULT_LIMIT,
         validate=validate.Range(min=1, max=MAX_LIMIT, error=f"Entre 1 et {MAX_LIMIT}."),
         metadata={"description": "Éléments par page."},

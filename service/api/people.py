@@ -9,7 +9,9 @@ from flask_smorest import Blueprint
 
 from service.api import paging, problems, schemas
 from service.api.auth import authenticate_call
+from service.access.policy import Part
 from service.dossiers import service as dossiers
+from service.errors import PermissionDeniedError
 from service.models import HouseholdMember, Person, Relationship
 from service.people import service as people
 
@@ -85,6 +87,8 @@ def create(**values: Any) -> dict[str, Any]:
 def household(person_id: int) -> dict[str, Any]:
     """Le foyer de la personne (partie « foyer » de sa fiche)."""
     page = people.read_person(actor=current_user, person_id=person_id)
+    if not page.reads(Part.FOYER):
+        raise PermissionDeniedError("Vous n'avez pas accès au foyer de cette personne.")
     return {"personne_id": page.person.id, "membres": [_member_out(member) for member in page.members]}
 
 

@@ -4,6 +4,8 @@ media type, schema). Bounded: a few examples per operation, under two minutes on
 
 from __future__ import annotations
 
+import os
+import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,10 +24,12 @@ from sqlalchemy import func, select
 
 from service.api_tokens import service as tokens
 from service.extensions import db
-from service.models import AuditEvent
+from service.models import AuditEvent, HumanTask, User
 from tests.live_server import serve_demo_app
 
 MAX_EXAMPLES = 6
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
@@ -53,6 +57,36 @@ def api_schema(live_api: LiveApi) -> schemathesis.BaseSchema:
     schema = schemathesis.openapi.from_url(f"{live_api.url}/api/v1/openapi.json")
     schema.config.update(base_url=live_api.url)
     return schema
+
+
+def test_the_readme_script_creates_a_token_and_completes_a_task(live_api: LiveApi) -> None:
+    """The README's curl script, as printed, against the demo: the evaluation of Fatou MARTIN is done."""
+    text = README.read_text(encoding="utf-8")
+    script = text.split("<!-- script API : début -->")[1].split("<!-- script API : fin -->")[0]
+    script = script.strip().removeprefix("```sh").removesuffix("```")
+    with live_api.app.app_context():
+        database_url = str(db.engine.url.render_as_string(hide_password=False))
+    environment = {
+        **os.environ,
+        "ENTRAIDE_URL": live_api.url,
+        "ENTRAIDE_DATABASE_URL": database_url,
+        "ENTRAIDE_INSTANCE_PATH": live_api.app.instance_path,
+    }
+    done = subprocess.run(
+        ["/bin/bash", "-euo", "pipefail", "-c", script],
+        cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert '"titre":' in done.stdout
+    with live_api.app.app_context():
+        evaluation = db.session.scalars(
+            select(HumanTask).where(HumanTask.title.startswith("Évaluer")).order_by(HumanTask.id)
+        ).first()
+        assert evaluation is not None
+        assert evaluation.completed_at is not None
+        finished_by = db.session.get(User, evaluation.completed_by_id)
+        assert finished_by is not None
+        assert finished_by.username == "instructeur"
 
 
 def test_the_api_answers_as_its_document_says(api_schema: schemathesis.BaseSchema, live_api: LiveApi) -> None:

@@ -37,6 +37,7 @@ from service.models import (
     MailStatus,
     MemberKind,
     OutboxMessage,
+    ProcessDefinition,
     ProcessInstance,
     Referral,
     Relationship,
@@ -141,6 +142,7 @@ def build(app: Flask, connection: object) -> World:
     _workshops(world, autre)
     _mail(world, centre.id)
     world.ids["user"] = world.users["v_accueil"].id
+    world.ids["definition"] = db.session.scalars(select(ProcessDefinition.id)).first() or 0
     world.ids["autre"] = autre.id
     for name in world.users:  # every account has an API token, with both scopes: the policy decides alone
         token, world.bearers[name] = api_tokens.create_token_from_console(

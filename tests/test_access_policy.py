@@ -332,6 +332,9 @@ PROBES: dict[tuple[str, str], Probe] = {
     ("dossiers.show", "GET"): _for_dossiers(
         lambda s, w: f"/dossiers/{s.dossier_id}", allowed=_dossier_rule, page_parts=DOSSIER_PAGE_PARTS
     ),
+    ("dossiers.diagram_data", "GET"): _for_dossiers(
+        lambda s, w: f"/dossiers/{s.dossier_id}/diagramme.json", allowed=_dossier_rule
+    ),
     ("documents.download", "GET"): _download,
     ("documents.correct", "POST"): _for_dossiers(
         lambda s, w: f"/documents/{s.document_id}/rectificatif",
@@ -499,6 +502,9 @@ PROBES: dict[tuple[str, str], Probe] = {
         lambda w: f"/administration/courriels/{w.ids['message']}/renvoyer", method="POST"
     ),
     ("admin.processes", "GET"): _for_roles("/administration/processus"),
+    ("admin.process_diagram", "GET"): _for_roles(
+        lambda w: f"/administration/processus/{w.ids['definition']}/diagramme.json"
+    ),
     ("admin.tables", "GET"): _for_roles("/administration/baremes"),
     ("admin.tables", "POST"): _for_roles("/administration/baremes", method="POST", data={"bareme": ""}),
     ("admin.api_tokens", "GET"): _for_roles("/administration/jetons-api"),

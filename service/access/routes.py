@@ -122,6 +122,7 @@ ROUTES: Mapping[tuple[str, str], Line] = {
     ("people.export", GET): Line(Rule.PERSON, needs=Action.EXPORTER),
     # Dossiers, their steps and their documents.
     ("dossiers.show", GET): Line(Rule.DOSSIER),
+    ("dossiers.diagram_data", GET): Line(Rule.DOSSIER),
     ("documents.download", GET): Line(Rule.DOCUMENT),
     ("documents.correct", POST): Line(Rule.DOSSIER, _STAFF, needs=Action.RECTIFIER),
     ("tasks.index", GET): Line(Rule.SIGNED_IN),
@@ -174,6 +175,7 @@ ROUTES: Mapping[tuple[str, str], Line] = {
     ("admin.mail_message", GET): Line(Rule.ROLES, _ADMIN),
     ("admin.resend_mail", POST): Line(Rule.ROLES, _ADMIN),
     ("admin.processes", GET): Line(Rule.ROLES, _ADMIN),
+    ("admin.process_diagram", GET): Line(Rule.ROLES, _ADMIN),
     ("admin.tables", GET): Line(Rule.ROLES, _ADMIN),
     ("admin.tables", POST): Line(Rule.ROLES, _ADMIN),
     ("admin.api_tokens", GET): Line(Rule.ROLES, _ADMIN),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -203,3 +203,11 @@ def revoke_api_token(token_id: int) -> Response:
     token = tokens.revoke_token(actor=current_user, token_id=token_id)
     flash(f"Le jeton « {token.name} » est révoqué : il n'ouvre plus rien.", "success")
     return redirect(url_for("admin.api_tokens"))
+
+
+@bp.route("/processus/<int:definition_id>/diagramme.json")
+@login_required
+def process_diagram(definition_id: int) -> Response:
+    """One deployed version's diagram, for the viewer of Administration › Processus."""
+    source = deployment.version_diagram(actor=current_user, definition_id=definition_id)
+    return jsonify({"source": source, "done": [], "current": [], "timers": []})

@@ -12,7 +12,16 @@ from service.access import service as access
 from service.engine import progress
 from service.engine.progress import PendingTimer
 from service.extensions import db
-from service.models import AgendaItem, CommitteeSession, ItemStatus, ProcessInstance, SessionStatus, User
+from service.models import (
+    AgendaItem,
+    CommitteeSession,
+    Dossier,
+    ItemStatus,
+    ProcessDefinition,
+    ProcessInstance,
+    SessionStatus,
+    User,
+)
 
 COMMITTEE_MESSAGE = "decision_commission"
 
@@ -41,19 +50,28 @@ class DossierDiagram:
 
 def dossier_diagram(*, actor: User, dossier_id: int) -> DossierDiagram | None:
     """The diagram of the dossier's process as it stands (None: the dossier has no process)."""
-    found = access.dossier(actor, dossier_id)
-    instance = db.session.scalars(
-        select(ProcessInstance)
-        .where(ProcessInstance.dossier_id == found.dossier.id)
-        .order_by(ProcessInstance.id)
-    ).first()
-    if instance is None:
+    found = access.dossier(
+        actor,
+        dossier_id,
+        columns=(ProcessInstance, ProcessDefinition.sources),
+        outer_joins=(
+            (ProcessInstance, ProcessInstance.dossier_id == Dossier.id),
+            (ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id),
+        ),
+    )
+    instance, sources = found.extra
+    return stands_of(instance, sources)
+
+
+def stands_of(instance: ProcessInstance | None, sources: dict[str, str] | None) -> DossierDiagram | None:
+    """Where the instance of a dossier stands, its version's files given (read with the dossier)."""
+    if instance is None or sources is None:
         return None
-    stands = progress.progress(instance)
+    stands = progress.progress(instance, sources=sources)
     waiting = None
     if instance.awaiting_message:
         message = instance.awaiting_message.split(",")[0]
-        session_at = _committee_session(found.dossier.id) if message == COMMITTEE_MESSAGE else None
+        session_at = _committee_session(instance.dossier_id or 0) if message == COMMITTEE_MESSAGE else None
         waiting = Waiting(message, session_at)
     return DossierDiagram(stands.source, stands.done, stands.current, stands.timers, waiting)
 

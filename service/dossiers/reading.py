@@ -15,6 +15,7 @@ from service.access import service as access
 from service.access.policy import Action, Part, Relation, person_grant
 from service.audit.actions import READS, AuditAction
 from service.documents import batches, corrections
+from service.dossiers import diagram
 from service.extensions import db
 from service.models import (
     AuditEvent,
@@ -132,6 +133,7 @@ class DossierPage:
     corrected_by: Mapping[int, Document] = field(default_factory=dict)  # a document → its rectificatif
     correctable: frozenset[int] = frozenset()  # the documents the reader may issue a rectificatif of
     unprinted: Sequence[batches.UnprintedLetter] = ()  # letters decided, not printed yet
+    stands: diagram.DossierDiagram | None = None  # where its process stands, for its diagram
 
     def reads(self, part: Part) -> bool:
         return self.grant.reads(part)
@@ -147,14 +149,20 @@ def read_dossier(*, actor: User, dossier_id: int) -> DossierPage:
     found = access.dossier(
         actor,
         dossier_id,
-        columns=(ProcessDefinition.name, ProcessDefinition.version, _has_unprinted()),
+        columns=(
+            ProcessDefinition.name,
+            ProcessDefinition.version,
+            _has_unprinted(),
+            ProcessInstance,
+            ProcessDefinition.sources,
+        ),
         outer_joins=(
             (ProcessInstance, ProcessInstance.dossier_id == Dossier.id),
             (ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id),
         ),
     )
     dossier, grant = found.dossier, found.grant
-    process_name, process_version, has_unprinted = found.extra
+    process_name, process_version, has_unprinted, instance, sources = found.extra
     open_tasks = db.session.scalars(
         select(HumanTask)
         .where(HumanTask.dossier_id == dossier.id, HumanTask.completed_at.is_(None))
@@ -188,6 +196,7 @@ def read_dossier(*, actor: User, dossier_id: int) -> DossierPage:
             if may_correct and document.id not in corrected_by and corrections.may_be_corrected(document)
         ),
         unprinted=unprinted,
+        stands=diagram.stands_of(instance, sources),
     )
 
 

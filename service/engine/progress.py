@@ -49,8 +49,9 @@ def _due(value: object) -> datetime | None:
         return None
 
 
-def progress(instance: ProcessInstance) -> Progress:
-    """Load the instance (never saved here) and say where it stands."""
+def progress(instance: ProcessInstance, *, sources: dict[str, str] | None = None) -> Progress:
+    """Load the instance (never saved here) and say where it stands; `sources`: its version's files, when the
+    caller read them already."""
     workflow = runtime.load(instance)
     top = workflow
     done: list[str] = []
@@ -76,5 +77,6 @@ def progress(instance: ProcessInstance) -> Progress:
                 messages.append(element)
             if element not in current:
                 current.append(element)
-    source = diagram_source(instance.definition.sources, instance.definition.process_key)
+    files = instance.definition.sources if sources is None else sources
+    source = diagram_source(files, instance.definition.process_key)
     return Progress(source=source, done=done, current=current, timers=timers, messages=messages)

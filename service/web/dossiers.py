@@ -22,7 +22,7 @@ def show(dossier_id: int) -> str:
     return render_template(
         "dossiers/show.html",
         page=page,
-        stands=diagram.dossier_diagram(actor=current_user, dossier_id=dossier_id),
+        stands=page.stands,
         role_labels={role.value: role.label for role in Role},
     )
 

@@ -68,7 +68,7 @@ def test_the_readme_script_creates_a_token_and_completes_a_task(live_api: LiveAp
         database_url = str(db.engine.url.render_as_string(hide_password=False))
     environment = {
         **os.environ,
-        "ENTRAIDE_URL": live_api.url,
+        "SERVEUR": live_api.url,
         "ENTRAIDE_DATABASE_URL": database_url,
         "ENTRAIDE_INSTANCE_PATH": live_api.app.instance_path,
     }
@@ -102,6 +102,7 @@ def test_the_api_answers_as_its_document_says(api_schema: schemathesis.BaseSchem
             max_examples=MAX_EXAMPLES,
             deadline=None,
             database=None,
+            derandomize=True,  # the same cases at every run: CI says the same thing twice
             phases=[Phase.explicit, Phase.generate],
             suppress_health_check=list(HealthCheck),
         )

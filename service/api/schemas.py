@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import INCLUDE, RAISE, Schema, fields, validate
 
 from service.api.paging import DEFAULT_LIMIT, MAX_LIMIT
 from service.models import Referral, Relationship
@@ -108,6 +108,11 @@ def page_schema(name: str, element: type[Schema]) -> type[Schema]:
 
 
 class Problem(Output):
+    """RFC 9457: its members, and the extensions this API adds (a problem may carry others)."""
+
+    class Meta:
+        unknown = INCLUDE
+
     type = fields.String(required=True)
     title = fields.String(required=True, metadata={"description": "Le titre du problème, en français."})
     status = fields.Integer(required=True)
@@ -116,6 +121,10 @@ class Problem(Output):
         keys=fields.String(),
         values=fields.String(),
         metadata={"description": "Par champ refusé, la raison en français."},
+    )
+    candidats = fields.List(
+        fields.Integer(),
+        metadata={"description": "Les personnes au nom proche déjà connues (enregistrement refusé)."},
     )
 
 

@@ -61,7 +61,7 @@ $(STAMPS)/dev: $(STAMPS)/app pyproject.toml
 assets: $(VENDOR)/.installed
 
 $(VENDOR)/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	SCARF_ANALYTICS=false npm ci --no-audit --no-fund --loglevel=error  # swagger-ui-dist pulls @scarf/scarf: no telemetry
 	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/bpmn-js
 	cp -r node_modules/bpmn-js/dist/assets node_modules/bpmn-js/dist/bpmn-navigated-viewer.production.min.js $(VENDOR)/bpmn-js/
 	mkdir -p $(VENDOR)/swagger-ui

@@ -74,9 +74,11 @@ $(STAMPS)/openfisca: $(STAMPS)/venv tools/openfisca/requirements.txt
 assets: $(VENDOR)/.installed
 
 $(VENDOR)/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	SCARF_ANALYTICS=false npm ci --no-audit --no-fund --loglevel=error  # swagger-ui-dist pulls @scarf/scarf: no telemetry
 	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/bpmn-js
 	cp -r node_modules/bpmn-js/dist/assets node_modules/bpmn-js/dist/bpmn-navigated-viewer.production.min.js $(VENDOR)/bpmn-js/
+	mkdir -p $(VENDOR)/swagger-ui
+	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css $(VENDOR)/swagger-ui/
 	@touch $@
 
 ## system-packages: Debian's chromium (browser tests; Playwright cannot download its own browser here)

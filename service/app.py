@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Flask
 
-from service import aids, clock, commands, database, web
+from service import aids, api, clock, commands, database, web
 from service.committee import sessions as committee
 from service.config import Settings, load_settings, resolve_instance_path
 from service.dossiers import service as dossiers
@@ -50,6 +50,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
     web.init_app(app)
+    api.init_app(app)
     commands.init_app(app)
     return app
 

@@ -1,4 +1,4 @@
-"""Commands the application adds to `entraide`: users and demo data."""
+"""Commands the application adds to `entraide`: users, demo data, workflows, API tokens."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from werkzeug.serving import run_simple
 
 from service import deployment, doctor
 from service.accounts import service as accounts
+from service.api_tokens import service as api_tokens
 from service.config import current_settings, workflows_folder
 from service.demo import DEMO_PASSWORD, seed_if_empty
 from service.documents import batches
@@ -32,6 +33,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(letters)
     app.cli.add_command(doctor_command)
     app.cli.add_command(retention_command)
+    app.cli.add_command(api_group)
 
 
 @click.command("run")
@@ -258,3 +260,51 @@ def retention_command(dry_run: bool) -> None:
     """Appliquer les durées de conservation : fiches sans contact pseudonymisées, vieux documents détruits."""
     for line in retention.run(dry_run=dry_run).lines():
         click.echo(line)
+
+
+@click.group("api", cls=AppGroup)
+def api_group() -> None:
+    """L'API : ses jetons."""
+
+
+@api_group.group("token", cls=AppGroup)
+def api_token() -> None:
+    """Créer ou révoquer un jeton d'API (au nom d'un compte du centre)."""
+
+
+@api_token.command("create")
+@click.option("--centre", "centre_code", required=True, help="Code du centre (ex. ccas-saint-aubin).")
+@click.option("--username", required=True, help="Le compte au nom duquel le jeton agit.")
+@click.option("--name", required=True, help="Le programme qui l'utilise (GED, portail…).")
+@click.option(
+    "--scope",
+    "scopes",
+    multiple=True,
+    default=("read",),
+    show_default=True,
+    type=click.Choice(["read", "write"]),
+    help="Portée : read (lecture), write (écriture) ; répétable.",
+)
+def create_api_token_command(centre_code: str, username: str, name: str, scopes: tuple[str, ...]) -> None:
+    """Créer un jeton : son secret est affiché une seule fois (seule son empreinte SHA-256 est gardée)."""
+    try:
+        token, secret = api_tokens.create_token_from_console(
+            centre_code=centre_code, username=username, name=name, scopes=scopes
+        )
+    except EntraideError as error:
+        raise click.ClickException(error.message) from error
+    click.echo(
+        f"Jeton n° {token.id} « {name} » créé ({' '.join(sorted(set(scopes) | {'read'}))}) :", err=True
+    )
+    click.echo(secret)
+
+
+@api_token.command("revoke")
+@click.argument("token_id", type=int)
+def revoke_api_token_command(token_id: int) -> None:
+    """Révoquer un jeton : il n'ouvre plus rien."""
+    try:
+        token = api_tokens.revoke_token_from_console(token_id=token_id)
+    except EntraideError as error:
+        raise click.ClickException(error.message) from error
+    click.echo(f"Jeton n° {token_id} « {token.name} » révoqué.")

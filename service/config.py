@@ -43,6 +43,8 @@ class Settings:
     # Reverse proxies in front of the service (0: none): how many X-Forwarded-For hops to trust.
     TRUSTED_PROXIES: int = 0
     LOGIN_MAX_FAILURES: int = 5
+    # The API: calls one bearer token may make in a minute (a fixed window counted in the database).
+    API_RATE_LIMIT_PER_MINUTE: int = 120
     LOGIN_MAX_FAILURES_PER_ADDRESS: int = 30
     LOGIN_LOCKOUT_MINUTES: int = 15
     PASSWORD_MIN_LENGTH: int = 12
@@ -143,6 +145,7 @@ _POSITIVE_SETTINGS = (
     "SESSION_LIFETIME_HOURS",
     "SESSION_IDLE_MINUTES",
     "LOGIN_MAX_FAILURES",
+    "API_RATE_LIMIT_PER_MINUTE",
     "LOGIN_MAX_FAILURES_PER_ADDRESS",
     "LOGIN_LOCKOUT_MINUTES",
     "PASSWORD_MIN_LENGTH",

@@ -20,10 +20,10 @@ from service import aids, clock
 from service.audit import service as audit
 from service.audit.actions import AuditAction
 from service.config import current_settings, workflows_folder
-from service.engine import decision_tables, registry, runtime, scripting, sources
+from service.engine import decision_tables, progress, registry, runtime, scripting, sources
 from service.engine.problems import DiagramError, Problem
 from service.engine.registry import CheckedProcess, Deployment
-from service.errors import InvalidInputError
+from service.errors import InvalidInputError, NotFoundError
 from service.extensions import db
 from service.models import (
     EvaluationIncident,
@@ -373,6 +373,15 @@ def versions(*, actor: User) -> list[registry.VersionSummary]:
     """Deployed versions and their running instances: for administrators."""
     require_role(actor, Role.ADMIN)
     return registry.summary()
+
+
+def version_diagram(*, actor: User, definition_id: int) -> str:
+    """The diagram of one deployed version (its BPMN with its layout), for the administrators' viewer."""
+    require_role(actor, Role.ADMIN)
+    definition = db.session.get(ProcessDefinition, definition_id)
+    if definition is None:
+        raise NotFoundError("Cette version de processus n'existe pas.")
+    return progress.diagram_source(definition.sources, definition.process_key)
 
 
 def failing_instances(*, actor: User) -> Sequence[ProcessInstance]:

@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from service import clock
 from service.accounts import service as accounts
+from service.api_tokens import service as api_tokens
 from service.committee import sessions as committee
 from service.config import local_zone
 from service.dossiers import service as dossiers
@@ -36,6 +37,7 @@ from service.models import (
     MailStatus,
     MemberKind,
     OutboxMessage,
+    ProcessDefinition,
     ProcessInstance,
     Referral,
     Relationship,
@@ -91,6 +93,7 @@ class World:
     users: dict[str, User] = field(default_factory=dict)
     clients: dict[str, FlaskClient] = field(default_factory=dict)
     tokens: dict[str, str] = field(default_factory=dict)
+    bearers: dict[str, str] = field(default_factory=dict)  # each account's API token (read and write)
     cache: dict[str, tuple[int, ...]] = field(default_factory=dict)
     scenarios: dict[str, Scenario] = field(default_factory=dict)
     ids: dict[str, int] = field(default_factory=dict)
@@ -140,7 +143,13 @@ def build(app: Flask, connection: object) -> World:
     _mail(world, centre.id)
     world.ids["user"] = world.users["v_accueil"].id
     world.ids["commune"] = centre.communes[0].id
+    world.ids["definition"] = db.session.scalars(select(ProcessDefinition.id)).first() or 0
     world.ids["autre"] = autre.id
+    for name in world.users:  # every account has an API token, with both scopes: the policy decides alone
+        token, world.bearers[name] = api_tokens.create_token_from_console(
+            centre_code=centre.code, username=name, name=f"Jeton {name}", scopes=["read", "write"]
+        )
+        world.ids["api_token"] = token.id
     for name in world.users:
         client = app.test_client()
         assert login(client, name).status_code == 302, name

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from service import clock, demo
 from service.accounts import service as accounts
+from service.api_tokens import service as api_tokens
 from service.committee import closing, sitting
 from service.committee import sessions as committee_sessions
 from service.dossiers import tasks as dossier_tasks
@@ -102,6 +103,8 @@ def build() -> World:
     wake.wake_due_instances()
     _workshop_attended(instructeur)
     _workshop_with_a_registration(instructeur)
+    # An API token of the centre: the administrator's page lists it with its revocation form.
+    api_tokens.create_token(actor=users["admin"], user_id=instructeur.id, name="GED", scopes=["read"])
     db.session.expire_all()
     # The observation's forms (communes, quartiers, yearly report) and figures, whatever the crawl's order.
     pages = ["/communes/", "/statistiques/", "/statistiques/rapport"]

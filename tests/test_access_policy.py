@@ -10,6 +10,7 @@ dossier or a person show exactly the parts the policy grants.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -24,7 +25,7 @@ from service.access import policy, routes
 from service.access.policy import Action, Part, Relation
 from service.access.routes import ROUTES, Line, Rule
 from service.access.table import render_markdown
-from service.audit.actions import READS
+from service.audit.actions import READS, AuditAction
 from service.extensions import db
 from service.models import AuditEvent, Role
 from service.models.base import Base
@@ -45,6 +46,8 @@ DOSSIER_PAGE_PARTS = {
     Part.DOCUMENTS,
     Part.HISTORIQUE,
 }
+# What the API's dossier shows (no history, documents apart).
+API_DOSSIER_PARTS = {Part.IDENTITE, Part.COORDONNEES, Part.SITUATION, Part.DECISION, Part.PAIEMENT}
 PERSON_PAGE_PARTS = {Part.IDENTITE, Part.COORDONNEES, Part.FOYER, Part.BUDGET, Part.CONSULTATIONS}
 
 
@@ -102,6 +105,7 @@ class Case:
     scenario: str | None = None  # the dossier (and person) it is about, if any
     shows: frozenset[Part] | None = None  # the parts the page must show, and no other of `checked`
     checked: frozenset[Part] = frozenset()
+    api: bool = False  # a call of the API: the account's bearer token, a JSON body, no cookie
 
 
 Probe = Callable[[World, str, Role, Line], list[Case]]
@@ -114,6 +118,7 @@ def _for_dossiers(
     data: dict[str, Any] | None = None,
     allowed: Callable[[Role, policy.Grant, Line], bool],
     page_parts: set[Part] | None = None,
+    api: bool = False,
 ) -> Probe:
     """A route about a dossier: walked in the four relations, as the u_ account of each role."""
 
@@ -135,6 +140,7 @@ def _for_dossiers(
                     name,
                     shows,
                     frozenset(page_parts or ()),
+                    api,
                 )
             )
         return found
@@ -148,6 +154,7 @@ def _for_people(
     method: str = "POST",
     data: Callable[[access_world.Scenario], dict[str, Any]] | None = None,
     page_parts: set[Part] | None = None,
+    api: bool = False,
 ) -> Probe:
     """A route about a person's file: for the person of each dossier, as the u_ account of each role."""
 
@@ -169,6 +176,7 @@ def _for_people(
                     name,
                     shows,
                     frozenset(page_parts or ()),
+                    api,
                 )
             )
         return found
@@ -202,13 +210,15 @@ def _for_roles(
     *,
     method: str = "GET",
     data: dict[str, Any] | Callable[[World], dict[str, Any]] | None = None,
+    api: bool = False,
 ) -> Probe:
     """A route that does not concern one dossier: as the u_ account of each role."""
 
     def cases(world: World, user: str, role: Role, line: Line) -> list[Case]:
         allowed = line.rule in {Rule.PUBLIC, Rule.SIGNED_IN} or role in line.roles
         target = path if isinstance(path, str) else path(world)
-        return [Case(user, role, method, target, data(world) if callable(data) else data, allowed)]
+        found = data(world) if callable(data) else data
+        return [Case(user, role, method, target, found, allowed, api=api)]
 
     return cases
 
@@ -247,19 +257,25 @@ def _committee_index(world: World, user: str, role: Role, line: Line) -> list[Ca
     ]
 
 
-def _download(world: World, user: str, role: Role, line: Line) -> list[Case]:
+def _download(world: World, user: str, role: Role, line: Line, *, prefix: str = "") -> list[Case]:
     """A document follows its subject: a dossier (its documents part), a session, a workshop."""
+    api = bool(prefix)
     cases = _for_dossiers(
-        lambda s, w: f"/documents/{s.document_id}", allowed=lambda r, g, _: g.reads(Part.DOCUMENTS)
+        lambda s, w: f"{prefix}/documents/{s.document_id}",
+        allowed=lambda r, g, _: g.reads(Part.DOCUMENTS),
+        api=api,
     )(world, user, role, line)
-    session_document = f"/documents/{world.ids['session_document']}"
-    cases.append(Case(user, role, "GET", session_document, None, True))  # every u_ account sits
-    cases.append(Case(f"v_{role.value}", role, "GET", session_document, None, role in STAFF))
+    session_document = f"{prefix}/documents/{world.ids['session_document']}"
+    cases.append(Case(user, role, "GET", session_document, None, True, api=api))  # every u_ account sits
+    cases.append(Case(f"v_{role.value}", role, "GET", session_document, None, role in STAFF, api=api))
     workshop = {Role.ACCUEIL, Role.INSTRUCTEUR, Role.RESPONSABLE}
-    cases.append(
-        Case(user, role, "GET", f"/documents/{world.ids['workshop_document']}", None, role in workshop)
-    )
+    workshop_document = f"{prefix}/documents/{world.ids['workshop_document']}"
+    cases.append(Case(user, role, "GET", workshop_document, None, role in workshop, api=api))
     return cases
+
+
+def _download_api(world: World, user: str, role: Role, line: Line) -> list[Case]:
+    return _download(world, user, role, line, prefix="/api/v1")
 
 
 def _signing_in(world: World, user: str, role: Role, line: Line) -> list[Case]:
@@ -324,6 +340,9 @@ PROBES: dict[tuple[str, str], Probe] = {
     ),
     ("dossiers.show", "GET"): _for_dossiers(
         lambda s, w: f"/dossiers/{s.dossier_id}", allowed=_dossier_rule, page_parts=DOSSIER_PAGE_PARTS
+    ),
+    ("dossiers.diagram_data", "GET"): _for_dossiers(
+        lambda s, w: f"/dossiers/{s.dossier_id}/diagramme.json", allowed=_dossier_rule
     ),
     ("documents.download", "GET"): _download,
     ("documents.correct", "POST"): _for_dossiers(
@@ -513,8 +532,77 @@ PROBES: dict[tuple[str, str], Probe] = {
         lambda w: f"/administration/courriels/{w.ids['message']}/renvoyer", method="POST"
     ),
     ("admin.processes", "GET"): _for_roles("/administration/processus"),
+    ("admin.process_diagram", "GET"): _for_roles(
+        lambda w: f"/administration/processus/{w.ids['definition']}/diagramme.json"
+    ),
     ("admin.tables", "GET"): _for_roles("/administration/baremes"),
     ("admin.tables", "POST"): _for_roles("/administration/baremes", method="POST", data={"bareme": ""}),
+    ("admin.api_tokens", "GET"): _for_roles("/administration/jetons-api"),
+    ("admin.api_tokens", "POST"): _for_roles(
+        "/administration/jetons-api",
+        method="POST",
+        data=lambda w: {"name": "GED", "user_id": str(w.ids["user"])},
+    ),
+    ("admin.revoke_api_token", "POST"): _for_roles(
+        lambda w: f"/administration/jetons-api/{w.ids['api_token']}/revoquer", method="POST"
+    ),
+    # The API: the same rules, as the account of the token.
+    ("api-docs.openapi_json", "GET"): _for_roles("/api/v1/openapi.json"),
+    ("api_docs.page", "GET"): _for_roles("/api/v1/docs"),
+    ("api_people.search", "GET"): _for_roles("/api/v1/personnes?q=Camille", api=True),
+    ("api_people.create", "POST"): _for_roles(
+        "/api/v1/personnes",
+        method="POST",
+        data={"nom": "Nouvelle", "prenom": "Personne", "confirmer_doublon": True},
+        api=True,
+    ),
+    ("api_people.household", "GET"): _for_people(
+        lambda s, w: f"/api/v1/personnes/{s.person_id}/foyer", method="GET", api=True
+    ),
+    ("api_people.add_member", "POST"): _for_people(
+        lambda s, w: f"/api/v1/personnes/{s.person_id}/foyer",
+        data=lambda s: {"nom": "Ajout", "prenom": "Léo", "date_naissance": "2020-01-01", "lien": "enfant"},
+        api=True,
+    ),
+    ("api_people.open_request", "POST"): _for_people(
+        lambda s, w: f"/api/v1/personnes/{s.person_id}/dossiers",
+        data=lambda s: {"aide": "colis_alimentaire", "motif": "Plus rien à manger"},
+        api=True,
+    ),
+    ("api_dossiers.show", "GET"): _for_dossiers(
+        lambda s, w: f"/api/v1/dossiers/{s.dossier_id}",
+        allowed=_dossier_rule,
+        page_parts=API_DOSSIER_PARTS,
+        api=True,
+    ),
+    ("api_documents.of_dossier", "GET"): _for_dossiers(
+        lambda s, w: f"/api/v1/dossiers/{s.dossier_id}/documents", allowed=_dossier_rule, api=True
+    ),
+    ("api_documents.download", "GET"): _download_api,
+    ("api_tasks.index", "GET"): _for_roles("/api/v1/taches", api=True),
+    ("api_tasks.show", "GET"): _for_dossiers(
+        lambda s, w: f"/api/v1/taches/{s.task_id}", allowed=_task_read, api=True
+    ),
+    ("api_tasks.claim", "POST"): _for_dossiers(
+        lambda s, w: f"/api/v1/taches/{s.task_id}/prise", method="POST", allowed=_task_work, api=True
+    ),
+    ("api_tasks.complete", "POST"): _for_dossiers(
+        lambda s, w: f"/api/v1/taches/{s.task_id}/achevement",
+        method="POST",
+        data={"valeurs": {}},
+        allowed=_task_work,
+        api=True,
+    ),
+    ("api_workshops.sessions", "GET"): _for_roles("/api/v1/ateliers/seances", api=True),
+    ("api_workshops.register", "POST"): _for_roles(
+        lambda w: f"/api/v1/ateliers/seances/{w.ids['workshop']}/inscriptions",
+        method="POST",
+        data=lambda w: {"personne_id": w.scenarios["suit"].person_id, "orientation": "agent"},
+        api=True,
+    ),
+    ("api_workshops.cancel", "POST"): _for_roles(
+        lambda w: f"/api/v1/ateliers/inscriptions/{w.ids['registration']}/annulation", method="POST", api=True
+    ),
 }
 
 
@@ -568,9 +656,14 @@ def _check(world: World, case: Case) -> str:
                     client, "/connexion" if case.path == "/connexion" else "/tableau-de-bord"
                 ),
             }
-        elif case.method == "POST":
+        elif case.method == "POST" and not case.api:
             data = {**(data or {}), "csrf_token": world.tokens[case.user]}
-        response = client.open(case.path, method=case.method, data=data)
+        if case.api:  # no cookie: a client of its own, the account's token
+            headers = {"Authorization": f"Bearer {world.bearers[case.user]}"}
+            body = data if case.method == "POST" else None
+            response = world.app.test_client().open(case.path, method=case.method, json=body, headers=headers)
+        else:
+            response = client.open(case.path, method=case.method, data=data)
         body = _body(response)
         after = _fingerprint() if refused_fingerprint is not None else None
     finally:
@@ -608,7 +701,9 @@ def _request(world: World, client: Any, method: str, path: str, data: dict[str, 
 
 
 def _body(response: TestResponse) -> str:
-    if response.mimetype.startswith(("text/", "application/json")):
+    if response.mimetype in ("application/json", "application/problem+json"):  # as read, not as escaped
+        return json.dumps(response.get_json(), ensure_ascii=False)
+    if response.mimetype.startswith("text/"):
         return text_of(response)
     return ""
 
@@ -623,11 +718,12 @@ def _world_fingerprint(world: World) -> tuple[int, ...]:
 
 
 def _fingerprint() -> tuple[int, ...]:
-    """Every table's row count, the reads aside (a refused page is still traced): one statement."""
+    """Every table's row count, the reads and the API's calls aside (a refused page is still traced): one
+    statement."""
     counted = []
     for table in Base.metadata.sorted_tables:
         count = select(func.count()).select_from(table)
-        if table is AuditEvent.__table__:
-            count = count.where(AuditEvent.action.not_in(sorted(READS)))
+        if table is AuditEvent.__table__:  # a refused call of the API is still recorded, like a read
+            count = count.where(AuditEvent.action.not_in(sorted(READS | {AuditAction.API_APPEL})))
         counted.append(count.scalar_subquery())
     return tuple(int(value) for value in db.session.execute(select(*counted)).one())

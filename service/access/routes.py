@@ -31,13 +31,29 @@ class Rule(enum.StrEnum):
     SESSION_STAFF = "session_staff"
 
 
+class Scope(enum.StrEnum):
+    """What a bearer token of the API must carry to call a route (the API's routes only)."""
+
+    READ = "read"
+    WRITE = "write"
+
+    @property
+    def label(self) -> str:
+        return "lecture" if self is Scope.READ else "écriture"
+
+
 @dataclass(frozen=True)
 class Line:
-    """One line of the route table: the rule, its roles (for ROLES, or on top of the rule), what it needs."""
+    """One line of the route table: the rule, its roles (for ROLES, or on top of the rule), what it needs.
+
+    An API route (under /api/v1, a bearer token instead of a session) also names the token's scope it needs;
+    the rule is then checked against the token's account, exactly as for a page.
+    """
 
     rule: Rule
     roles: frozenset[Role] = frozenset()
     needs: Part | Action | None = None
+    scope: Scope | None = None
 
     def describe(self) -> str:
         """The line in French, as the README prints it."""
@@ -47,10 +63,11 @@ class Line:
             needs = f" (partie {self.needs.label.lower()})"
         elif isinstance(self.needs, Action):
             needs = f" (action « {self.needs.label} »)"
+        token = f" ; jeton de portée « {self.scope.label} »" if self.scope else ""
         if self.rule is Rule.ROLES:
-            return f"rôles {roles}"
+            return f"rôles {roles}{token}"
         text = _DESCRIPTIONS[self.rule] + needs
-        return f"{text}, rôles {roles}" if self.roles else text
+        return (f"{text}, rôles {roles}" if self.roles else text) + token
 
 
 _DESCRIPTIONS = {
@@ -113,6 +130,7 @@ ROUTES: Mapping[tuple[str, str], Line] = {
     ("rights.follow_up", POST): Line(Rule.PERSON, needs=Action.MODIFIER_BUDGET),
     # Dossiers, their steps and their documents.
     ("dossiers.show", GET): Line(Rule.DOSSIER),
+    ("dossiers.diagram_data", GET): Line(Rule.DOSSIER),
     ("documents.download", GET): Line(Rule.DOCUMENT),
     ("documents.correct", POST): Line(Rule.DOSSIER, _STAFF, needs=Action.RECTIFIER),
     ("tasks.index", GET): Line(Rule.SIGNED_IN),
@@ -177,8 +195,31 @@ ROUTES: Mapping[tuple[str, str], Line] = {
     ("admin.mail_message", GET): Line(Rule.ROLES, _ADMIN),
     ("admin.resend_mail", POST): Line(Rule.ROLES, _ADMIN),
     ("admin.processes", GET): Line(Rule.ROLES, _ADMIN),
+    ("admin.process_diagram", GET): Line(Rule.ROLES, _ADMIN),
     ("admin.tables", GET): Line(Rule.ROLES, _ADMIN),
     ("admin.tables", POST): Line(Rule.ROLES, _ADMIN),
+    ("admin.api_tokens", GET): Line(Rule.ROLES, _ADMIN),
+    ("admin.api_tokens", POST): Line(Rule.ROLES, _ADMIN),
+    ("admin.revoke_api_token", POST): Line(Rule.ROLES, _ADMIN),
+    # The API (/api/v1): its description and documentation are public; every other route takes a bearer
+    # token of the centre, with its scope, and then the same rule as the page doing the same thing.
+    ("api-docs.openapi_json", GET): Line(Rule.PUBLIC),
+    ("api_docs.page", GET): Line(Rule.PUBLIC),
+    ("api_people.search", GET): Line(Rule.ROLES, _PEOPLE, scope=Scope.READ),
+    ("api_people.create", POST): Line(Rule.ROLES, _PEOPLE, scope=Scope.WRITE),
+    ("api_people.household", GET): Line(Rule.PERSON, needs=Part.FOYER, scope=Scope.READ),
+    ("api_people.add_member", POST): Line(Rule.PERSON, needs=Action.MODIFIER_FOYER, scope=Scope.WRITE),
+    ("api_people.open_request", POST): Line(Rule.PERSON, needs=Action.OUVRIR, scope=Scope.WRITE),
+    ("api_dossiers.show", GET): Line(Rule.DOSSIER, scope=Scope.READ),
+    ("api_documents.of_dossier", GET): Line(Rule.DOSSIER, needs=Part.DOCUMENTS, scope=Scope.READ),
+    ("api_documents.download", GET): Line(Rule.DOCUMENT, scope=Scope.READ),
+    ("api_tasks.index", GET): Line(Rule.SIGNED_IN, scope=Scope.READ),
+    ("api_tasks.show", GET): Line(Rule.TASK, scope=Scope.READ),
+    ("api_tasks.claim", POST): Line(Rule.TASK_WORK, scope=Scope.WRITE),
+    ("api_tasks.complete", POST): Line(Rule.TASK_WORK, scope=Scope.WRITE),
+    ("api_workshops.sessions", GET): Line(Rule.ROLES, _PEOPLE, scope=Scope.READ),
+    ("api_workshops.register", POST): Line(Rule.ROLES, _PEOPLE, scope=Scope.WRITE),
+    ("api_workshops.cancel", POST): Line(Rule.ROLES, _PEOPLE, scope=Scope.WRITE),
 }
 
 

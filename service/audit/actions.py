@@ -74,6 +74,9 @@ class AuditAction(enum.StrEnum):
     ATELIER_RAPPELS = "atelier.rappels"
     ATELIER_PRESENCES = "atelier.présences"
     ATELIER_EVALUATION = "atelier.évaluation"
+    API_JETON_CREATION = "api.jeton_création"
+    API_JETON_REVOCATION = "api.jeton_révocation"
+    API_APPEL = "api.appel"
 
     @property
     def label(self) -> str:
@@ -147,6 +150,9 @@ _LABELS: dict[AuditAction, str] = {
     AuditAction.ATELIER_RAPPELS: "Rappels de la séance d'atelier",
     AuditAction.ATELIER_PRESENCES: "Présences à l'atelier",
     AuditAction.ATELIER_EVALUATION: "Évaluation de l'atelier",
+    AuditAction.API_JETON_CREATION: "Création d'un jeton d'API",
+    AuditAction.API_JETON_REVOCATION: "Révocation d'un jeton d'API",
+    AuditAction.API_APPEL: "Appel de l'API",
 }
 
 

@@ -15,6 +15,7 @@ from service.access import service as access
 from service.access.policy import Action, Part, Relation, person_grant
 from service.audit.actions import READS, AuditAction
 from service.documents import batches, corrections
+from service.dossiers import diagram
 from service.engine.lookahead import NextStep, next_steps
 from service.extensions import db
 from service.models import (
@@ -144,6 +145,7 @@ class DossierPage:
     unprinted: Sequence[batches.UnprintedLetter] = ()  # letters decided, not printed yet
     steps: Sequence[StepAhead] = ()  # the open steps, each with who does it and what follows
     awaiting: str | None = None  # the message the process waits for, when no one has a step to do
+    stands: diagram.DossierDiagram | None = None  # where its process stands, for its diagram
 
     def reads(self, part: Part) -> bool:
         return self.grant.reads(part)
@@ -164,7 +166,8 @@ def read_dossier(*, actor: User, dossier_id: int) -> DossierPage:
             ProcessDefinition.version,
             _has_unprinted(),
             ProcessDefinition.id,
-            ProcessInstance.awaiting_message,
+            ProcessInstance,
+            ProcessDefinition.sources,
         ),
         outer_joins=(
             (ProcessInstance, ProcessInstance.dossier_id == Dossier.id),
@@ -172,7 +175,8 @@ def read_dossier(*, actor: User, dossier_id: int) -> DossierPage:
         ),
     )
     dossier, grant = found.dossier, found.grant
-    process_name, process_version, has_unprinted, definition_id, awaiting = found.extra
+    process_name, process_version, has_unprinted, definition_id, instance, sources = found.extra
+    awaiting = instance.awaiting_message if instance is not None else None
     open_tasks = db.session.scalars(
         select(HumanTask)
         .where(HumanTask.dossier_id == dossier.id, HumanTask.completed_at.is_(None))
@@ -209,6 +213,7 @@ def read_dossier(*, actor: User, dossier_id: int) -> DossierPage:
         unprinted=unprinted,
         steps=steps,
         awaiting=awaiting,
+        stands=diagram.stands_of(instance, sources),
     )
 
 

@@ -405,6 +405,7 @@ def task_form(definition: ProcessDefinition, form_key: str) -> TaskForm:
 
 @dataclass(frozen=True)
 class VersionSummary:
+    id: int
     key: str
     name: str
     version: int
@@ -425,4 +426,7 @@ def summary() -> list[VersionSummary]:
         .outerjoin(running, running.c.definition_id == ProcessDefinition.id)
         .order_by(ProcessDefinition.process_key, ProcessDefinition.version)
     ).all()
-    return [VersionSummary(d.process_key, d.name, d.version, d.content_hash, int(count)) for d, count in rows]
+    return [
+        VersionSummary(d.id, d.process_key, d.name, d.version, d.content_hash, int(count))
+        for d, count in rows
+    ]

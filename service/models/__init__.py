@@ -1,6 +1,7 @@
 """SQLAlchemy models, one module per aggregate; importing this package registers them all."""
 
 from service.models.account import LoginAttempt, Role, User, UserRole
+from service.models.api_token import ApiToken
 from service.models.audit import AuditEvent, AuditLogAppendOnlyError
 from service.models.base import Base, UtcDateTime
 from service.models.cheques import ChequeBook, ChequeNature, IssuedCheque
@@ -43,6 +44,7 @@ from service.models.workshop import (
 __all__ = [
     "AgendaItem",
     "AidType",
+    "ApiToken",
     "Attendance",
     "AttendanceStatus",
     "AuditEvent",

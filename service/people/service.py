@@ -53,14 +53,19 @@ normalise = finder.normalise
 
 
 @reading_use_case
-def search(*, actor: User, query: str) -> Sequence[Person]:
+def search(*, actor: User, query: str, after_id: int = 0, limit: int = SEARCH_LIMIT) -> Sequence[Person]:
     """Find the centre's people by name (accents, case, one or two wrong letters and the order of first and
     last names forgiven), date of birth or phone, the most similar first.
 
-    Each person listed is a read of their identity and contact: it is traced on their file.
+    Each person listed is a read of their identity and contact: it is traced on their file. `after_id`
+    resumes the ranked list after that person (the API's cursor), in the same order.
     """
     require_role(actor, *PEOPLE_ROLES)
-    found = finder.find(actor.centre_id, finder.parse(query))
+    found = list(finder.find(actor.centre_id, finder.parse(query)))
+    if after_id:
+        ids = [person.id for person in found]
+        found = found[ids.index(after_id) + 1 :] if after_id in ids else []
+    found = found[: max(1, min(limit, SEARCH_LIMIT))]
     _trace_search(actor, found)
     return found
 

@@ -1,23 +1,25 @@
-"""Administration pages: the centre's users and its audit log."""
+"""Administration pages: the centre's users, its audit log, its mail, processes, barèmes and API tokens."""
 
 from __future__ import annotations
 
 import base64
 import binascii
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from service import deployment
 from service.accounts import service as accounts
+from service.api_tokens import service as tokens
 from service.audit import service as audit
 from service.config import current_settings
 from service.errors import InvalidInputError
 from service.models import Role
 from service.notifications import service as notifications
 from service.organisation import service as organisation
-from service.web.forms.accounts import NewUserForm
+from service.web import inputs
+from service.web.forms.accounts import ApiTokenForm, NewUserForm
 
 bp = Blueprint("admin", __name__, url_prefix="/administration")
 
@@ -157,3 +159,55 @@ def _confirmed_content() -> bytes:
         return base64.b64decode(request.form.get("contenu", ""), validate=True)
     except (binascii.Error, ValueError) as exc:
         raise InvalidInputError("Le barème à confirmer est illisible : recommencez depuis l'envoi.") from exc
+
+
+@bp.route("/jetons-api", methods=["GET", "POST"])
+@login_required
+def api_tokens() -> str | tuple[str, int]:
+    """The centre's API tokens; a new one is shown once, with its secret, right after its creation."""
+    choices = [
+        (user.id, f"{user.full_name} ({user.username})") for user in accounts.list_users(actor=current_user)
+    ]
+    form = ApiTokenForm(accounts=choices)
+    created: tuple[str, str] | None = None
+    status = 200
+    if form.validate_on_submit():
+        try:
+            token, secret = tokens.create_token(
+                actor=current_user,
+                user_id=int(form.user_id.data) if inputs.is_id(form.user_id.data or "") else 0,
+                name=form.name.data or "",
+                scopes=[tokens.READ, tokens.WRITE] if form.write.data else [tokens.READ],
+            )
+        except InvalidInputError as error:
+            form.refuse(error)
+            status = 422
+        else:
+            created = (token.name, secret)
+            form = ApiTokenForm(formdata=None, accounts=choices)
+    elif form.errors:
+        status = 422
+    page = render_template(
+        "admin/api_tokens.html",
+        tokens=tokens.list_tokens(actor=current_user),
+        form=form,
+        created=created,
+        scopes=tokens.SCOPES,
+    )
+    return page, status
+
+
+@bp.route("/jetons-api/<int:token_id>/revoquer", methods=["POST"])
+@login_required
+def revoke_api_token(token_id: int) -> Response:
+    token = tokens.revoke_token(actor=current_user, token_id=token_id)
+    flash(f"Le jeton « {token.name} » est révoqué : il n'ouvre plus rien.", "success")
+    return redirect(url_for("admin.api_tokens"))
+
+
+@bp.route("/processus/<int:definition_id>/diagramme.json")
+@login_required
+def process_diagram(definition_id: int) -> Response:
+    """One deployed version's diagram, for the viewer of Administration › Processus."""
+    source = deployment.version_diagram(actor=current_user, definition_id=definition_id)
+    return jsonify({"source": source, "done": [], "current": [], "timers": []})

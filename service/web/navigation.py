@@ -46,6 +46,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("Courriels", "admin.mail", frozenset({Role.ADMIN})),
     NavEntry("Processus", "admin.processes", frozenset({Role.ADMIN})),
     NavEntry("Barèmes", "admin.tables", frozenset({Role.ADMIN})),
+    NavEntry("Jetons d'API", "admin.api_tokens", frozenset({Role.ADMIN})),
     NavEntry("Mon compte", "account.show"),
 )
 

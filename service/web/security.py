@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask import Flask, Response, flash, request, session
+from flask import Flask, Response, flash, g, request, session
 from flask_login import current_user, login_user, logout_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -26,6 +26,7 @@ _CONTENT_SECURITY_POLICY = (
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
 _VERSION = "session_version"
+API_PREFIX = "/api/"
 _SEEN = "seen_at"
 
 
@@ -72,6 +73,12 @@ def _load_user(user_id: str) -> User | None:
 
 
 def _resolve_current_user() -> None:
+    if request.path.startswith(API_PREFIX):
+        # The API reads no cookie: a call carries its bearer token (service.api.auth), so a page of another
+        # site cannot make a signed-in browser call it.
+        g._login_user = login_manager.anonymous_user()
+        accounts.scope_session_to(None)
+        return
     if current_user.is_authenticated and _idle_too_long():
         close_session()
         flash("Votre session a pris fin après une période sans activité : reconnectez-vous.", "info")

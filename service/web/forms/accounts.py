@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from wtforms import EmailField, PasswordField, SelectMultipleField, StringField
+from collections.abc import Sequence
+from typing import Any
+
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -68,3 +71,17 @@ class NewUserForm(Form):
         validators=[DataRequired(_REQUIRED), Length(max=200)],
         render_kw={"autocomplete": "new-password"},
     )
+
+
+class ApiTokenForm(Form):
+    """A new bearer token of the API: which program, acting as which account, reading or also writing."""
+
+    name = StringField(
+        "Programme qui l'utilise (nom du jeton)", validators=[DataRequired(_REQUIRED), Length(max=120)]
+    )
+    user_id = SelectField("Au nom du compte", coerce=str, validators=[DataRequired(_REQUIRED)])
+    write = BooleanField("Écriture (sinon lecture seule)")
+
+    def __init__(self, *args: Any, accounts: Sequence[tuple[int, str]] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user_id.choices = [("", "— Choisir —")] + [(str(key), label) for key, label in accounts]

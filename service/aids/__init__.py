@@ -83,6 +83,9 @@ class Aid:
     templates: Path | None = None
     # Where it comes in lists (the request form, a committee agenda): smaller first.
     position: int = 100
+    # Whether the centre decides it, so that the board may delegate its decisions (R123-21 CASF); legal aid
+    # is decided by another authority.
+    delegable: bool = True
 
     def hook(self, task_name: str) -> TaskHook:
         return self.hooks[task_name]
@@ -141,6 +144,11 @@ def unregister(key: str) -> None:
 def all_aids() -> list[Aid]:
     """Every aid, in the order the pages list them."""
     return sorted([*_discover().values(), *_registered.values()], key=lambda aid: (aid.position, aid.key))
+
+
+def delegable_aids() -> list[Aid]:
+    """The aids the board may delegate the decision of: those the centre decides."""
+    return [aid for aid in all_aids() if aid.delegable]
 
 
 def get(key: str) -> Aid:

@@ -16,6 +16,7 @@ from service.models.committee import (
     SessionKind,
     SessionStatus,
 )
+from service.models.delegations import BoardDelegation, DelegateeCapacity, SignatureDelegation
 from service.models.document import Counter, Document, DocumentIsARecordError
 from service.models.dossier import AidType, Dossier, DossierStatus
 from service.models.incidents import EvaluationIncident, WorkflowRefusal
@@ -50,6 +51,7 @@ __all__ = [
     "AuthorityKind",
     "Base",
     "BatchStatus",
+    "BoardDelegation",
     "BudgetKind",
     "BudgetLine",
     "Centre",
@@ -61,6 +63,7 @@ __all__ = [
     "CommitteeSession",
     "Commune",
     "Counter",
+    "DelegateeCapacity",
     "Document",
     "DocumentIsARecordError",
     "Dossier",
@@ -96,6 +99,7 @@ __all__ = [
     "Role",
     "SessionKind",
     "SessionStatus",
+    "SignatureDelegation",
     "User",
     "UserRole",
     "UtcDateTime",

@@ -73,6 +73,8 @@ def sit_on_its_day(session: CommitteeSession) -> None:
 
 
 def all_present(secretary: User, session: CommitteeSession) -> None:
+    """On the session's day (the clock moves to its start), every member in office is present."""
+    sit_on_its_day(session)
     presence = {
         row.id: (AttendanceStatus.PRESENT, None)
         for row in sitting.in_office(session.centre_id, sessions.session_date(session))

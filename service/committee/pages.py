@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from service import clock
 from service.audit import service as audit
 from service.audit.actions import AuditAction
 from service.committee import access, sessions
@@ -43,6 +44,8 @@ class SessionPage:
     documents: Sequence[Document]
     refusal_reasons: Sequence[str]
     letters: LettersProgress | None = None  # once closed, for the staff holding it
+    clear_days: int = 3  # the convocation's delay, from the settings
+    started: bool = False  # held (attendance, votes, closing) only from its start
     loan_aid: AidType = AidType.PRET_SANS_INTERET
 
     @property
@@ -69,6 +72,8 @@ def session_page(*, actor: User, session_id: int) -> SessionPage:
         documents=documents.documents_of_session(session_id=session.id, centre_id=session.centre_id),
         refusal_reasons=refusal_reasons(current_settings()),
         letters=_letters(actor, session),
+        clear_days=current_settings().COMMISSION_CONVOCATION_CLEAR_DAYS,
+        started=clock.now() >= session.starts_at,
     )
     audit.record(
         action=AuditAction.COMMISSION_CONSULTATION, subject_type="seance", subject_id=session.id, actor=actor

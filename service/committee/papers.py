@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date
 
 from sqlalchemy import select
 
 from service import clock
-from service.config import current_settings
+from service.config import current_settings, local_zone
 from service.documents import rendering
 from service.documents import service as documents
 from service.extensions import db
@@ -34,7 +34,7 @@ class DelegatedDecision:
     """A decision taken under delegation, as reported to the board (R123-22 CASF): what it told the board."""
 
     number: str
-    issued_at: datetime
+    issued_on: date  # in the centre's time zone
     dossier_number: str
     aid_label: str
     outcome: str
@@ -55,7 +55,7 @@ def delegated_rows(delegated: Sequence[Document]) -> list[DelegatedDecision]:
         rows.append(
             DelegatedDecision(
                 number=document.number,
-                issued_at=document.created_at,
+                issued_on=document.created_at.astimezone(local_zone()).date(),
                 dossier_number=dossier.number if dossier else "",
                 aid_label=dossier.aid_label if dossier else document.title,
                 outcome=_OUTCOMES.get(dossier.decision or "", "—") if dossier else "—",

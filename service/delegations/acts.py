@@ -13,6 +13,7 @@ from sqlalchemy import select
 from service import clock
 from service.audit import service as audit
 from service.audit.actions import AuditAction
+from service.config import local_zone
 from service.errors import InvalidInputError, PermissionDeniedError
 from service.extensions import db
 from service.models import BoardDelegation, DelegateeCapacity, Role, SignatureDelegation, User
@@ -181,3 +182,28 @@ def record_signature_delegation(*, actor: User, act: Signature) -> SignatureDele
         actor=actor, details={"numéro": number, "titulaire": holder.id, "aides": sorted(set(act.aids))},
     )  # fmt: skip
     return created
+
+
+@dataclass(frozen=True)
+class DelegationsPage:
+    """The acts of delegation of the centre, and who may be named in new ones."""
+
+    deliberations: Sequence[BoardDelegation]
+    signatures: Sequence[SignatureDelegation]
+    delegatees: Sequence[User]  # active accounts with the president's or vice-president's role
+    agents: Sequence[User]  # active accounts that may receive a delegation of signature
+    today: date
+
+
+def delegations_page(*, actor: User) -> DelegationsPage:
+    require_secretariat(actor)
+    users = db.session.scalars(
+        select(User).where(User.centre_id == actor.centre_id, User.active.is_(True)).order_by(User.full_name)
+    ).all()
+    return DelegationsPage(
+        deliberations=deliberations(actor.centre_id),
+        signatures=signature_delegations(actor.centre_id),
+        delegatees=[user for user in users if user.has_role(Role.DELEGATAIRE)],
+        agents=list(users),
+        today=clock.now().astimezone(local_zone()).date(),
+    )

@@ -32,6 +32,7 @@ from service.models import AidType, CentreKind, HumanTask, ProcessInstance, Role
 from service.organisation import service as organisation
 from service.people import service as people
 from tests.conftest import migrated_app
+from tests.factories import delegate_power
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "150"))
 PASSWORD = "mot-de-passe-du-banc"
@@ -53,13 +54,15 @@ def build(tmp: Path) -> Flask:
         organisation.create_centre(
             code="banc", name="CCAS du Banc", kind=CentreKind.CCAS, communes={("99999", "Banc"): ["Centre"]}
         )
-        accounts.create_user(
+        agent = accounts.create_user(
             centre_code="banc",
             username="agent",
             full_name="Agent",
             password=PASSWORD,
             roles=[Role.ACCUEIL, Role.INSTRUCTEUR, Role.DELEGATAIRE],
         )
+        delegate_power(agent)  # the president, holding the board's delegation
+        db.session.commit()
     return app
 
 

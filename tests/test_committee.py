@@ -437,7 +437,10 @@ def test_delegated_decisions_since_the_last_session_are_listed(
     session = convened(agents["secretariat"])
     assert [document.number for document in sessions.delegated_decisions(session)] == ["DEC2026_001"]
     convocation = db.session.scalars(select(Document).where(Document.kind == "convocation")).one()
-    assert "DEC2026_001" in text_of_pdf(convocation.content)
+    printed = " ".join(text_of_pdf(convocation.content).split())
+    section = printed[printed.index("Décisions prises par délégation depuis la dernière séance") :]
+    for mention in ("DEC2026_001", "23/11/2026", small.number, "Secours", "Accord", "120,00"):
+        assert mention in section, mention  # the board is told what was decided in its name
 
 
 def test_members_read_their_sessions_with_names_others_not_at_all(

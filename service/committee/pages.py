@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from service import clock
 from service.audit import service as audit
 from service.audit.actions import AuditAction
-from service.committee import access, sessions
+from service.committee import access, papers, sessions
 from service.committee.letter_printing import LettersProgress, progress_of
 from service.committee.members import in_office
 from service.committee.sitting import Quorum, quorum
@@ -40,7 +40,7 @@ class SessionPage:
     may_manage: bool
     may_sign: bool
     waiting: int
-    delegated: Sequence[Document]
+    delegated: Sequence[papers.DelegatedDecision]
     documents: Sequence[Document]
     refusal_reasons: Sequence[str]
     letters: LettersProgress | None = None  # once closed, for the staff holding it
@@ -68,7 +68,7 @@ def session_page(*, actor: User, session_id: int) -> SessionPage:
         may_manage=access.may_manage(actor),
         may_sign=step is not None and step.task_name == "signer_releve" and actor.has_role(*_SIGNING),
         waiting=len(sessions.waiting_dossiers(session.centre_id)) if access.may_manage(actor) else 0,
-        delegated=sessions.delegated_decisions(session),
+        delegated=papers.delegated_rows(sessions.delegated_decisions(session)),
         documents=documents.documents_of_session(session_id=session.id, centre_id=session.centre_id),
         refusal_reasons=refusal_reasons(current_settings()),
         letters=_letters(actor, session),

@@ -69,8 +69,8 @@ def test_delegated_grant_letter_carries_its_mandatory_mentions(agent: User) -> N
         "Décision n° DEC2026_001, prise par délégation du conseil d'administration",
         "Objet : votre demande de secours d'urgence", "d'un montant de 150,00 € vous est accordé",
         "sous forme de bon d'achat", "Voies et délais de recours", "deux mois", "recours gracieux",
-        "tribunal administratif", "R421-1 et R421-5", "Pour le président et par délégation", "Michel Garnier",
-        "Vice-président du CCAS", "Le 23 novembre 2026",
+        "tribunal administratif", "R421-1 et R421-5", "par délégation du conseil d'administration",
+        "Michel Garnier", "Vice-président du CCAS", "Le 23 novembre 2026",
     ):  # fmt: skip
         assert mention in text, mention
 

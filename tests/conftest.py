@@ -141,8 +141,8 @@ def make_user(centre: Centre) -> Callable[..., User]:
             **fields,
         )
         if delegation and Role.DELEGATAIRE in roles:
-            db.session.flush()
             delegate_power(user)
+            db.session.commit()  # like the account itself: a test that discards its session keeps them
         return user
 
     return _make

@@ -22,7 +22,7 @@ from sqlalchemy import event, make_url, select, update
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.kit import BENCH_URL, migrated_app, server_database
+from bench.kit import BENCH_URL, delegate_power, migrated_app, server_database
 from service.accounts import service as accounts
 from service.dossiers import service as dossiers
 from service.dossiers import tasks
@@ -57,13 +57,15 @@ def build(tmp: Path) -> Flask:
         organisation.create_centre(
             code="banc", name="CCAS du Banc", kind=CentreKind.CCAS, communes={("99999", "Banc"): ["Centre"]}
         )
-        accounts.create_user(
+        agent = accounts.create_user(
             centre_code="banc",
             username="agent",
             full_name="Agent",
             password=PASSWORD,
             roles=[Role.ACCUEIL, Role.INSTRUCTEUR, Role.DELEGATAIRE],
         )
+        delegate_power(agent)  # the president, holding the board's delegation
+        db.session.commit()
     return app
 
 

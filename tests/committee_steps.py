@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from flask import current_app
+
 from service import clock
 from service.committee import closing, sessions, sitting
 from service.documents import batches
@@ -63,7 +65,19 @@ def convened(secretary: User, *, starts_at: datetime | None = None) -> Committee
     return session
 
 
+def sit_on_its_day(session: CommitteeSession) -> None:
+    """Move the test clock to the session's start: a session is held and closed only from then."""
+    travelling = current_app.extensions.get("entraide.clock")
+    if not isinstance(travelling, clock.TravellingClock):  # a benchmark on the system clock
+        travelling = clock.TravellingClock(clock.now())
+        clock.install(current_app, travelling)
+    if travelling.now() < session.starts_at:
+        travelling.set(session.starts_at)
+
+
 def all_present(secretary: User, session: CommitteeSession) -> None:
+    """On the session's day (the clock moves to its start), every member in office is present."""
+    sit_on_its_day(session)
     presence = {
         row.id: (AttendanceStatus.PRESENT, None)
         for row in sitting.in_office(session.centre_id, sessions.session_date(session))
@@ -87,11 +101,12 @@ def refus(
 
 
 def committee_decides(secretary: User, votes: Mapping[Dossier, sitting.Vote]) -> CommitteeSession:
-    """Convene (three members enter office if the centre has none), sit with everyone present, vote, close;
-    then the scheduler's job prints the session's letters."""
+    """Convene (three members enter office if the centre has none), wait for the session's day, sit with
+    everyone present, vote, close; then the scheduler's job prints the session's letters."""
     if not sitting.in_office(secretary.centre_id, next_week().date()):
         members(secretary.centre_id)
     session = convened(secretary)
+    sit_on_its_day(session)
     all_present(secretary, session)
     for dossier, vote in votes.items():
         sitting.record_vote(

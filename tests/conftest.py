@@ -22,7 +22,7 @@ from service.accounts import service as accounts
 from service.extensions import db
 from service.models import Centre, Role, User
 from tests.databases import fresh_database, main_test_database
-from tests.factories import make_centre
+from tests.factories import delegate_power, make_centre
 
 PASSWORD = "mot-de-passe-de-test"
 START = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # a Monday, 09:00 in Paris
@@ -128,8 +128,11 @@ def centre(app: Flask) -> Centre:
 
 @pytest.fixture
 def make_user(centre: Centre) -> Callable[..., User]:
-    def _make(username: str, *roles: Role, centre_code: str = centre.code, **fields: Any) -> User:
-        return accounts.create_user(
+    def _make(
+        username: str, *roles: Role, centre_code: str = centre.code, delegation: bool = True, **fields: Any
+    ) -> User:
+        """A user; a `delegataire` is the president holding the board's usual delegation, unless told not."""
+        user = accounts.create_user(
             centre_code=centre_code,
             username=username,
             full_name=fields.pop("full_name", username.title()),
@@ -137,6 +140,10 @@ def make_user(centre: Centre) -> Callable[..., User]:
             roles=roles or (Role.INSTRUCTEUR,),
             **fields,
         )
+        if delegation and Role.DELEGATAIRE in roles:
+            delegate_power(user)
+            db.session.commit()  # like the account itself: a test that discards its session keeps them
+        return user
 
     return _make
 

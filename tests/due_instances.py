@@ -17,7 +17,7 @@ from service.accounts import service as accounts
 from service.extensions import db
 from service.models import Counter, Dossier, HumanTask, ProcessInstance, Role
 from tests.conftest import PASSWORD
-from tests.factories import make_centre
+from tests.factories import delegate_power, make_centre
 from tests.secours_steps import awaiting_delegate_decision, open_task_of
 
 CHUNK = 500
@@ -44,6 +44,8 @@ def prepare_due_instances(app: Flask, count: int, *, days_ago: int = 3) -> None:
                 password=PASSWORD,
                 roles=[Role.ACCUEIL, Role.INSTRUCTEUR, Role.DELEGATAIRE],
             )
+            db.session.flush()
+            delegate_power(agent)
             accounts.scope_session_to(agent)
             dossier = awaiting_delegate_decision(agent)
             _copy(dossier.id, count - 1)

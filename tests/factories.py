@@ -3,12 +3,26 @@ through the use cases as the service builds them (users come from the `make_user
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select
 
+from service import clock
 from service.dossiers import service as dossiers
 from service.dossiers import tasks
 from service.extensions import db
-from service.models import BudgetKind, Centre, CentreKind, Dossier, HumanTask, ProcessInstance, User
+from service.models import (
+    BoardDelegation,
+    BudgetKind,
+    Centre,
+    CentreKind,
+    DelegateeCapacity,
+    Dossier,
+    HumanTask,
+    ProcessInstance,
+    SignatureDelegation,
+    User,
+)
 from service.organisation import service as organisation
 from service.people import service as people
 
@@ -25,6 +39,50 @@ def make_centre(code: str, name: str, *, quartiers: tuple[str, ...] = ("Centre",
             "tribunal_address": "Palais des juridictions administratives, 184 rue Duguesclin, 69003 Lyon",
         },
     )
+
+
+# The board's usual delegation in the tests: urgent relief up to 300 €, cheques up to 150 €, food parcels
+# within the barème, loan amendments; the committee decides the rest.
+STANDARD_CEILINGS: dict[str, int | None] = {
+    "secours_urgence": 30000,
+    "cheque_accompagnement": 15000,
+    "colis_alimentaire": None,
+    "pret_sans_interet": None,
+}
+
+
+def delegate_power(
+    holder: User,
+    *,
+    number: str = "DEL2026_001",
+    ceilings: dict[str, int | None] | None = None,
+    covers_amendments: bool = True,
+    capacity: DelegateeCapacity = DelegateeCapacity.PRESIDENT,
+) -> BoardDelegation:
+    """A deliberation of the board, in force since January, delegating its power to this member."""
+    act = BoardDelegation(
+        centre_id=holder.centre_id, number=number, adopted_on=date(2026, 1, 15),
+        in_force_from=date(2026, 1, 15),
+        holder_id=holder.id, capacity=capacity, ceilings_cents=dict(ceilings or STANDARD_CEILINGS),
+        covers_amendments=covers_amendments, created_by_id=holder.id, created_at=clock.now(),
+    )  # fmt: skip
+    db.session.add(act)
+    db.session.flush()
+    return act
+
+
+def delegate_signature(
+    delegator: User, holder: User, aids: list[str], *, number: str = "ARR2026_007"
+) -> SignatureDelegation:
+    """An arrêté of the delegator, in force since February, letting the holder sign for these aids."""
+    act = SignatureDelegation(
+        centre_id=holder.centre_id, number=number, signed_on=date(2026, 2, 1), delegator_id=delegator.id,
+        holder_id=holder.id, aids=aids, valid_from=date(2026, 2, 1), valid_until=None,
+        created_by_id=delegator.id, created_at=clock.now(),
+    )  # fmt: skip
+    db.session.add(act)
+    db.session.flush()
+    return act
 
 
 def person_with_budget(agent: User, last_name: str, *, resources: int = 60000, charges: int = 45000) -> int:

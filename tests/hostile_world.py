@@ -79,12 +79,13 @@ def build() -> World:
     for aid in AidType:
         aid_steps.open_aid(instructeur, martin.id, aid, reason=f"Demande de {aid.value}")
     _decided_under_delegation(instructeur, users["delegataire"])
-    _closed_session_whose_letters_failed(instructeur, secretariat)
+    # Two sessions a week ahead (a session is held only from its start): one will be closed with its letters
+    # failed, the other held live when the attacks come.
+    to_close = _session_with_a_loan(instructeur, secretariat, hours_ahead=7 * 24 + 1)
     for name in ("Prêt-Un", "Prêt-Deux"):
         _loan_before_the_committee(instructeur, name)
     accounts.scope_session_to(secretariat)
-    held = committee_steps.convened(secretariat)
-    committee_steps.all_present(secretariat, held)
+    held = committee_steps.convened(secretariat, starts_at=clock.now() + timedelta(days=7))
     for name in ("Prêt-Trois", "Prêt-Quatre"):  # for the demo's session, whose agenda is still open
         _loan_before_the_committee(instructeur, name)
     accounts.scope_session_to(secretariat)
@@ -101,6 +102,10 @@ def build() -> World:
     travelling: clock.TravellingClock = current_app.extensions["entraide.clock"]
     travelling.advance(timedelta(days=7, hours=6))
     wake.wake_due_instances()
+    accounts.scope_session_to(secretariat)
+    _closed_with_its_letters_failed(secretariat, *to_close)
+    committee_steps.all_present(secretariat, held)
+    accounts.scope_session_to(instructeur)
     _workshop_attended(instructeur)
     _workshop_with_a_registration(instructeur)
     # An API token of the centre: the administrator's page lists it with its revocation form.
@@ -146,11 +151,19 @@ def _decided_under_delegation(instructeur: User, delegataire: User) -> None:
     accounts.scope_session_to(instructeur)
 
 
-def _closed_session_whose_letters_failed(instructeur: User, secretariat: User) -> None:
-    """A session closed a fortnight ahead, whose letters the printer refused: "Relancer l'impression"."""
+def _session_with_a_loan(
+    instructeur: User, secretariat: User, *, hours_ahead: int
+) -> tuple[CommitteeSession, Dossier]:
+    """A session convened with one loan on its agenda."""
     loan = _loan_before_the_committee(instructeur, "Prêt-Clos")
     accounts.scope_session_to(secretariat)
-    session = committee_steps.convened(secretariat, starts_at=committee_steps.next_week() + timedelta(days=7))
+    session = committee_steps.convened(secretariat, starts_at=clock.now() + timedelta(hours=hours_ahead))
+    accounts.scope_session_to(instructeur)
+    return session, loan
+
+
+def _closed_with_its_letters_failed(secretariat: User, session: CommitteeSession, loan: Dossier) -> None:
+    """The session held and closed on its day, whose letters the printer refused: "Relancer l'impression"."""
     committee_steps.all_present(secretariat, session)
     item = committee_steps.item_of(session, loan)
     sitting.record_vote(
@@ -163,7 +176,6 @@ def _closed_session_whose_letters_failed(instructeur: User, secretariat: User) -
     batch = db.session.scalars(select(LetterBatch).where(LetterBatch.session_id == session.id)).one()
     batch.status, batch.error = BatchStatus.ECHEC, "Imprimante hors service"
     db.session.flush()
-    accounts.scope_session_to(instructeur)
 
 
 def _workshop_with_a_registration(instructeur: User) -> None:

@@ -413,6 +413,25 @@ PROBES: dict[tuple[str, str], Probe] = {
         method="POST",
         data={"full_name": "Nouveau Membre", "kind": "elu", "mandate_start": "2026-03-23"},
     ),
+    ("committee.postpone", "POST"): _for_sessions(
+        lambda s, w: f"/commission/seances/{s}/reporter",
+        method="POST",
+        data={"day": "2027-01-20", "hour": "18:00", "reason": "Quorum non atteint"},
+    ),
+    ("committee.cancel", "POST"): _for_sessions(
+        lambda s, w: f"/commission/seances/{s}/annuler", method="POST", data={"reason": "Salle indisponible"}
+    ),
+    ("committee.delegations", "GET"): _for_roles("/commission/delegations"),
+    ("committee.delegations", "POST"): _for_roles(
+        "/commission/delegations",
+        method="POST",
+        data={"number": "DEL2026_009", "adopted_on": "2026-01-15", "in_force_from": "2026-01-15"},
+    ),
+    ("committee.signature_delegation", "POST"): _for_roles(
+        "/commission/delegations/signature",
+        method="POST",
+        data={"number": "ARR2026_009", "signed_on": "2026-01-15", "valid_from": "2026-01-15"},
+    ),
     ("workshops.index", "GET"): _for_roles("/ateliers/"),
     ("workshops.index", "POST"): _for_roles(
         "/ateliers/",

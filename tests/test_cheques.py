@@ -36,7 +36,7 @@ from tests.aid_steps import NOTIFIED, do, instance_of, open_aid, open_tasks, per
 from tests.committee_steps import accord, committee_decides
 from tests.conftest import PASSWORD, migrated_app, text_of
 from tests.databases import fresh_database, on_postgresql
-from tests.factories import make_centre
+from tests.factories import delegate_power, make_centre
 from tests.pdf import text_of_pdf
 from tests.workflow_helpers import as_user, post_form
 
@@ -187,10 +187,13 @@ def committing_app(tmp_path: Path) -> Iterator[Flask]:
         app = migrated_app(url, tmp_path / "instance")
         with app.app_context():
             make_centre("ccas-cheques", "CCAS des Chèques")
-            accounts.create_user(
+            everyone = accounts.create_user(
                 centre_code="ccas-cheques", username="tout", full_name="Agent Polyvalent", password=PASSWORD,
                 roles=[Role.ACCUEIL, Role.INSTRUCTEUR, Role.DELEGATAIRE, Role.SECRETARIAT],
             )  # fmt: skip
+            db.session.flush()
+            delegate_power(everyone)
+            db.session.commit()
         yield app
         with app.app_context():
             db.engine.dispose()

@@ -1,4 +1,5 @@
-"""Colis alimentaires: barème, decision under delegation, pick-ups, the second miss, the yearly ceiling."""
+"""Colis alimentaires: barème, decision under delegation (only its holder, or an agent signing for him),
+pick-ups, the second miss, the yearly ceiling."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from sqlalchemy import select
 from service.aids.colis_alimentaire import pick_up_dates
 from service.clock import TravellingClock
 from service.dossiers import tasks
-from service.errors import InvalidInputError
+from service.errors import InvalidInputError, PermissionDeniedError
 from service.extensions import db
 from service.models import (
     AidType,
@@ -27,6 +28,7 @@ from service.models import (
 )
 from tests.aid_steps import NOTIFIED, do, instance_of, open_aid, open_tasks, person_with_budget, task_of
 from tests.conftest import text_of
+from tests.factories import delegate_signature
 from tests.pdf import text_of_pdf
 from tests.workflow_helpers import as_user
 
@@ -41,6 +43,10 @@ def agents(make_user: Callable[..., User]) -> dict[str, User]:
         "instructeur": make_user(
             "julien", Role.INSTRUCTEUR, full_name="Julien Marchand", email="julien@ccas.invalid"
         ),
+        # The president, holding the board's deliberation DEL2026_001 of 15 January (tests/factories.py).
+        "president": make_user(
+            "garnier", Role.DELEGATAIRE, full_name="Michel Garnier", title="Président du CCAS"
+        ),
     }
 
 
@@ -52,7 +58,7 @@ def _granted(agents: dict[str, User], count: str = "4", weeks: str = "4", name: 
         "decision": "accord", "nombre_colis": count, "semaines": weeks, "point_distribution": POINT,
         "premier_retrait": "2026-11-25",
     }  # fmt: skip
-    do(agents["instructeur"], dossier, "decider", decision)
+    do(agents["president"], dossier, "decider", decision)
     do(agents["instructeur"], dossier, "notifier", NOTIFIED)
     return dossier
 
@@ -64,14 +70,15 @@ def test_parcels_granted_then_all_picked_up(
     dossier = open_aid(agents["accueil"], person_id, AidType.COLIS_ALIMENTAIRE)
     do(agents["instructeur"], dossier, "evaluer", EVALUATION)
 
-    as_user(client, "julien")
+    assert task_of(dossier, "decider").role == "delegataire"  # the agent proposes, the delegatee decides
+    as_user(client, "garnier")
     page = text_of(client.get(f"/taches/{task_of(dossier, 'decider').id}"))
     assert "Reste à vivre de 5 € à 8 € par jour et par part : 4 colis sur 4 semaines" in page
     html = client.get(f"/taches/{task_of(dossier, 'decider').id}").get_data(as_text=True)
     assert f'<option value="{POINT}"' in html  # the distribution points of the settings, as a list
     assert 'name="nombre_colis" value="4"' in html  # what the barème proposes
 
-    do(agents["instructeur"], dossier, "decider", {
+    do(agents["president"], dossier, "decider", {
         "decision": "accord", "nombre_colis": "4", "semaines": "4", "point_distribution": POINT,
         "premier_retrait": "2026-11-25",
     })  # fmt: skip
@@ -86,6 +93,10 @@ def test_parcels_granted_then_all_picked_up(
     assert "4 colis alimentaires, à retirer à : Épicerie solidaire, 4 rue des Tilleuls" in printed
     assert "du 25/11/2026 au 16/12/2026" in printed
     assert "Voies et délais de recours" in printed
+    assert (
+        "en vertu de la délégation consentie par délibération n° DEL2026_001 du 15/01/2026" in printed
+    )  # the act the decision is taken under
+    assert "Le président, par délégation du conseil d'administration, Michel Garnier" in printed
 
     do(agents["instructeur"], dossier, "notifier", NOTIFIED)
     assert dossier.status is DossierStatus.EN_COURS
@@ -158,11 +169,11 @@ def test_the_barème_binds_the_delegated_agent(agents: dict[str, User]) -> None:
     with pytest.raises(
         InvalidInputError, match="Le barème ne permet pas d'accorder des colis sous délégation"
     ):
-        do(agents["instructeur"], dossier, "decider", grant)
+        do(agents["president"], dossier, "decider", grant)
     with pytest.raises(tasks.FormInvalidError):
-        do(agents["instructeur"], dossier, "decider", {"decision": "refus"})  # a refusal states its reasons
+        do(agents["president"], dossier, "decider", {"decision": "refus"})  # a refusal states its reasons
     assert open_tasks(dossier) == ["decider"]
-    do(agents["instructeur"], dossier, "decider", {
+    do(agents["president"], dossier, "decider", {
         "decision": "refus", "motif": "Reste à vivre de 35 € par jour, au-dessus du barème de 8 €.",
     })  # fmt: skip
     assert dossier.status is DossierStatus.REFUSE
@@ -177,10 +188,77 @@ def test_the_yearly_ceiling_counts_what_the_household_already_received(agents: d
     for _ in range(2):
         second = open_aid(agents["accueil"], first.person_id, AidType.COLIS_ALIMENTAIRE)
         do(agents["instructeur"], second, "evaluer", EVALUATION)
-        do(agents["instructeur"], second, "decider", refused)
+        do(agents["president"], second, "decider", refused)
     with pytest.raises(InvalidInputError, match=r"Plafond annuel dépassé .* reste au plus 0,00"):
-        do(agents["instructeur"], dossier, "decider", refused)
+        do(agents["president"], dossier, "decider", refused)
     assert open_tasks(dossier) == ["decider"]
+
+
+GRANT = {"decision": "accord", "nombre_colis": "4", "semaines": "4", "point_distribution": POINT,
+         "premier_retrait": "2026-11-25"}  # fmt: skip
+
+
+def _letters_of(dossier_id: int) -> list[Document]:
+    return list(
+        db.session.scalars(
+            select(Document).where(Document.subject_type == "dossier", Document.subject_id == dossier_id)
+        )
+    )
+
+
+def test_an_agent_without_a_delegation_cannot_decide(
+    agents: dict[str, User], make_user: Callable[..., User]
+) -> None:
+    dossier = open_aid(
+        agents["accueil"], person_with_budget(agents["instructeur"], "Martin"), AidType.COLIS_ALIMENTAIRE
+    )
+    do(agents["instructeur"], dossier, "evaluer", EVALUATION)
+    with pytest.raises(
+        PermissionDeniedError, match="réservée au rôle"
+    ):  # the instructing agent proposes only
+        do(agents["instructeur"], dossier, "decider", GRANT)
+    # Even holding the role in Entraide, an agent with neither the board's delegation nor the president's
+    # delegation of signature is refused, in French, and nothing changes.
+    agent = make_user("julie", Role.INSTRUCTEUR, Role.DELEGATAIRE, full_name="Julie Martin", delegation=False)
+    with pytest.raises(PermissionDeniedError, match=r"seul le président ou un vice-président .* R123-21"):
+        do(agent, dossier, "decider", GRANT)
+    db.session.refresh(dossier)
+    assert (dossier.decision, dossier.amount_granted_cents) == ("", None)
+    assert open_tasks(dossier) == ["decider"]
+    assert _letters_of(dossier.id) == []
+    assert db.session.scalars(select(Parcel).where(Parcel.dossier_id == dossier.id)).all() == []
+
+
+def test_an_agent_signs_under_the_presidents_delegation_of_signature(
+    agents: dict[str, User], make_user: Callable[..., User]
+) -> None:
+    agent = make_user(
+        "julie", Role.INSTRUCTEUR, Role.DELEGATAIRE, full_name="Julie Martin", title="Conseillère ESF",
+        delegation=False,
+    )  # fmt: skip
+    delegate_signature(agents["president"], agent, ["colis_alimentaire"])
+    dossier = open_aid(
+        agents["accueil"], person_with_budget(agents["instructeur"], "Martin"), AidType.COLIS_ALIMENTAIRE
+    )
+    do(agents["instructeur"], dossier, "evaluer", EVALUATION)
+    do(agent, dossier, "decider", GRANT)
+    (letter,) = _letters_of(dossier.id)
+    printed = " ".join(text_of_pdf(letter.content).split())
+    assert "en vertu de la délégation consentie par délibération n° DEL2026_001 du 15/01/2026" in printed
+    assert "par délégation de signature, arrêté n° ARR2026_007 du 01/02/2026" in printed
+    assert (
+        "Pour le président et par délégation de signature (arrêté n° ARR2026_007 du 01/02/2026), "
+        "Julie Martin Conseillère ESF"
+    ) in printed
+    # A signature delegation for another aid gives no power over this one.
+    other = open_aid(
+        agents["accueil"], person_with_budget(agents["instructeur"], "Durand"), AidType.COLIS_ALIMENTAIRE
+    )
+    do(agents["instructeur"], other, "evaluer", EVALUATION)
+    stranger = make_user("paul", Role.INSTRUCTEUR, Role.DELEGATAIRE, full_name="Paul Henry", delegation=False)
+    delegate_signature(agents["president"], stranger, ["secours_urgence"], number="ARR2026_009")
+    with pytest.raises(PermissionDeniedError):
+        do(stranger, other, "decider", GRANT)
 
 
 def test_pick_ups_are_spread_over_the_weeks() -> None:

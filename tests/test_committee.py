@@ -11,6 +11,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from service.clock import TravellingClock
 from service.committee import closing, sessions, sitting
 from service.config import current_settings
 from service.documents import batches
@@ -38,7 +39,17 @@ from service.models import (
 )
 from service.notifications import smtp
 from tests.aid_steps import NOTIFIED, do, instance_of, open_aid, open_tasks, person_with_budget
-from tests.committee_steps import PARIS, accord, all_present, convened, item_of, members, next_week, refus
+from tests.committee_steps import (
+    PARIS,
+    accord,
+    all_present,
+    convened,
+    item_of,
+    members,
+    next_week,
+    refus,
+    sit_on_its_day,
+)
 from tests.conftest import csrf_token, text_of
 from tests.pdf import text_of_pdf
 from tests.test_pret_sans_interet import STUDY
@@ -196,6 +207,7 @@ def test_no_vote_without_quorum(agents: dict[str, User], board: list[CommitteeMe
     secretary = agents["secretariat"]
     loan = _loan(agents)
     session = convened(secretary)
+    sit_on_its_day(session)
     one_present = {
         board[0].id: (AttendanceStatus.PRESENT, None),
         board[1].id: (AttendanceStatus.REPRESENTE, board[0].id),
@@ -217,6 +229,7 @@ def test_no_vote_without_quorum(agents: dict[str, User], board: list[CommitteeMe
 def test_a_proxy_goes_to_one_present_member(agents: dict[str, User], board: list[CommitteeMember]) -> None:
     secretary = agents["secretariat"]
     session = convened(secretary)
+    sit_on_its_day(session)
     a, b, c = (member.id for member in board)
     with pytest.raises(InvalidInputError, match="doit être donné à un membre présent"):
         sitting.record_attendance(
@@ -443,7 +456,10 @@ def test_delegated_decisions_since_the_last_session_are_listed(
     session = convened(agents["secretariat"])
     assert [document.number for document in sessions.delegated_decisions(session)] == ["DEC2026_001"]
     convocation = db.session.scalars(select(Document).where(Document.kind == "convocation")).one()
-    assert "DEC2026_001" in text_of_pdf(convocation.content)
+    printed = " ".join(text_of_pdf(convocation.content).split())
+    section = printed[printed.index("Décisions prises par délégation depuis la dernière séance") :]
+    for mention in ("DEC2026_001", "23/11/2026", small.number, "Secours", "Accord", "120,00"):
+        assert mention in section, mention  # the board is told what was decided in its name
 
 
 def test_members_read_their_sessions_with_names_others_not_at_all(
@@ -482,6 +498,7 @@ def test_the_live_page_keeps_what_was_typed_when_the_counts_are_wrong(
 ) -> None:
     loan = _loan(agents)
     session = convened(agents["secretariat"])
+    sit_on_its_day(session)
     as_user(client, "sophie")
     path = f"/commission/seances/{session.id}"
     token = csrf_token(client, path)
@@ -560,3 +577,126 @@ def test_the_session_steps_are_in_the_secretariat_worklist_and_open_the_session_
     response = client.get(f"/taches/{step.id}")
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/commission/seances/{session.id}")
+
+
+def test_a_session_is_held_and_closed_only_from_its_start(
+    client: FlaskClient, agents: dict[str, User], board: list[CommitteeMember], travel: TravellingClock
+) -> None:
+    secretary = agents["secretariat"]
+    loan = _loan(agents)
+    session = convened(secretary)  # Monday 30 November 2026 at 18:00, Paris
+    item = item_of(session, loan)
+    presence = {member.id: (AttendanceStatus.PRESENT, None) for member in board}
+    travel.set(datetime(2026, 11, 30, 17, 59, tzinfo=PARIS))  # the very day, a minute early
+    with pytest.raises(InvalidInputError, match=r"La séance n'a pas encore commencé \(le 30 novembre 2026"):
+        sitting.record_attendance(actor=secretary, session_id=session.id, presence=presence)
+    with pytest.raises(
+        InvalidInputError, match="on ne peut enregistrer un vote qu'à partir de son ouverture"
+    ):
+        sitting.record_vote(actor=secretary, session_id=session.id, item_id=item.id, vote=accord(80000, 3, 8))
+    with pytest.raises(InvalidInputError, match="on ne peut clore la séance qu'à partir de son ouverture"):
+        closing.close_session(actor=secretary, session_id=session.id)
+    as_user(client, "sophie")
+    path = f"/commission/seances/{session.id}"
+    refused = client.post(f"{path}/clore", data={"csrf_token": csrf_token(client, path)})
+    assert refused.status_code == 422
+    assert "La séance n&#39;a pas encore commencé" in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert (session.status, session.closed_at, session.attendance) == (SessionStatus.CONVOQUEE, None, [])
+    assert (item.decision, item.deliberation_number) == (None, "")
+
+    travel.set(datetime(2026, 11, 30, 18, 0, tzinfo=PARIS))  # it opens: held live
+    sitting.record_attendance(
+        actor=secretary, session_id=session.id, presence=presence, chair_member_id=board[1].id,
+        secretary_name="Sophie Lambert",
+    )  # fmt: skip
+    sitting.record_vote(actor=secretary, session_id=session.id, item_id=item.id, vote=accord(80000, 3, 8))
+    travel.set(datetime(2026, 12, 2, 9, 30, tzinfo=PARIS))  # the secretariat closes it two days later
+    closing.close_session(actor=secretary, session_id=session.id)
+    batches.print_letter_batches()
+    db.session.expire_all()
+    assert loan.decided_at == session.starts_at  # the act is dated the session's day, not the closing's
+    printed = " ".join(text_of_pdf(_letter(loan).content).split())
+    assert "Délibération n° DEL2026_001 de la commission permanente du 30 novembre 2026" in printed
+    assert "Par décision du 30 novembre 2026" in printed
+    assert "2 décembre 2026" in printed  # only as the letter's own date ("…, le 2 décembre 2026")
+    assert "Par décision du 2 décembre" not in printed
+
+    # The loan contract cites the deliberation and the session's day.
+    do(agents["instructeur"], loan, "notifier", NOTIFIED)
+    do(secretary, loan, "etablir_contrat", {"premiere_echeance": "2027-01-05"})
+    contract = db.session.scalars(select(Document).where(Document.kind == "contrat_pret")).one()
+    assert "Par délibération n° DEL2026_001 de la commission permanente du 30 novembre 2026" in " ".join(
+        text_of_pdf(contract.content).split()
+    )
+
+    # The minutes name the chair, the secretary, when the convocation went; signed after the session.
+    closing.sign_minutes(actor=agents["president"], session_id=session.id)
+    minutes = db.session.scalars(select(Document).where(Document.kind == "releve_decisions")).one()
+    read = " ".join(text_of_pdf(minutes.content).split())
+    assert f"Président·e de séance : {board[1].full_name}" in read
+    assert "Secrétaire de séance : Sophie Lambert" in read
+    assert "Convocation envoyée le 23 novembre 2026" in read
+    assert "Signé le 2 décembre 2026" in read
+
+
+def test_a_session_that_could_not_meet_is_postponed_and_convened_again(
+    agents: dict[str, User], board: list[CommitteeMember], travel: TravellingClock
+) -> None:
+    secretary = agents["secretariat"]
+    loan = _loan(agents)
+    session = convened(secretary)
+    sit_on_its_day(session)
+    one = {board[0].id: (AttendanceStatus.PRESENT, None)}
+    assert not sitting.record_attendance(actor=secretary, session_id=session.id, presence=one).reached
+    with pytest.raises(InvalidInputError, match="3 jours francs pour convoquer de nouveau"):
+        sessions.postpone_session(
+            actor=secretary, session_id=session.id, starts_at=session.starts_at + timedelta(days=3),
+            reason="Quorum non atteint",
+        )  # fmt: skip
+    later = datetime(2026, 12, 10, 18, 0, tzinfo=PARIS)
+    sessions.postpone_session(
+        actor=secretary, session_id=session.id, starts_at=later, reason="Quorum non atteint"
+    )
+    db.session.expire_all()
+    assert (session.starts_at, session.postponed_from) == (later, datetime(2026, 11, 30, 18, 0, tzinfo=PARIS))
+    assert (session.status, session.attendance, sessions.open_step(session).task_name) == (
+        SessionStatus.PREPARATION, [], "convoquer",
+    )  # fmt: skip
+    assert [item.dossier_id for item in sessions.agenda(session)] == [loan.id]  # its agenda stays
+    sessions.convene(actor=secretary, session_id=session.id)  # a new convocation, clear days respected
+    assert (
+        db.session.scalar(select(func.count()).select_from(Document).where(Document.kind == "convocation"))
+        == 2
+    )
+    with pytest.raises(InvalidInputError, match="pas encore commencé"):
+        sitting.record_vote(
+            actor=secretary,
+            session_id=session.id,
+            item_id=item_of(session, loan).id,
+            vote=accord(80000, 3, 8),
+        )
+    all_present(secretary, session)
+    sitting.record_vote(
+        actor=secretary, session_id=session.id, item_id=item_of(session, loan).id, vote=accord(80000, 3, 8)
+    )
+    closing.close_session(actor=secretary, session_id=session.id)
+    db.session.expire_all()
+    assert loan.decided_at == later
+
+
+def test_a_session_that_will_not_meet_is_cancelled_and_its_dossiers_wait_again(
+    agents: dict[str, User], board: list[CommitteeMember]
+) -> None:
+    secretary = agents["secretariat"]
+    loan = _loan(agents)
+    session = convened(secretary)
+    with pytest.raises(InvalidInputError, match="Indiquez pourquoi"):
+        sessions.cancel_session(actor=secretary, session_id=session.id, reason=" ")
+    sessions.cancel_session(actor=secretary, session_id=session.id, reason="Salle indisponible")
+    db.session.expire_all()
+    assert (session.status, session.status_note) == (SessionStatus.ANNULEE, "Salle indisponible")
+    assert sessions.open_step(session) is None
+    assert [d.id for d in sessions.waiting_dossiers(secretary.centre_id)] == [loan.id]
+    with pytest.raises(InvalidInputError):
+        closing.close_session(actor=secretary, session_id=session.id)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 import pytest
+from flask import Flask
 from sqlalchemy import select
 
 from service import clock
@@ -229,10 +231,11 @@ def test_the_convocation_carries_its_mandatory_mentions(
         "2026-0105", "VERT Ali",
         "250,00 €", "900,00 € sur 12 mois", "Prêt sans intérêt",
         "Décisions prises par délégation depuis la dernière séance (pour information)", "DEC2026_004",
-        "10 novembre 2026", "trois jours francs", "secret professionnel", "L133-5",
+        "10/11/2026", "au moins 3 jours francs avant la séance", "secret professionnel", "L133-5",
         "Marie Lefèvre", "Présidente du CCAS",
     ):  # fmt: skip
-        assert mention in text, mention
+        assert mention in " ".join(text.split()), mention
+    assert "trois jours francs" not in text  # the delay is the setting's, not the template's
     assert "2026-0104" not in text  # withdrawn before the convocation
     assert "BLANC" not in text
     assert (
@@ -346,3 +349,31 @@ def test_dossier_documents_keep_their_rule(sitting: Sitting, make_user: Callable
     for outsider in (make_user("jules", Role.INSTRUCTEUR), make_user("lea", Role.ADMIN)):
         with pytest.raises(PermissionDeniedError):
             documents.download(actor=outsider, document_id=delegated_id)
+
+
+def test_the_clear_days_of_the_convocation_come_from_the_setting(
+    app: Flask, sitting: Sitting, secretary: User, centre: Centre
+) -> None:
+    settings = app.extensions["entraide.settings"]
+    app.extensions["entraide.settings"] = dataclasses.replace(settings, COMMISSION_CONVOCATION_CLEAR_DAYS=5)
+    text = " ".join(text_of_pdf(_convocation(sitting, secretary, centre).content).split())
+    assert "au moins 5 jours francs avant la séance" in text
+
+
+def test_the_minutes_report_the_delegated_decisions_with_aid_outcome_and_amount(
+    sitting: Sitting, secretary: User, centre: Centre
+) -> None:
+    reported = sitting.dossiers["martin"]
+    reported.decision, reported.amount_granted_cents = "accord", 12000
+    db.session.flush()
+    text = " ".join(text_of_pdf(_minutes(sitting, secretary, centre).content).split())
+    section = text[text.index("Décisions prises par délégation depuis la dernière séance") :]
+    for mention in (
+        "DEC2026_004",
+        "10/11/2026",
+        "2026-0101",
+        "Secours d'urgence",
+        "Accord",
+        "120,00 €",
+    ):
+        assert mention in section, mention

@@ -81,7 +81,7 @@ def test_delegated_grant_letter_carries_its_mandatory_mentions(agent: User) -> N
         "Tribunal administratif de Lyon", "R421-1 et R421-5", "Télérecours citoyens", "www.telerecours.fr",
         "Montant demandé : 180,00 €", "Montant accordé : 150,00 €",
         "inférieur au montant demandé (180,00 €)", "Le loyer est en partie pris en charge.",
-        "Pour le président et par délégation", "Michel Garnier",
+        "par délégation du conseil d'administration", "Michel Garnier",
         "Vice-président du CCAS", "Le 23 novembre 2026",
     ):  # fmt: skip
         assert mention in text, mention

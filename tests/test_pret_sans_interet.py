@@ -15,7 +15,7 @@ from service import clock
 from service.aids.pret_sans_interet import ledger
 from service.clock import TravellingClock
 from service.dossiers import tasks
-from service.errors import InvalidInputError
+from service.errors import InvalidInputError, PermissionDeniedError
 from service.extensions import db
 from service.models import (
     AidType,
@@ -33,6 +33,7 @@ from service.scheduling.wake import wake_due_instances
 from tests.aid_steps import NOTIFIED, do, instance_of, open_aid, open_tasks, person_with_budget, task_of
 from tests.committee_steps import accord, committee_decides
 from tests.conftest import text_of
+from tests.factories import delegate_power
 from tests.pdf import text_of_pdf
 from tests.workflow_helpers import as_user
 
@@ -52,6 +53,8 @@ def agents(make_user: Callable[..., User]) -> dict[str, User]:
         "elu": make_user("aicha", Role.ELU),
         "secretariat": make_user("sophie", Role.SECRETARIAT),
         "regisseur": make_user("paul", Role.REGISSEUR),
+        # The president: the board's deliberation DEL2026_001 covers loan amendments (tests/factories.py).
+        "president": make_user("michel", Role.DELEGATAIRE, full_name="Michel Garnier"),
     }
 
 
@@ -118,7 +121,7 @@ def test_the_règlement_bounds_the_amount(agents: dict[str, User]) -> None:
 
 
 def test_an_unpaid_instalment_brings_a_reminder_then_an_amendment(
-    agents: dict[str, User], travel: TravellingClock
+    agents: dict[str, User], travel: TravellingClock, make_user: Callable[..., User]
 ) -> None:
     dossier = _disbursed(agents)
     travel.set(datetime(2027, 1, 15, 7, 59, tzinfo=UTC))  # 5 January + 10 days, 09:00 in Paris is 08:00 UTC
@@ -145,7 +148,16 @@ def test_an_unpaid_instalment_brings_a_reminder_then_an_amendment(
         "premiere_echeance": "2027-03-10",
         "motif": "Perte d'emploi en décembre.",
     }
-    do(agents["instructeur"], dossier, "etablir_avenant", amendment)
+    # An instructing agent alone never amends a loan the committee granted; nor a delegatee whose
+    # deliberation does not cover amendments.
+    with pytest.raises(PermissionDeniedError, match="réservée au rôle"):
+        do(agents["instructeur"], dossier, "etablir_avenant", amendment)
+    narrow = make_user("vice.pres", Role.DELEGATAIRE, full_name="Vice Président", delegation=False)
+    delegate_power(narrow, number="DEL2026_002", covers_amendments=False)
+    with pytest.raises(PermissionDeniedError, match="décider un avenant au prêt"):
+        do(narrow, dossier, "etablir_avenant", amendment)
+    assert open_tasks(dossier) == ["etablir_avenant"]
+    do(agents["president"], dossier, "etablir_avenant", amendment)
 
     loan = ledger.loan_of(dossier)
     assert loan is not None
@@ -159,7 +171,11 @@ def test_an_unpaid_instalment_brings_a_reminder_then_an_amendment(
     ).first()
     assert last is not None
     assert last.kind == "avenant_pret"
-    assert "Avenant n° 1" in text_of_pdf(last.content)
+    printed = " ".join(text_of_pdf(last.content).split())
+    assert "Avenant n° 1" in printed
+    assert "Avenant au prêt accordé par délibération n° DEL2026_001 de la commission permanente" in printed
+    assert "en vertu de la délégation consentie par délibération n° DEL2026_001 du 15/01/2026" in printed
+    assert "Le président, par délégation du conseil d'administration, Michel Garnier" in printed
     assert open_tasks(dossier) == ["enregistrer_remboursement"]
     with pytest.raises(tasks.FormInvalidError):
         do(agents["regisseur"], dossier, "enregistrer_remboursement", {"date_paiement": "2027-01-25"})

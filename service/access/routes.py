@@ -154,6 +154,12 @@ ROUTES: Mapping[tuple[str, str], Line] = {
     ("committee.retry_letters", POST): Line(Rule.SESSION_STAFF),
     ("committee.member_list", GET): Line(Rule.ROLES, _STAFF),
     ("committee.member_list", POST): Line(Rule.ROLES, _STAFF),
+    ("committee.postpone", POST): Line(Rule.SESSION_STAFF),
+    ("committee.cancel", POST): Line(Rule.SESSION_STAFF),
+    # The acts of delegation (R123-21, R123-23 CASF), entered by the secretariat.
+    ("committee.delegations", GET): Line(Rule.ROLES, _STAFF),
+    ("committee.delegations", POST): Line(Rule.ROLES, _STAFF),
+    ("committee.signature_delegation", POST): Line(Rule.ROLES, _STAFF),
     # Collective workshops: those who register people read them; social workers and the head organise.
     ("workshops.index", GET): Line(Rule.ROLES, _PEOPLE),
     ("workshops.index", POST): Line(Rule.ROLES, _ORGANISERS),

@@ -103,6 +103,9 @@ class Aid:
     # False for a request the centre only forwards to the authority that decides (legal aid): no implicit
     # rejection by the centre, and its acknowledgement of receipt says where the request goes.
     centre_decides: bool = True
+    # Whether the centre decides it, so that the board may delegate its decisions (R123-21 CASF); legal aid
+    # is decided by another authority.
+    delegable: bool = True
 
     def hook(self, task_name: str) -> TaskHook:
         return self.hooks[task_name]
@@ -169,6 +172,11 @@ def unregister(key: str) -> None:
 def all_aids() -> list[Aid]:
     """Every aid, in the order the pages list them."""
     return sorted([*_discover().values(), *_registered.values()], key=lambda aid: (aid.position, aid.key))
+
+
+def delegable_aids() -> list[Aid]:
+    """The aids the board may delegate the decision of: those the centre decides."""
+    return [aid for aid in all_aids() if aid.delegable]
 
 
 def get(key: str) -> Aid:

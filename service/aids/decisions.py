@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from service import clock
 from service.aids import ceilings
+from service.delegations.authority import Authority, authority_for
 from service.documents import letters
 from service.errors import InvalidInputError
 from service.models import Dossier, DossierStatus, LetterBatch, User
 from service.money import euros
 from service.numbering import decision_number
 from service.people import service as people
+
+
+def delegated_authority(dossier: Dossier, actor: User, *, amendment: bool = False) -> Authority:
+    """The act under which the actor decides this dossier today; refused in French without one."""
+    return authority_for(actor, dossier.aid_type, people.today(), amendment=amendment)
 
 
 def check_granted_amount(
@@ -42,13 +49,15 @@ def record_decision(
     grant_text: str = "",
     committee: CommitteeDecision | None = None,
     refusal_category: str = "",
+    authority: Authority | None = None,
 ) -> None:
     """Keep the decision on the dossier and print its letter (a committee's is queued with its session's);
     a grant is checked against the yearly ceiling.
 
     A delegated decision is numbered (DEC2026_…) and signed by its author; a committee one carries its
     deliberation's number (DEL2026_…) and is signed by the president.
-    `grant_text` says what is granted, in the letter's words ("huit colis alimentaires, à retirer…").
+    `grant_text` says what is granted, in the letter's words ("huit colis alimentaires, à retirer…");
+    `authority` is the act a delegated decision is taken under, which its letter cites.
     """
     if decision == "refus" and not reason.strip():
         raise InvalidInputError("Un refus doit être motivé : indiquez les faits et la règle appliquée.")
@@ -64,7 +73,8 @@ def record_decision(
     dossier.amount_granted_cents = granted_cents if decision == "accord" else None
     dossier.decision_reason = reason if decision == "refus" or partial else ""
     dossier.decided_by_id = actor.id
-    dossier.decided_at = clock.now()
+    # A committee's decision is dated the day of the session that took it, not the day it was closed.
+    dossier.decided_at = committee.decided_at if committee is not None else clock.now()
     dossier.decided_under_delegation = delegated
     dossier.refusal_category = refusal_category if decision == "refus" else ""
     dossier.status = DossierStatus.ACCORDE if decision == "accord" else DossierStatus.REFUSE
@@ -72,7 +82,7 @@ def record_decision(
         number = decision_number(centre_id=dossier.centre_id, year=people.today().year)
     else:
         number = committee.deliberation if committee else ""
-    _letter(dossier, actor, number=number, grant_text=grant_text, committee=committee)
+    _letter(dossier, actor, number=number, grant_text=grant_text, committee=committee, authority=authority)
 
 
 def is_partial(dossier: Dossier, decision: str, granted_cents: int | None) -> bool:
@@ -96,6 +106,7 @@ class CommitteeDecision:
     reasons: str  # a refusal's reasons, or what an adjournment asks for
     deliberation: str  # DEL2026_014
     session_label: str  # "la commission permanente du 27 novembre 2026"
+    decided_at: datetime  # the session's start: its acts are dated that day
     letters: LetterBatch | None = None  # where the session's letters are queued, to be printed after it
 
     def message(self) -> dict[str, Any]:
@@ -136,12 +147,14 @@ def _letter(
     committee: CommitteeDecision | None,
     grant_text: str = "",
     adjournment: str = "",
+    authority: Authority | None = None,
 ) -> None:
     """A delegated decision's letter is printed at once; a committee's is queued with its session's."""
     if committee is None or committee.letters is None:
+        act = letters.Delegation(authority.citation, authority.signing_line) if authority else None
         letters.issue_decision_letter(
             dossier=dossier, author=actor, number=number, grant_text=grant_text,
-            committee=committee.session_label if committee else "", adjournment=adjournment,
+            committee=committee.session_label if committee else "", adjournment=adjournment, delegation=act,
         )  # fmt: skip
         return
     letters.queue_decision_letter(

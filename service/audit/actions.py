@@ -62,6 +62,10 @@ class AuditAction(enum.StrEnum):
     COMMISSION_CLOTURE = "commission.clôture"
     COMMISSION_COURRIERS_RELANCES = "commission.courriers_relancés"
     COMMISSION_RELEVE_SIGNE = "commission.relevé_signé"
+    COMMISSION_SEANCE_REPORTEE = "commission.séance_reportée"
+    COMMISSION_SEANCE_ANNULEE = "commission.séance_annulée"
+    DELEGATION_DELIBERATION = "délégation.délibération"
+    DELEGATION_SIGNATURE = "délégation.signature"
     ATELIER_THEME = "atelier.thème"
     ATELIER_SEANCE_PLANIFIEE = "atelier.séance_planifiée"
     ATELIER_INSCRIPTION = "atelier.inscription"
@@ -138,6 +142,10 @@ _LABELS: dict[AuditAction, str] = {
     AuditAction.COMMISSION_CLOTURE: "Clôture de la séance",
     AuditAction.COMMISSION_COURRIERS_RELANCES: "Impression des courriers relancée",
     AuditAction.COMMISSION_RELEVE_SIGNE: "Relevé de décisions signé",
+    AuditAction.COMMISSION_SEANCE_REPORTEE: "Séance de la commission reportée",
+    AuditAction.COMMISSION_SEANCE_ANNULEE: "Séance de la commission annulée",
+    AuditAction.DELEGATION_DELIBERATION: "Délibération de délégation enregistrée",
+    AuditAction.DELEGATION_SIGNATURE: "Délégation de signature enregistrée",
     AuditAction.ATELIER_THEME: "Thème d'atelier enregistré",
     AuditAction.ATELIER_SEANCE_PLANIFIEE: "Séance d'atelier planifiée",
     AuditAction.ATELIER_INSCRIPTION: "Inscription à un atelier",

@@ -65,7 +65,7 @@ def _close(actor: User, session_id: int) -> list[AgendaItem]:
         )
     step, decided = _closable(session)
     _route_decisions(actor, session, decided)
-    processes.complete(task=step, actor=actor, data={"deliberations": len(decided)})
+    processes.complete(task=step, actor=actor, data={"deliberations": len(decided), "issue": "tenue"})
     session.status = SessionStatus.CLOSE
     session.closed_at = clock.now()
     audit.record(
@@ -105,6 +105,7 @@ def _route_decisions(actor: User, session: CommitteeSession, decided: list[Agend
             reasons=_reasons(item),
             deliberation=item.deliberation_number,
             session_label=label,
+            decided_at=session.starts_at,
             letters=letters,
         )
         decide = aids.get(dossier.aid_type).decide_in_committee
@@ -153,6 +154,7 @@ def _closable(session: CommitteeSession) -> tuple[HumanTask, list[AgendaItem]]:
     step = sessions.open_step(session)
     if session.status is not SessionStatus.CONVOQUEE or step is None or step.task_name != "tenir_seance":
         raise InvalidInputError("Seule une séance dont les membres ont été convoqués peut être close.")
+    sessions.require_started(session, "clore la séance")
     undecided = [item for item in sessions.agenda(session) if item.decision is None]
     if undecided:
         numbers = ", ".join(item.dossier.number for item in undecided)

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from service import clock
 from service.audit import service as audit
 from service.audit.actions import AuditAction
-from service.committee import access, sessions
+from service.committee import access, papers, sessions
 from service.committee.letter_printing import LettersProgress, progress_of
 from service.committee.members import in_office
 from service.committee.sitting import Quorum, quorum
@@ -42,10 +43,12 @@ class SessionPage:
     may_manage: bool
     may_sign: bool
     waiting: int
-    delegated: Sequence[Document]
+    delegated: Sequence[papers.DelegatedDecision]
     documents: Sequence[Document]
     refusal_reasons: Sequence[str]
     letters: LettersProgress | None = None  # once closed, for the staff holding it
+    clear_days: int = 3  # the convocation's delay, from the settings
+    started: bool = False  # held (attendance, votes, closing) only from its start
     loan_aid: AidType = AidType.PRET_SANS_INTERET
 
     @property
@@ -123,10 +126,12 @@ def session_page(*, actor: User, session_id: int) -> SessionPage:
         may_manage=access.may_manage(actor),
         may_sign=step is not None and step.task_name == "signer_releve" and actor.has_role(*_SIGNING),
         waiting=len(sessions.waiting_dossiers(session.centre_id)) if access.may_manage(actor) else 0,
-        delegated=sessions.delegated_decisions(session),
+        delegated=papers.delegated_rows(sessions.delegated_decisions(session)),
         documents=documents.documents_of_session(session_id=session.id, centre_id=session.centre_id),
         refusal_reasons=refusal_reasons(current_settings()),
         letters=_letters(actor, session),
+        clear_days=current_settings().COMMISSION_CONVOCATION_CLEAR_DAYS,
+        started=clock.now() >= session.starts_at,
     )
     audit.record(
         action=AuditAction.COMMISSION_CONSULTATION, subject_type="seance", subject_id=session.id, actor=actor

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
 
 from service import clock
+from service.config import current_settings, local_zone
 from service.documents import rendering
 from service.documents import service as documents
+from service.extensions import db
 from service.models import (
     AgendaItem,
     Attendance,
@@ -15,9 +21,50 @@ from service.models import (
     CommitteeMember,
     CommitteeSession,
     Document,
+    Dossier,
     ItemStatus,
     User,
 )
+
+_OUTCOMES = {"accord": "Accord", "refus": "Refus"}
+
+
+@dataclass(frozen=True)
+class DelegatedDecision:
+    """A decision taken under delegation, as reported to the board (R123-22 CASF): what it told the board."""
+
+    number: str
+    issued_on: date  # in the centre's time zone
+    dossier_number: str
+    aid_label: str
+    outcome: str
+    amount_cents: int | None
+
+
+def delegated_rows(delegated: Sequence[Document]) -> list[DelegatedDecision]:
+    """The delegated decisions with their aid, outcome and amount, read in one statement."""
+    ids = {document.subject_id for document in delegated if document.subject_type == "dossier"}
+    dossiers = (
+        {dossier.id: dossier for dossier in db.session.scalars(select(Dossier).where(Dossier.id.in_(ids)))}
+        if ids
+        else {}
+    )
+    rows = []
+    for document in sorted(delegated, key=lambda document: (document.created_at, document.id)):
+        dossier = dossiers.get(document.subject_id) if document.subject_type == "dossier" else None
+        rows.append(
+            DelegatedDecision(
+                number=document.number,
+                issued_on=document.created_at.astimezone(local_zone()).date(),
+                dossier_number=dossier.number if dossier else "",
+                aid_label=dossier.aid_label if dossier else document.title,
+                outcome=_OUTCOMES.get(dossier.decision or "", "—") if dossier else "—",
+                amount_cents=dossier.amount_granted_cents
+                if dossier and dossier.decision == "accord"
+                else None,
+            )
+        )
+    return rows
 
 
 def issue_convocation(
@@ -91,6 +138,9 @@ def issue_minutes(
         ],
         "set_aside": [item for item in ordered if item.status in (ItemStatus.RETIRE, ItemStatus.REPORTE)],
         "signed_on": session.signed_at or clock.now(),
+        "chair_name": name_of(session.chair_member_id),
+        "secretary_name": session.secretary_name,
+        "convoked_at": session.convoked_at,
     }
     return documents.record(
         kind="releve_decisions",
@@ -115,7 +165,8 @@ def _session_context(
         "weekday": rendering.weekday(session.starts_at),
         "starts_at": session.starts_at,
         "start_time": rendering.time_of_day(session.starts_at),
-        "delegated": sorted(delegated, key=lambda document: (document.created_at, document.id)),
+        "delegated": delegated_rows(delegated),
+        "clear_days": current_settings().COMMISSION_CONVOCATION_CLEAR_DAYS,
         "signatory_name": centre.president_name,
         "signatory_title": centre.president_title,
     }

@@ -125,6 +125,21 @@ def session_date(session: CommitteeSession) -> date:
     return session.starts_at.astimezone(local_zone()).date()
 
 
+def require_started(session: CommitteeSession, doing: str) -> None:
+    """A session is held (attendance, votes, closing) only from its start, in the centre's time zone.
+
+    Its acts are dated the session's day: recording them before it would date them from a day that has not
+    come. A session that could not meet is postponed or cancelled, never closed early.
+    """
+    if clock.now() < session.starts_at:
+        starts = session.starts_at.astimezone(local_zone())
+        raise InvalidInputError(
+            f"La séance n'a pas encore commencé (le {date_long(starts.date())} à {starts:%H:%M}) : "
+            f"on ne peut {doing} qu'à partir de son ouverture. Si elle ne peut se tenir, reportez-la ou "
+            "annulez-la."
+        )
+
+
 def convocation_deadline(starts_at: datetime) -> datetime:
     """The last moment to send the convocation: N clear days (jours francs) must separate it from the session.
 
@@ -411,3 +426,86 @@ def calendar_file(*, actor: User, session_id: int) -> str:
     assert centre is not None  # noqa: S101 - every session has its centre
     url = f"{current_settings().PUBLIC_URL.rstrip('/')}/commission/seances/{session.id}"
     return ics_of(session, centre=centre, url=url)
+
+
+def _could_not_meet(actor: User, session_id: int, doing: str) -> tuple[CommitteeSession, HumanTask]:
+    session = _managed(actor, session_id)
+    step = open_step(session)
+    if session.status is not SessionStatus.CONVOQUEE or step is None or step.task_name != "tenir_seance":
+        raise InvalidInputError(
+            f"Seule une séance convoquée et pas encore close peut être {doing} ; avant la convocation, "
+            "l'ordre du jour se prépare librement."
+        )
+    return session, step
+
+
+def _forget_sitting(session: CommitteeSession) -> None:
+    """What a session that did not meet had recorded is void: attendance and votes."""
+    session.attendance.clear()
+    for item in session.items:
+        item.decision, item.amount_cents, item.months = None, None, None
+        item.refusal_reasons, item.reason_text, item.not_voting_member_ids = [], "", []
+        item.votes_for = item.votes_against = item.votes_abstain = None
+
+
+@use_case
+def postpone_session(*, actor: User, session_id: int, starts_at: datetime, reason: str) -> CommitteeSession:
+    """A session that could not meet (no quorum, an event) gets a new date; its members are convened again,
+    with the same clear-days rule. Its agenda stays."""
+    session, step = _could_not_meet(actor, session_id, "reportée")
+    if starts_at.tzinfo is None:
+        raise InvalidInputError("L'heure de la séance doit être donnée avec son fuseau horaire.")
+    if not reason.strip():
+        raise InvalidInputError("Indiquez pourquoi la séance est reportée.")
+    if starts_at <= max(clock.now(), session.starts_at):
+        raise InvalidInputError("La nouvelle date doit suivre la date prévue, et être à venir.")
+    required = current_settings().COMMISSION_CONVOCATION_CLEAR_DAYS
+    today = clock.now().astimezone(local_zone()).date()
+    if (starts_at.astimezone(local_zone()).date() - today).days - 1 < required:
+        raise InvalidInputError(
+            f"La nouvelle date doit laisser {required} jours francs pour convoquer de nouveau les membres."
+        )
+    previous = session.starts_at
+    _forget_sitting(session)
+    session.postponed_from = session.postponed_from or previous
+    session.starts_at = starts_at
+    session.status = SessionStatus.PREPARATION
+    session.convoked_at = None
+    session.status_note = reason.strip()
+    processes.complete(
+        task=step,
+        actor=actor,
+        data={
+            "issue": "reportee",
+            "seance_le": starts_at.isoformat(),
+            "convoquer_avant": convocation_deadline(starts_at).isoformat(),
+        },
+    )
+    audit.record(
+        action=AuditAction.COMMISSION_SEANCE_REPORTEE,
+        subject_type="seance",
+        subject_id=session.id,
+        actor=actor,
+        details={"du": previous.isoformat(), "au": starts_at.isoformat(), "motif": reason.strip()[:120]},
+    )
+    return session
+
+
+@use_case
+def cancel_session(*, actor: User, session_id: int, reason: str) -> None:
+    """A session that will not meet is cancelled: nothing it recorded stands; its dossiers wait again."""
+    session, step = _could_not_meet(actor, session_id, "annulée")
+    if not reason.strip():
+        raise InvalidInputError("Indiquez pourquoi la séance est annulée.")
+    _forget_sitting(session)
+    session.status = SessionStatus.ANNULEE
+    session.cancelled_at = clock.now()
+    session.status_note = reason.strip()
+    processes.complete(task=step, actor=actor, data={"issue": "annulee"})
+    audit.record(
+        action=AuditAction.COMMISSION_SEANCE_ANNULEE,
+        subject_type="seance",
+        subject_id=session.id,
+        actor=actor,
+        details={"motif": reason.strip()[:120]},
+    )

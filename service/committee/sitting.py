@@ -11,7 +11,7 @@ from service.audit import service as audit
 from service.audit.actions import AuditAction
 from service.committee.access import readable_session, require_manager
 from service.committee.members import in_office
-from service.committee.sessions import session_date
+from service.committee.sessions import require_started, session_date
 from service.config import current_settings, refusal_reasons
 from service.errors import InvalidInputError, NotFoundError
 from service.extensions import db
@@ -58,7 +58,7 @@ def voters(session: CommitteeSession) -> list[CommitteeMember]:
     ]
 
 
-def _held(actor: User, session_id: int) -> CommitteeSession:
+def _held(actor: User, session_id: int, doing: str) -> CommitteeSession:
     require_manager(actor)
     session = readable_session(actor, session_id)
     if session.status is not SessionStatus.CONVOQUEE:
@@ -66,19 +66,36 @@ def _held(actor: User, session_id: int) -> CommitteeSession:
             "Cette séance n'est pas en cours : elle se tient une fois les membres convoqués, "
             "jusqu'à sa clôture."
         )
+    require_started(session, doing)
     return session
 
 
 @use_case
 def record_attendance(
-    *, actor: User, session_id: int, presence: Mapping[int, tuple[AttendanceStatus, int | None]]
+    *,
+    actor: User,
+    session_id: int,
+    presence: Mapping[int, tuple[AttendanceStatus, int | None]],
+    chair_member_id: int | None = None,
+    secretary_name: str = "",
 ) -> Quorum:
-    """Present, absent or represented, for every member in office; a proxy goes to one present member."""
-    session = _held(actor, session_id)
+    """Present, absent or represented, for every member in office; a proxy goes to one present member.
+    The chair (a present member) and the secretary of the session, as the minutes name them."""
+    session = _held(actor, session_id, "pointer les présences")
     members = {member.id: member for member in in_office(session.centre_id, session_date(session))}
     unknown = set(presence) - set(members)
     if unknown:
         raise InvalidInputError("Seuls les membres en fonction à la date de la séance peuvent être pointés.")
+    if chair_member_id is not None and presence.get(chair_member_id, (None, None))[0] is not (
+        AttendanceStatus.PRESENT
+    ):
+        raise InvalidInputError("La séance est présidée par un membre présent.")
+    if len(secretary_name.strip()) > 200:
+        raise InvalidInputError(
+            "Le nom du ou de la secrétaire de séance est trop long (200 caractères au plus)."
+        )
+    session.chair_member_id = chair_member_id
+    session.secretary_name = secretary_name.strip()
     holders: dict[int, int] = {}
     for member_id, (status, proxy) in presence.items():
         if status is not AttendanceStatus.REPRESENTE:
@@ -135,7 +152,7 @@ class Vote:
 @use_case
 def record_vote(*, actor: User, session_id: int, item_id: int, vote: Vote) -> AgendaItem:
     """Record an item's vote and decision; refused without quorum, or when the counts do not add up."""
-    session = _held(actor, session_id)
+    session = _held(actor, session_id, "enregistrer un vote")
     item = next((item for item in session.items if item.id == item_id), None)
     if item is None or item.status is not ItemStatus.INSCRIT:
         raise NotFoundError("Ce point n'est pas (ou plus) à l'ordre du jour de cette séance.")

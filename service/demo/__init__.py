@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from service import clock, deployment
+from service import aids, clock, deployment
 from service.accounts import service as accounts
 from service.aids.aide_sociale_legale import directory
 from service.aids.cheque_accompagnement import stock
 from service.committee import members, sessions
 from service.config import current_settings, local_zone, workshop_places
+from service.delegations import acts
 from service.demo import history
 from service.dossiers import service as dossiers
 from service.models import (
@@ -19,6 +20,7 @@ from service.models import (
     BudgetKind,
     CentreKind,
     ChequeNature,
+    DelegateeCapacity,
     Frequency,
     MemberKind,
     Referral,
@@ -91,6 +93,7 @@ def seed_if_empty(*, with_history: bool = True) -> bool:
     _seed_cheque_stock(users["secretariat"])
     _seed_authorities(users["secretariat"])
     _seed_committee(users)
+    _seed_delegations(users)
     _seed_workshops(users["instructeur"])
     if with_history:
         history.seed(users)
@@ -119,6 +122,41 @@ def _seed_committee(users: dict[str, User]) -> None:
     sessions.plan_session(
         actor=secretariat, kind=SessionKind.COMMISSION_PERMANENTE,
         starts_at=datetime.combine(day, time(18, 0), tzinfo=local_zone()), place="Salle du conseil, mairie",
+    )  # fmt: skip
+
+
+def _seed_delegations(users: dict[str, User]) -> None:
+    """The board delegated to its vice-president the decision of urgent relief (up to the former setting's
+    ceiling), cheques, food parcels and loan amendments; he delegated his signature for food parcels to the
+    director."""
+    secretariat, vice_president = users["secretariat"], users["delegataire"]
+    ceilings: dict[str, int | None] = {
+        AidType.SECOURS_URGENCE.value: aids.get(AidType.SECOURS_URGENCE.value).number(
+            "SECOURS_DELEGATION_CEILING_CENTS"
+        ),
+        AidType.CHEQUE_ACCOMPAGNEMENT.value: aids.get(AidType.CHEQUE_ACCOMPAGNEMENT.value).number(
+            "CHEQUES_DELEGATION_CEILING_CENTS"
+        ),
+        AidType.COLIS_ALIMENTAIRE.value: None,
+        AidType.PRET_SANS_INTERET.value: None,
+    }
+    adopted = date(2026, 3, 30)
+    acts.record_deliberation(
+        actor=secretariat,
+        act=acts.Deliberation(
+            number="DEL2026_004", adopted_on=adopted, in_force_from=adopted,
+            holder_id=vice_president.id, capacity=DelegateeCapacity.VICE_PRESIDENT, ceilings_cents=ceilings,
+            covers_amendments=True,
+        ),
+        known_aids=[aid.key for aid in aids.delegable_aids()],
+    )  # fmt: skip
+    acts.record_signature_delegation(
+        actor=secretariat,
+        act=acts.Signature(
+            number="ARR2026_012", signed_on=date(2026, 4, 2), delegator_id=vice_president.id,
+            holder_id=users["responsable"].id, aids=[AidType.COLIS_ALIMENTAIRE.value],
+            valid_from=date(2026, 4, 2), valid_until=None,
+        ),
     )  # fmt: skip
 
 

@@ -29,6 +29,14 @@ class _Letter:
 
 
 @dataclass(frozen=True)
+class Delegation:
+    """What a letter under delegation prints of its act: the citation, and the line above the signature."""
+
+    citation: str  # "Décision prise en vertu de la délégation consentie par délibération n° … du …"
+    signing_line: str  # "Pour le président et par délégation de signature (arrêté n° … du …),"
+
+
+@dataclass(frozen=True)
 class Correction:
     """What a rectificatif prints about the document it cancels and replaces."""
 
@@ -46,13 +54,15 @@ def issue_decision_letter(
     grant_text: str = "",
     committee: str = "",
     adjournment: str = "",
+    delegation: Delegation | None = None,
 ) -> Document:
     """Print the decision on the dossier and keep it; the caller's transaction commits it.
 
     `number` is a delegated decision's (DEC…) or, with `committee` naming the session, a deliberation's
-    (DEL…); `adjournment` is what the committee asks for before it decides.
+    (DEL…); `adjournment` is what the committee asks for before it decides; `delegation` the act a
+    delegated decision is taken under, which the letter cites.
     """
-    params = _params(dossier, author, number, grant_text, committee, adjournment)
+    params = _params(dossier, author, number, grant_text, committee, adjournment, delegation)
     letter = _compose(dossier, params, issued_on=clock.now())
     return record(
         kind=KIND, number=number, title=letter.title, dossier=dossier, author=author,
@@ -97,7 +107,13 @@ def reissue_decision_letter(*, original: Document, dossier: Dossier, author: Use
 
 
 def _params(
-    dossier: Dossier, author: User, number: str, grant_text: str, committee: str, adjournment: str
+    dossier: Dossier,
+    author: User,
+    number: str,
+    grant_text: str,
+    committee: str,
+    adjournment: str,
+    delegation: Delegation | None = None,
 ) -> dict[str, Any]:
     """What the letter was issued with; the signatory is the author under delegation, else the president."""
     delegated = bool(number) and not committee
@@ -109,6 +125,8 @@ def _params(
         "adjournment": adjournment,
         "signatory_name": author.full_name if delegated else centre.president_name,
         "signatory_title": author.title if delegated else centre.president_title,
+        "delegation_citation": delegation.citation if delegation else "",
+        "signing_line": delegation.signing_line if delegation else "",
     }
 
 
@@ -119,6 +137,8 @@ def _compose(
     html = render_html(
         "decision.html",
         {
+            "delegation_citation": "",  # a letter issued before the acts were cited
+            "signing_line": "",
             **params,
             "title": f"Décision — dossier {dossier.number}",
             "centre": centre_of(dossier),

@@ -17,6 +17,7 @@ from service.models.committee import (
     SessionKind,
     SessionStatus,
 )
+from service.models.delegations import BoardDelegation, DelegateeCapacity, SignatureDelegation
 from service.models.document import Counter, Document, DocumentIsARecordError
 from service.models.dossier import AidType, Dossier, DossierStatus
 from service.models.incidents import EvaluationIncident, WorkflowRefusal
@@ -53,6 +54,7 @@ __all__ = [
     "AuthorityKind",
     "Base",
     "BatchStatus",
+    "BoardDelegation",
     "BudgetKind",
     "BudgetLine",
     "Centre",
@@ -64,6 +66,7 @@ __all__ = [
     "CommitteeSession",
     "Commune",
     "Counter",
+    "DelegateeCapacity",
     "Document",
     "DocumentIsARecordError",
     "Dossier",
@@ -104,6 +107,7 @@ __all__ = [
     "Role",
     "SessionKind",
     "SessionStatus",
+    "SignatureDelegation",
     "User",
     "UserRole",
     "UtcDateTime",

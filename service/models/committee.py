@@ -59,6 +59,7 @@ class SessionStatus(enum.StrEnum):
     CONVOQUEE = "convoquee"
     CLOSE = "close"
     SIGNEE = "signee"
+    ANNULEE = "annulee"
 
     @property
     def label(self) -> str:
@@ -70,6 +71,7 @@ _SESSION_STATUS_LABELS = {
     SessionStatus.CONVOQUEE: "Membres convoqués",
     SessionStatus.CLOSE: "Séance close, relevé à signer",
     SessionStatus.SIGNEE: "Relevé de décisions signé",
+    SessionStatus.ANNULEE: "Séance annulée",
 }
 
 
@@ -93,6 +95,13 @@ class CommitteeSession(CentreScoped, Base):
     convoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
     signed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    # Who presided and who kept the minutes, as the minutes name them.
+    chair_member_id: Mapped[int | None] = mapped_column(ForeignKey("committee_member.id"), default=None)
+    secretary_name: Mapped[str] = mapped_column(String(200), default="")
+    # A session that could not meet: postponed (the date it was first set for) or cancelled, and why.
+    postponed_from: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    status_note: Mapped[str] = mapped_column(Text, default="")
     # Bumped by every change: two secretaries closing the same session at once, one wins.
     revision: Mapped[int] = mapped_column(Integer)
 

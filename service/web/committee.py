@@ -18,11 +18,22 @@ from flask import (
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as BaseResponse
 
+from service import aids
 from service.committee import access, closing, letter_printing, members, pages, sessions, sitting
+from service.delegations import acts
 from service.errors import ConflictError, InvalidInputError
-from service.models import AgendaItem, AttendanceStatus, ItemDecision, ItemStatus, MemberKind, SessionKind
+from service.models import (
+    AgendaItem,
+    AttendanceStatus,
+    DelegateeCapacity,
+    ItemDecision,
+    ItemStatus,
+    MemberKind,
+    SessionKind,
+)
 from service.web import confirmation, inputs
 from service.web.forms.committee import MemberForm, SessionForm
+from service.web.forms.delegations import CancelForm, DeliberationForm, PostponeForm, SignatureDelegationForm
 
 bp = Blueprint("committee", __name__, url_prefix="/commission")
 
@@ -57,6 +68,8 @@ def _render(
     status: int = 200,
     errors: dict[int, str] | None = None,
     typed: dict[int, dict[str, list[str]]] | None = None,
+    postpone: PostponeForm | None = None,
+    cancel: CancelForm | None = None,
 ) -> tuple[str, int]:
     page = pages.session_page(actor=current_user, session_id=session_id)
     return render_template(
@@ -67,6 +80,8 @@ def _render(
         statuses=list(AttendanceStatus),
         decisions=list(ItemDecision),
         item_statuses=ItemStatus,
+        postpone=postpone or PostponeForm(formdata=None),
+        cancel=cancel or CancelForm(formdata=None),
     ), status
 
 
@@ -279,8 +294,15 @@ def attendance(session_id: int) -> BaseResponse | tuple[str, int]:
                 presence[int(member)] = (AttendanceStatus(value), int(proxy) if inputs.is_id(proxy) else None)
             except ValueError:
                 continue
+    chair = request.form.get("president_seance", "")
     try:
-        state = sitting.record_attendance(actor=current_user, session_id=session_id, presence=presence)
+        state = sitting.record_attendance(
+            actor=current_user,
+            session_id=session_id,
+            presence=presence,
+            chair_member_id=int(chair) if inputs.is_id(chair) else None,
+            secretary_name=request.form.get("secretaire_seance", ""),
+        )
     except InvalidInputError as error:
         flash(error.message, "error")
         return _render(session_id, status=422)
@@ -393,3 +415,115 @@ def member_list(member_id: int | None = None) -> BaseResponse | tuple[str, int]:
             return redirect(url_for("committee.member_list"))
     status = 422 if form.errors or form.form_errors else 200
     return render_template("committee/members.html", members=listed, form=form, editing=editing), status
+
+
+@bp.route("/seances/<int:session_id>/reporter", methods=["POST"])
+@login_required
+def postpone(session_id: int) -> BaseResponse | tuple[str, int]:
+    """A session that could not meet gets a new date; its members are convened again."""
+    form = PostponeForm()
+    if form.validate_on_submit():
+        try:
+            sessions.postpone_session(
+                actor=current_user, session_id=session_id, starts_at=form.starts_at, reason=form.reason.data
+            )
+        except InvalidInputError as error:
+            form.refuse(error)
+        else:
+            flash("La séance est reportée : convoquez de nouveau les membres.", "success")
+            return redirect(url_for("committee.show", session_id=session_id))
+    return _render(session_id, status=422, postpone=form)
+
+
+@bp.route("/seances/<int:session_id>/annuler", methods=["POST"])
+@login_required
+def cancel(session_id: int) -> BaseResponse | tuple[str, int]:
+    form = CancelForm()
+    if form.validate_on_submit():
+        try:
+            sessions.cancel_session(actor=current_user, session_id=session_id, reason=form.reason.data)
+        except InvalidInputError as error:
+            form.refuse(error)
+        else:
+            flash("La séance est annulée : ses dossiers attendent une prochaine séance.", "success")
+            return redirect(url_for("committee.show", session_id=session_id))
+    return _render(session_id, status=422, cancel=form)
+
+
+def _aid_choices() -> list[tuple[str, str]]:
+    return [(aid.key, aid.label) for aid in aids.delegable_aids()]
+
+
+def _ceilings(form: DeliberationForm) -> dict[str, int | None]:
+    """Each aid checked, with the ceiling typed beside it (empty: no ceiling but the yearly one)."""
+    chosen = [key for key in form.aids.data or [] if key in form.aid_keys]
+    return {key: inputs.euros_field(request.form.get(f"plafond-{key}", "")) or None for key in chosen}
+
+
+@bp.route("/delegations", methods=["GET", "POST"])
+@login_required
+def delegations() -> BaseResponse | tuple[str, int]:
+    """The board's deliberations of delegation and the president's delegations of signature."""
+    page = acts.delegations_page(actor=current_user)
+    aid_choices = _aid_choices()
+    form = DeliberationForm(holders=list(page.delegatees), aids=aid_choices)
+    signature = SignatureDelegationForm(
+        formdata=None, delegators=list(page.delegatees), agents=list(page.agents), aids=aid_choices
+    )
+    if form.validate_on_submit():
+        try:
+            act = acts.record_deliberation(
+                actor=current_user,
+                act=acts.Deliberation(
+                    number=form.number.data,
+                    adopted_on=form.adopted_on.data,
+                    in_force_from=form.in_force_from.data,
+                    holder_id=int(form.holder.data),
+                    capacity=DelegateeCapacity(form.capacity.data),
+                    ceilings_cents=_ceilings(form),
+                    covers_amendments=bool(form.covers_amendments.data),
+                ),
+                known_aids=form.aid_keys,
+            )
+        except InvalidInputError as error:
+            form.refuse(error)
+        else:
+            flash(f"La délibération n° {act.number} est enregistrée.", "success")
+            return redirect(url_for("committee.delegations"))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template(
+        "committee/delegations.html", page=page, form=form, signature=signature, aids=aid_choices
+    ), status
+
+
+@bp.route("/delegations/signature", methods=["POST"])
+@login_required
+def signature_delegation() -> BaseResponse | tuple[str, int]:
+    page = acts.delegations_page(actor=current_user)
+    aid_choices = _aid_choices()
+    form = SignatureDelegationForm(
+        delegators=list(page.delegatees), agents=list(page.agents), aids=aid_choices
+    )
+    if form.validate_on_submit():
+        try:
+            act = acts.record_signature_delegation(
+                actor=current_user,
+                act=acts.Signature(
+                    number=form.number.data,
+                    signed_on=form.signed_on.data,
+                    delegator_id=int(form.delegator.data),
+                    holder_id=int(form.holder.data),
+                    aids=list(form.aids.data or []),
+                    valid_from=form.valid_from.data,
+                    valid_until=form.valid_until.data,
+                ),
+            )
+        except InvalidInputError as error:
+            form.refuse(error)
+        else:
+            flash(f"La délégation de signature (arrêté n° {act.number}) est enregistrée.", "success")
+            return redirect(url_for("committee.delegations"))
+    deliberation = DeliberationForm(formdata=None, holders=list(page.delegatees), aids=aid_choices)
+    return render_template(
+        "committee/delegations.html", page=page, form=deliberation, signature=form, aids=aid_choices
+    ), 422

@@ -10,6 +10,7 @@ from flask import Flask
 from service.audit.actions import AuditAction
 from service.config import local_zone
 from service.documents.rendering import month_long
+from service.models.dossier import aid_label
 from service.money import euros, euros_input
 
 
@@ -22,6 +23,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(audit_action)
     app.add_template_filter(audit_subject)
     app.add_template_filter(audit_value)
+    app.add_template_filter(aid_label)
 
 
 def datetime_fr(moment: datetime) -> str:

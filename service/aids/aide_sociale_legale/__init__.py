@@ -238,6 +238,7 @@ def execution(dossier: Dossier) -> dict[str, Any]:
 AID = Aid(
     key=AidType.AIDE_SOCIALE_LEGALE.value,
     label="Aide sociale légale (transmission)",
+    delegable=False,
     hooks={
         **pieces.HOOKS,
         "enregistrer_depot": record_filing,

@@ -43,15 +43,16 @@ def _grant_text(dossier: Dossier, granted_cents: int) -> str:
 def decide_under_delegation(
     dossier: Dossier, values: dict[str, Any], actor: User, process: dict[str, Any]
 ) -> dict[str, Any]:
+    authority = decisions.delegated_authority(dossier, actor)
     decision = values["decision"]
     granted = values.get("montant_accorde_cents") if decision == "accord" else None
     if granted is not None:
-        ceiling = AID.number("CHEQUES_DELEGATION_CEILING_CENTS")
+        ceiling = authority.ceiling_cents(dossier.aid_type)
         decisions.check_granted_amount(dossier, granted, delegation_ceiling_cents=ceiling)
     decisions.record_decision(
         dossier, decision=decision, granted_cents=granted, reason=values.get("motif", ""),
         refusal_category=values.get("categorie_refus") or "", actor=actor,
-        delegated=True, grant_text=_grant_text(dossier, granted or 0),
+        delegated=True, grant_text=_grant_text(dossier, granted or 0), authority=authority,
     )  # fmt: skip
     return {"decision": decision, "montant_accorde_cents": granted}
 

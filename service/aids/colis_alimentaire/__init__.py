@@ -1,4 +1,5 @@
-"""Colis alimentaires: the barème proposes, the agent decides under delegation, each pick-up is recorded."""
+"""Colis alimentaires: the agent evaluates and the barème proposes; the holder of the board's delegation
+(or an agent signing for him) decides; each pick-up is recorded."""
 
 from __future__ import annotations
 
@@ -34,13 +35,14 @@ def evaluate(
 
 
 def decide(dossier: Dossier, values: dict[str, Any], actor: User, process: dict[str, Any]) -> dict[str, Any]:
-    """Under delegation the agent follows the barème: parcels only for an eligible household."""
+    """Under delegation, following the barème: parcels only for an eligible household."""
+    authority = decisions.delegated_authority(dossier, actor)
     decision = values["decision"]
     if decision == "refus":
         decisions.record_decision(
             dossier, decision="refus", granted_cents=None, reason=values.get("motif", ""),
-        refusal_category=values.get("categorie_refus") or "", actor=actor,
-            delegated=True,
+            refusal_category=values.get("categorie_refus") or "", actor=actor,
+            delegated=True, authority=authority,
         )  # fmt: skip
         return {"decision": "refus", "colis_restants": 0}
     if not process.get("eligible"):
@@ -59,13 +61,21 @@ def decide(dossier: Dossier, values: dict[str, Any], actor: User, process: dict[
     if first < people.today():
         raise InvalidInputError("Le premier retrait ne peut être dans le passé.")
     plan = pick_up_dates(first, count=count, weeks=weeks)
+    granted = count * AID.number("COLIS_PARCEL_VALUE_CENTS")
+    ceiling = authority.ceiling_cents(dossier.aid_type)
+    if ceiling is not None and granted > ceiling:
+        raise InvalidInputError(
+            f"La délégation (délibération n° {authority.deliberation.number}) permet d'accorder au plus "
+            f"{ceiling // AID.number('COLIS_PARCEL_VALUE_CENTS')} colis par décision."
+        )
     decisions.record_decision(
         dossier,
         decision="accord",
-        granted_cents=count * AID.number("COLIS_PARCEL_VALUE_CENTS"),
+        granted_cents=granted,
         reason="",
         actor=actor,
         delegated=True,
+        authority=authority,
         grant_text=(
             f"{count} colis alimentaire{'s' if count > 1 else ''}, à retirer à : {point}, "
             f"du {plan[0]:%d/%m/%Y} au {plan[-1]:%d/%m/%Y} (un retrait non effectué deux fois "

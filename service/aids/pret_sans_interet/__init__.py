@@ -101,12 +101,18 @@ def remind(dossier: Dossier, values: dict[str, Any], actor: User, process: dict[
 
 
 def amend(dossier: Dossier, values: dict[str, Any], actor: User, process: dict[str, Any]) -> dict[str, Any]:
+    """An amendment is decided by the body that granted the loan, or by a delegatee whose deliberation
+    covers amendments (or an agent signing for him); an instructing agent alone never amends a loan."""
+    authority = decisions.delegated_authority(dossier, actor, amendment=True)
     loan = _loan(dossier)
     schedule = ledger.amend(
         loan=loan, months=values["duree_mois"], first_due_on=date.fromisoformat(values["premiere_echeance"]),
         reason=values["motif"], actor=actor,
     )  # fmt: skip
-    papers.issue_loan_schedule(dossier=dossier, author=actor, loan=loan, schedule=schedule)
+    papers.issue_loan_schedule(
+        dossier=dossier, author=actor, loan=loan, schedule=schedule,
+        authority=papers.AmendmentAuthority(authority.citation, authority.signing_line),
+    )  # fmt: skip
     return _follow_up(loan)
 
 

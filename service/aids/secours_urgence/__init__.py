@@ -39,29 +39,22 @@ def evaluate(
     }
 
 
-def _decide(
-    dossier: Dossier, values: dict[str, Any], actor: User, *, ceiling_cents: int | None
-) -> dict[str, Any]:
-    decision = values["decision"]
-    granted = values.get("montant_accorde_cents") if decision == "accord" else None
-    if granted is not None:
-        decisions.check_granted_amount(dossier, granted, delegation_ceiling_cents=ceiling_cents)
-    decisions.record_decision(
-        dossier,
-        decision=decision,
-        granted_cents=granted,
-        reason=values.get("motif", ""),
-        refusal_category=values.get("categorie_refus") or "",
-        actor=actor,
-        delegated=ceiling_cents is not None,
-    )
-    return {"decision": decision, "montant_accorde_cents": granted}
-
-
 def decide_under_delegation(
     dossier: Dossier, values: dict[str, Any], actor: User, process: dict[str, Any]
 ) -> dict[str, Any]:
-    return _decide(dossier, values, actor, ceiling_cents=AID.number("SECOURS_DELEGATION_CEILING_CENTS"))
+    """Only the holder of the board's delegation (or an agent signing for him) decides, within its ceiling."""
+    authority = decisions.delegated_authority(dossier, actor)
+    decision = values["decision"]
+    granted = values.get("montant_accorde_cents") if decision == "accord" else None
+    if granted is not None:
+        ceiling = authority.ceiling_cents(dossier.aid_type)
+        decisions.check_granted_amount(dossier, granted, delegation_ceiling_cents=ceiling)
+    decisions.record_decision(
+        dossier, decision=decision, granted_cents=granted, reason=values.get("motif", ""),
+        refusal_category=values.get("categorie_refus") or "", actor=actor, delegated=True,
+        authority=authority,
+    )  # fmt: skip
+    return {"decision": decision, "montant_accorde_cents": granted}
 
 
 def decide_in_committee(dossier: Dossier, committee: decisions.CommitteeDecision, actor: User) -> None:
@@ -123,7 +116,8 @@ AID = Aid(
     prefill=prefill,
     decide_in_committee=decide_in_committee,
     settings={
-        # The ceiling up to which the delegate decides alone (board delegation); above it, the committee.
+        # The amount above which a request goes to the committee rather than to the delegate; the ceiling
+        # the delegate may grant is the board's deliberation's (Commission › Délégations).
         "SECOURS_DELEGATION_CEILING_CENTS": 30000,
         # The delegate's deadline (ISO 8601), then the head of service is alerted by mail and a task.
         "SECOURS_DECISION_DELAY": "PT48H",

@@ -8,7 +8,7 @@ centre's candidates, as on SQLite). A superuser can add them later:
 then run `entraide db downgrade 0012 && entraide db upgrade` (or create the index by hand, as below).
 
 Revision ID: 0015
-Revises: 0012
+Revises: 0014
 """
 import logging
 
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0015'
-down_revision = '0012'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 

@@ -2,7 +2,7 @@
 quartier and household as they were at filing, whether the decision was delegated, the refusal's category).
 
 Revision ID: 0016
-Revises: 0012
+Revises: 0015
 """
 from alembic import op
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0016'
-down_revision = '0012'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 

@@ -2,7 +2,7 @@
 with the fixed window of their rate limit.
 
 Revision ID: 0018
-Revises: 0012
+Revises: 0016
 """
 from alembic import op
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0018'
-down_revision = '0012'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 

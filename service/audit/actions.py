@@ -62,6 +62,10 @@ class AuditAction(enum.StrEnum):
     ATELIER_PROMOTION = "atelier.promotion"
     ATELIER_CONTROLE_MINIMUM = "atelier.contrôle_minimum"
     ATELIER_MAINTIEN = "atelier.maintien"
+    DOMICILIATION_COURRIER = "domiciliation.courrier"
+    DOMICILIATION_REMISE = "domiciliation.remise"
+    DOMICILIATION_PASSAGE = "domiciliation.passage"
+    DOMICILIATION_FIN = "domiciliation.fin"
     ATELIER_ANNULATION_DECIDEE = "atelier.annulation_décidée"
     ATELIER_ANNULATION = "atelier.annulation"
     ATELIER_RAPPELS = "atelier.rappels"
@@ -133,6 +137,10 @@ _LABELS: dict[AuditAction, str] = {
     AuditAction.ATELIER_RAPPELS: "Rappels de la séance d'atelier",
     AuditAction.ATELIER_PRESENCES: "Présences à l'atelier",
     AuditAction.ATELIER_EVALUATION: "Évaluation de l'atelier",
+    AuditAction.DOMICILIATION_COURRIER: "Courrier reçu pour une personne domiciliée",
+    AuditAction.DOMICILIATION_REMISE: "Courrier remis contre signature",
+    AuditAction.DOMICILIATION_PASSAGE: "Passage d'une personne domiciliée",
+    AuditAction.DOMICILIATION_FIN: "Fin d'une élection de domicile",
 }
 
 

@@ -16,6 +16,14 @@ from service.models.committee import (
     SessionKind,
     SessionStatus,
 )
+from service.models.domiciliation import (
+    CommuneLink,
+    Domiciliation,
+    DomiciliationMail,
+    EndReason,
+    RefusalReason,
+    SenderKind,
+)
 from service.models.document import Counter, Document, DocumentIsARecordError
 from service.models.dossier import AidType, Dossier, DossierStatus
 from service.models.incidents import EvaluationIncident, WorkflowRefusal
@@ -60,11 +68,15 @@ __all__ = [
     "CommitteeMember",
     "CommitteeSession",
     "Commune",
+    "CommuneLink",
     "Counter",
     "Document",
     "DocumentIsARecordError",
+    "Domiciliation",
+    "DomiciliationMail",
     "Dossier",
     "DossierStatus",
+    "EndReason",
     "EvaluationIncident",
     "Frequency",
     "HouseholdMember",
@@ -91,9 +103,11 @@ __all__ = [
     "ProcessInstance",
     "Quartier",
     "Referral",
+    "RefusalReason",
     "RegistrationStatus",
     "Relationship",
     "Role",
+    "SenderKind",
     "SessionKind",
     "SessionStatus",
     "User",

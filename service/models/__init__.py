@@ -16,6 +16,7 @@ from service.models.committee import (
     SessionKind,
     SessionStatus,
 )
+from service.models.document import Counter, Document, DocumentIsARecordError
 from service.models.domiciliation import (
     CommuneLink,
     Domiciliation,
@@ -24,7 +25,6 @@ from service.models.domiciliation import (
     RefusalReason,
     SenderKind,
 )
-from service.models.document import Counter, Document, DocumentIsARecordError
 from service.models.dossier import AidType, Dossier, DossierStatus
 from service.models.incidents import EvaluationIncident, WorkflowRefusal
 from service.models.legal_aid import Authority, AuthorityKind, LegalAidRequest

@@ -79,20 +79,26 @@ def record_request(
 
 
 def _in_force_data(election: Domiciliation) -> dict[str, Any]:
-    """What the diagram waits for once the election is in force: the renewal task, the contact check."""
+    """What the diagram waits for once the election is in force: its next look at the election."""
     assert election.valid_until is not None  # noqa: S101 - granted
     return {
-        "renouveler_le": elections.renewal_instant(
-            election.valid_until, AID.text("DOMICILIATION_RENEWAL_NOTICE_DELAY")
-        ).isoformat(),
         "fin_validite_le": elections.morning(election.valid_until).isoformat(),
-        "controle": {
-            "sans_contact": False,
-            "prochain_le": elections.contact_check(
-                election, AID.text("DOMICILIATION_NO_CONTACT_DELAY")
-            ).isoformat(),
-        },
+        "echeance": {"suite": "attendre", "le": _next_look(election).isoformat()},
     }
+
+
+def _renewal_at(election: Domiciliation) -> datetime:
+    assert election.valid_until is not None  # noqa: S101 - granted
+    return elections.renewal_instant(election.valid_until, AID.text("DOMICILIATION_RENEWAL_NOTICE_DELAY"))
+
+
+def _lapse_at(election: Domiciliation) -> datetime:
+    return elections.contact_check(election, AID.text("DOMICILIATION_NO_CONTACT_DELAY"))
+
+
+def _next_look(election: Domiciliation) -> datetime:
+    """The earlier of the renewal task's opening and the end for lack of contact."""
+    return min(_renewal_at(election), _lapse_at(election))
 
 
 def _required_orientation(values: dict[str, Any]) -> str:
@@ -176,20 +182,23 @@ def acknowledge_silence_alert(
     return {}
 
 
-def check_contact(parameters: dict[str, Any]) -> dict[str, Any]:
-    """The diagram's contact check (a service task): past three months without contact, the election ends
-    with its notice; otherwise the next check falls three months after the last contact."""
+def check_election(parameters: dict[str, Any]) -> dict[str, Any]:
+    """The diagram's look at an election in force (a service task), at its next due instant: three months
+    without contact, the election ends with its notice; the month before its end, the renewal task opens;
+    otherwise (the person came since) the next look is set."""
     election = elections.of_dossier(int(parameters["dossier_id"]))
     dossier = db.session.get(Dossier, election.dossier_id)
     assert dossier is not None  # noqa: S101 - the election's dossier
+    now = clock.now()
     if election.ended_on is not None:
-        return {"sans_contact": True, "prochain_le": ""}
-    due = elections.contact_check(election, AID.text("DOMICILIATION_NO_CONTACT_DELAY"))
-    if clock.now() < due:
-        return {"sans_contact": False, "prochain_le": due.isoformat()}
-    elections.end(election, dossier, reason=EndReason.SANS_CONTACT, actor=None)
-    papers.issue_end_notice(dossier=dossier, election=election, author=None)
-    return {"sans_contact": True, "prochain_le": ""}
+        return {"suite": "sans_contact", "le": ""}
+    if now >= _lapse_at(election):
+        elections.end(election, dossier, reason=EndReason.SANS_CONTACT, actor=None)
+        papers.issue_end_notice(dossier=dossier, election=election, author=None)
+        return {"suite": "sans_contact", "le": ""}
+    if now >= _renewal_at(election):
+        return {"suite": "renouveler", "le": ""}
+    return {"suite": "attendre", "le": _next_look(election).isoformat()}
 
 
 def prefill(task_name: str, dossier: Dossier, process: dict[str, Any]) -> dict[str, str]:
@@ -233,7 +242,7 @@ AID = Aid(
         # A letter not collected after this many days is flagged in the register.
         "DOMICILIATION_MAIL_UNCOLLECTED_DAYS": 15,
     },
-    operations={"domiciliation.controler_contact": check_contact},
+    operations={"domiciliation.controler_echeance": check_election},
     execution=execution,
     templates=papers.TEMPLATES,
     position=7,

@@ -14,7 +14,7 @@ from typing import Any
 from service import clock
 from service.documents import rendering
 from service.documents import service as documents
-from service.models import Document, Domiciliation, Dossier, User
+from service.models import Document, Domiciliation, Dossier, RefusalReason, User
 
 TEMPLATES = Path(__file__).parent / "templates"
 ACKNOWLEDGEMENT = "accuse_reception_domiciliation"
@@ -81,7 +81,7 @@ def issue_refusal(*, dossier: Dossier, election: Domiciliation, author: User, nu
         kind=REFUSAL, template="refus.html",
         title=f"Refus de domiciliation — dossier {dossier.number}",
         filename=f"refus-domiciliation-{dossier.number}.pdf", dossier=dossier, author=author, number=number,
-        context={"election": election},
+        context={"election": election, "refusal_label": RefusalReason(election.refusal_reason).label.lower()},
     )  # fmt: skip
 
 

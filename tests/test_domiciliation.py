@@ -117,7 +117,8 @@ def test_the_attestation_prints_with_its_dates_valid_one_year(agents: dict[str, 
     attestation = paper(dossier, "attestation_domiciliation")
     for mention in ("Attestation d'élection de domicile", "Cerfa n° 15548", "LEFÈVRE Camille",
                     "du 23 novembre 2026 au 22 novembre 2027", "chez CCAS de Test-sur-Mer",
-                    "Séjour sur la commune", "Michel Garnier", "Vice-président du CCAS", "DEC2026_"):  # fmt: skip
+                    "Séjour sur la commune", "Michel Garnier", "Vice-président du CCAS",
+                    "DEC2026_"):  # fmt: skip
         assert mention in attestation
     # The renewal task waits for a month before the end; the contact check three months after the last one.
     assert instance_of(dossier).next_due_at == datetime(2027, 2, 23, 8, 0, tzinfo=UTC)
@@ -143,7 +144,8 @@ def test_a_refusal_is_reasoned_and_orients_or_is_refused(agents: dict[str, User]
     assert instance_of(dossier).status is InstanceStatus.COMPLETED
     letter = paper(dossier, "refus_domiciliation")
     for mention in ("refusée", "absence de lien avec la commune", "Ni séjour, ni activité",
-                    "CCAS de Beaugency, 1 rue du Change", "Voies et délais de recours", "tribunal administratif"):  # fmt: skip
+                    "CCAS de Beaugency, 1 rue du Change", "Voies et délais de recours",
+                    "tribunal administratif"):  # fmt: skip
         assert mention in letter
 
 

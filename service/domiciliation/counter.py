@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select, update
 
@@ -19,12 +20,15 @@ from service.aids.domiciliation import elections, papers
 from service.audit import service as audit
 from service.audit.actions import AuditAction
 from service.config import local_zone
+from service.dossiers import service as dossiers
 from service.errors import ConflictError, InvalidInputError, NotFoundError
 from service.extensions import db
 from service.models import (
+    CommuneLink,
     Domiciliation,
     DomiciliationMail,
     Dossier,
+    DossierStatus,
     EndReason,
     InstanceStatus,
     ProcessInstance,
@@ -206,7 +210,7 @@ def hand_over(*, actor: User, election_id: int, mail_id: int, signed_by: str) ->
         .where(DomiciliationMail.id == letter.id, DomiciliationMail.handed_over_at.is_(None))
         .values(handed_over_at=now, handed_over_by_id=actor.id, signed_by=signed_by.strip())
         .execution_options(synchronize_session=False)
-    ).rowcount
+    ).rowcount  # type: ignore[attr-defined]
     if changed != 1:
         raise ConflictError("Ce courrier a déjà été remis.")
     db.session.refresh(letter)
@@ -247,4 +251,46 @@ def end_at_request(*, actor: User, election_id: int, details: str = "") -> Domic
     elections.end(election, dossier, reason=EndReason.DEMANDE, details=details, actor=actor)
     papers.issue_end_notice(dossier=dossier, election=election, author=actor)
     processes.deliver(instance, message=aid.MESSAGE_END, payload={"motif": EndReason.DEMANDE.value})
+    return election
+
+
+@use_case
+def take_over(
+    *,
+    actor: User,
+    person_id: int,
+    link: str,
+    valid_from: date,
+    last_contact_at: datetime,
+    link_details: str = "",
+) -> Domiciliation:
+    """An election granted before the centre used the service (its paper register taken over): in force
+    from `valid_from` for the validity in force, its attestation on paper; its process starts in force."""
+    require_role(actor, *COUNTER_ROLES)
+    try:
+        commune_link = CommuneLink(link)
+    except ValueError:
+        raise InvalidInputError("Choisissez le lien avec la commune parmi ceux proposés.") from None
+    start, until = elections.validity(valid_from, aid.AID.text("DOMICILIATION_VALIDITY_DELAY"))
+    if until < _today() or start > _today() or last_contact_at > clock.now():
+        raise InvalidInputError("Seule une élection en cours de validité peut être reprise.")
+    election = Domiciliation(
+        centre_id=actor.centre_id, person_id=person_id, link=commune_link.value,
+        link_details=link_details.strip(), situation="", requested_on=start, decision="accord",
+        refusal_reason="", refusal_details="", oriented_to="", decided_on=start, valid_from=start,
+        valid_until=until, renewals=0, last_contact_at=last_contact_at, end_reason="", end_details="",
+    )  # fmt: skip
+
+    def in_force(dossier: Dossier) -> dict[str, Any]:
+        election.dossier_id = dossier.id
+        dossier.decision = "accord"
+        dossier.status = DossierStatus.ACCORDE
+        db.session.add(election)
+        db.session.flush()
+        return aid.taken_over(election)
+
+    dossiers.open_request(
+        actor=actor, person_id=person_id, aid_type=aid.AID.key,
+        reason="Élection de domicile reprise du registre papier", prepare=in_force,
+    )  # fmt: skip
     return election

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from typing import Any
+
 from service import aids, clock, processes
 from service.access.policy import Action
 from service.audit import service as audit
@@ -25,8 +28,17 @@ OPENING_ROLES = (Role.ACCUEIL, Role.INSTRUCTEUR, Role.RESPONSABLE)
 
 
 @use_case
-def open_request(*, actor: User, person_id: int, aid_type: str, reason: str) -> Dossier:
-    """Open a dossier for a person and start its process, in one transaction."""
+def open_request(
+    *,
+    actor: User,
+    person_id: int,
+    aid_type: str,
+    reason: str,
+    prepare: Callable[[Dossier], Mapping[str, Any]] | None = None,
+) -> Dossier:
+    """Open a dossier for a person and start its process, in one transaction. `prepare`, once the dossier
+    exists, writes its own rows and returns what the process starts with besides the aid's start data
+    (an election of domicile taken over from a paper register starts in force)."""
     require_role(actor, *OPENING_ROLES)
     if not aids.is_aid(aid_type):
         raise InvalidInputError("Choisissez une des aides proposées.")
@@ -51,7 +63,11 @@ def open_request(*, actor: User, person_id: int, aid_type: str, reason: str) -> 
         process_key=aid_type,
         centre_id=actor.centre_id,
         dossier_id=dossier.id,
-        data={"dossier_id": dossier.id, **aids.get(aid_type).start_data(now)},
+        data={
+            "dossier_id": dossier.id,
+            **aids.get(aid_type).start_data(now),
+            **(prepare(dossier) if prepare else {}),
+        },
     )
     audit.record(
         action=AuditAction.DOSSIER_OUVERTURE, subject_type="dossier", subject_id=dossier.id, actor=actor,

@@ -43,6 +43,7 @@ _ONE_DAY = timedelta(days=1)
 def start_data(filed_at: datetime) -> dict[str, Any]:
     """The answer's deadline (two months) and the warning before it, from the request's instant."""
     return {
+        "reprise": False,
         "decision_avant_le": parse_duration(AID.text("DOMICILIATION_DECISION_DELAY"))
         .after(filed_at)
         .isoformat(),
@@ -99,6 +100,11 @@ def _lapse_at(election: Domiciliation) -> datetime:
 def _next_look(election: Domiciliation) -> datetime:
     """The earlier of the renewal task's opening and the end for lack of contact."""
     return min(_renewal_at(election), _lapse_at(election))
+
+
+def taken_over(election: Domiciliation) -> dict[str, Any]:
+    """What the process of an election taken over from a paper register starts with: in force already."""
+    return {"reprise": True, "decision": "accord", **_in_force_data(election)}
 
 
 def _required_orientation(values: dict[str, Any]) -> str:

@@ -71,6 +71,7 @@ def build() -> World:
     for aid in AidType:
         aid_steps.open_aid(instructeur, martin.id, aid, reason=f"Demande de {aid.value}")
     _decided_under_delegation(instructeur, users["delegataire"])
+    _domiciliation_to_decide(users["accueil"])
     _closed_session_whose_letters_failed(instructeur, secretariat)
     for name in ("Prêt-Un", "Prêt-Deux"):
         _loan_before_the_committee(instructeur, name)
@@ -125,6 +126,17 @@ def _decided_under_delegation(instructeur: User, delegataire: User) -> None:
         delegataire, dossier, "decider_delegation", {"decision": "accord", "montant_accorde_cents": "150"}
     )
     accounts.scope_session_to(instructeur)
+
+
+def _domiciliation_to_decide(accueil: User) -> None:
+    """A domiciliation request registered: its decision form (a refusal must orient) waits for the delegate;
+    the register's forms (a letter, its hand-over, a visit, an end) are on the demo's domiciled people."""
+    accounts.scope_session_to(accueil)
+    dossier = aid_steps.open_aid(
+        accueil, aid_steps.person_with_budget(accueil, "Domicile"), AidType.DOMICILIATION, "Domiciliation"
+    )
+    request = {"lien_commune": "sejour", "situation": "Sans domicile stable, hébergé chez des tiers."}
+    aid_steps.do(accueil, dossier, "enregistrer_demande", request)
 
 
 def _closed_session_whose_letters_failed(instructeur: User, secretariat: User) -> None:

@@ -40,6 +40,7 @@ from service.models.tenancy import get_in_centre
 from service.permissions import require_role
 from service.unit_of_work import use_case
 
+AID_KEY = aid.AID.key  # a person with a dossier of this aid may have mail waiting at the counter
 COUNTER_ROLES = (Role.ACCUEIL, Role.INSTRUCTEUR, Role.RESPONSABLE)
 REGISTER_PARTS = (Part.IDENTITE,)  # a line of the register shows the name, the dates, the mail waiting
 

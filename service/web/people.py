@@ -89,7 +89,9 @@ def _render_person(
         charge_form=charge_form or BudgetLineForm(kind=BudgetKind.CHARGE),
         request_form=request_form or RequestForm(),
         categories={**RESOURCE_CATEGORIES, **CHARGE_CATEGORIES},
-        waiting_mail=counter.waiting_for(actor=current_user, person_id=page.person.id),
+        waiting_mail=counter.waiting_for(actor=current_user, person_id=page.person.id)
+        if any(dossier.aid_type == counter.AID_KEY for dossier in page.dossiers)
+        else [],
     )
     return html, status
 

@@ -194,3 +194,28 @@ def test_the_renewal_task_opens_a_month_before_the_end_and_renews_with_a_new_att
     assert "du 23 novembre 2027 au 22 novembre 2028" in paper(dossier, "attestation_domiciliation")
     assert open_tasks(dossier) == []
     assert instance_of(dossier).status is InstanceStatus.RUNNING
+
+
+def test_a_renewal_left_undone_past_the_last_valid_day_ends_the_election(
+    agents: dict[str, User], travel: TravellingClock
+) -> None:
+    from service.domiciliation import counter
+
+    person_id = person_with_budget(agents["accueil"], "Reprise")
+    election = counter.take_over(
+        actor=agents["accueil"], person_id=person_id, link="suivi_social", valid_from=date(2025, 12, 10),
+        last_contact_at=datetime(2026, 11, 20, 10, 0, tzinfo=UTC),
+    )  # fmt: skip
+    dossier = db.session.get(Dossier, election.dossier_id)
+    assert dossier is not None
+    assert election.valid_until == date(2026, 12, 9)
+    assert open_tasks(dossier) == ["renouveler"]  # a month before the end had passed when it was taken over
+    expiry = datetime(2026, 12, 10, 8, 0, tzinfo=UTC)  # the day after the last valid one, 09:00 in Paris
+    assert instance_of(dossier).next_due_at == expiry
+    travel.set(expiry + timedelta(minutes=1))
+    assert wake_due_instances() == 1
+    election = election_of(dossier)
+    assert (election.ended_on, election.end_reason) == (date(2026, 12, 10), "non_renouvelee")
+    assert open_tasks(dossier) == []
+    assert instance_of(dossier).status is InstanceStatus.COMPLETED
+    assert "sans que son renouvellement ait été demandé" in paper(dossier, "fin_domiciliation")

@@ -84,6 +84,7 @@ def _in_force_data(election: Domiciliation) -> dict[str, Any]:
     assert election.valid_until is not None  # noqa: S101 - granted
     return {
         "fin_validite_le": elections.morning(election.valid_until).isoformat(),
+        "expire_le": elections.morning(election.valid_until + _ONE_DAY).isoformat(),
         "echeance": {"suite": "attendre", "le": _next_look(election).isoformat()},
     }
 
@@ -207,6 +208,20 @@ def check_election(parameters: dict[str, Any]) -> dict[str, Any]:
     return {"suite": "attendre", "le": _next_look(election).isoformat()}
 
 
+def expire(parameters: dict[str, Any]) -> dict[str, Any]:
+    """The renewal task was left undone past the last valid day: the election ends, not renewed."""
+    election = elections.of_dossier(int(parameters["dossier_id"]))
+    dossier = db.session.get(Dossier, election.dossier_id)
+    assert dossier is not None  # noqa: S101 - the election's dossier
+    if election.ended_on is None:
+        elections.end(
+            election, dossier, reason=EndReason.NON_RENOUVELEE, actor=None,
+            details="L'attestation est arrivée à échéance sans que son renouvellement ait été demandé.",
+        )  # fmt: skip
+        papers.issue_end_notice(dossier=dossier, election=election, author=None)
+    return {"expiree": True}
+
+
 def prefill(task_name: str, dossier: Dossier, process: dict[str, Any]) -> dict[str, str]:
     return {}
 
@@ -248,7 +263,7 @@ AID = Aid(
         # A letter not collected after this many days is flagged in the register.
         "DOMICILIATION_MAIL_UNCOLLECTED_DAYS": 15,
     },
-    operations={"domiciliation.controler_echeance": check_election},
+    operations={"domiciliation.controler_echeance": check_election, "domiciliation.expirer": expire},
     execution=execution,
     templates=papers.TEMPLATES,
     position=7,

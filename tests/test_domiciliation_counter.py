@@ -14,6 +14,7 @@ from service.clock import TravellingClock
 from service.domiciliation import counter, figures
 from service.extensions import db
 from service.models import Domiciliation, DomiciliationMail, HumanTask, InstanceStatus, User
+from service.privacy import retention
 from service.scheduling.wake import wake_due_instances
 from tests.aid_steps import do, instance_of
 from tests.conftest import text_of
@@ -163,3 +164,29 @@ def test_the_demo_domiciles_a_dozen_people_some_near_renewal_one_about_to_lapse(
 
 def _demo_user(username: str) -> User:
     return db.session.scalars(select(User).where(User.username == username)).one()
+
+
+def test_a_visit_is_a_contact_for_retention_and_pseudonymisation_clears_the_counters_texts(
+    agents: dict[str, User], travel: TravellingClock
+) -> None:
+    dossier = granted(agents)
+    election = election_of(dossier)
+    letter = counter.record_mail(
+        actor=agents["accueil"], election_id=election.id, sender_kind="banque", received_on=date(2026, 11, 23)
+    )
+    travel.set(datetime(2027, 1, 10, 9, 0, tzinfo=UTC))
+    counter.hand_over(
+        actor=agents["accueil"], election_id=election.id, mail_id=letter.id, signed_by="Sa sœur"
+    )
+    travel.set(datetime(2027, 1, 12, 9, 0, tzinfo=UTC))
+    counter.record_visit(actor=agents["accueil"], election_id=election.id)
+    contacts = dict(db.session.execute(retention.last_contacts()).tuples().all())
+    assert contacts[dossier.person_id] == datetime(2027, 1, 12, 9, 0, tzinfo=UTC)
+
+    counter.end_at_request(actor=agents["accueil"], election_id=election.id)
+    travel.set(datetime(2029, 1, 13, 9, 0, tzinfo=UTC))  # two years after the last contact
+    retention.run()
+    db.session.expire_all()
+    election = election_of(dossier)
+    assert (election.situation, election.link_details, election.link) == ("", "", "sejour")  # figures stay
+    assert db.session.get(DomiciliationMail, letter.id).signed_by == ""  # type: ignore[union-attr]

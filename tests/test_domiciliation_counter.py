@@ -4,6 +4,9 @@ the demo."""
 
 from __future__ import annotations
 
+import io
+import json
+import zipfile
 from datetime import UTC, date, datetime, timedelta
 
 from flask.testing import FlaskClient
@@ -14,10 +17,11 @@ from service.clock import TravellingClock
 from service.domiciliation import counter, figures
 from service.extensions import db
 from service.models import Domiciliation, DomiciliationMail, HumanTask, InstanceStatus, User
-from service.privacy import retention
+from service.privacy import export, retention
 from service.scheduling.wake import wake_due_instances
 from tests.aid_steps import do, instance_of
 from tests.conftest import text_of
+from tests.pdf import text_of_pdf
 from tests.test_domiciliation import REFUSAL, REQUEST, agents, election_of, granted, paper, requested
 from tests.workflow_helpers import as_user, post_form
 
@@ -190,3 +194,21 @@ def test_a_visit_is_a_contact_for_retention_and_pseudonymisation_clears_the_coun
     election = election_of(dossier)
     assert (election.situation, election.link_details, election.link) == ("", "", "sejour")  # figures stay
     assert db.session.get(DomiciliationMail, letter.id).signed_by == ""  # type: ignore[union-attr]
+
+
+def test_the_persons_export_holds_the_election_and_its_mail(agents: dict[str, User]) -> None:
+    dossier = granted(agents)
+    election = election_of(dossier)
+    counter.record_mail(
+        actor=agents["accueil"], election_id=election.id, sender_kind="cpam", received_on=date(2026, 11, 23)
+    )
+    found = export.export_person(actor=agents["responsable"], person_id=dossier.person_id)
+    with zipfile.ZipFile(io.BytesIO(found.content)) as archive:
+        held = json.loads(archive.read("donnees.json"))
+        text = text_of_pdf(archive.read("donnees.pdf"))
+    [domiciled] = [d["domiciliation"] for d in held["dossiers"] if "domiciliation" in d]
+    assert (domiciled["valable_du"], domiciled["valable_au"]) == ("2026-11-23", "2027-11-22")
+    assert domiciled["courrier"] == [
+        {"expéditeur": "Assurance maladie", "reçu_le": "2026-11-23", "remis_le": None, "signé_par": ""}
+    ]
+    assert "Domiciliation (Séjour sur la commune) valable du 23 novembre 2026 au 22 novembre 2027" in text

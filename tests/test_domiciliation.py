@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from service.aids import domiciliation as aid
+from service.app import service_settings
 from service.clock import TravellingClock
 from service.dossiers.tasks import FormInvalidError
-from service.errors import InvalidInputError
+from service.errors import ConfigError, InvalidInputError
 from service.extensions import db
 from service.models import (
     AidType,
@@ -219,3 +221,10 @@ def test_a_renewal_left_undone_past_the_last_valid_day_ends_the_election(
     assert open_tasks(dossier) == []
     assert instance_of(dossier).status is InstanceStatus.COMPLETED
     assert "sans que son renouvellement ait été demandé" in paper(dossier, "fin_domiciliation")
+
+
+def test_the_warning_must_come_before_the_answers_deadline(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="DOMICILIATION_SILENCE_ALERT_DELAY doit être plus court"):
+        service_settings(tmp_path, overrides={"DOMICILIATION_SILENCE_ALERT_DELAY": "P3M"})
+    with pytest.raises(ConfigError, match="DOMICILIATION_RENEWAL_NOTICE_DELAY doit être plus court"):
+        service_settings(tmp_path, overrides={"DOMICILIATION_RENEWAL_NOTICE_DELAY": "P1Y"})

@@ -12,13 +12,14 @@ also ask to end it (service/domiciliation/, the counter's use cases).
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
 
 from service import clock
-from service.aids import Aid, Choices
+from service.aids import Aid
 from service.aids.domiciliation import elections, papers
 from service.config import local_zone
 from service.engine.durations import parse_duration
@@ -222,14 +223,6 @@ def expire(parameters: dict[str, Any]) -> dict[str, Any]:
     return {"expiree": True}
 
 
-def prefill(task_name: str, dossier: Dossier, process: dict[str, Any]) -> dict[str, str]:
-    return {}
-
-
-def choices(task_name: str, dossier: Dossier) -> Choices:
-    return {}
-
-
 def execution(dossier: Dossier) -> dict[str, Any]:
     """The election, for the dossier page."""
     return {
@@ -237,6 +230,26 @@ def execution(dossier: Dossier) -> dict[str, Any]:
             select(Domiciliation).where(Domiciliation.dossier_id == dossier.id)
         ).one_or_none()
     }
+
+
+def check_settings(values: Mapping[str, int | str]) -> str | None:
+    """The warning comes before the answer's deadline; the renewal task opens before the end of validity."""
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+
+    def after(name: str) -> datetime:
+        return parse_duration(str(values[name])).after(start)
+
+    if after("DOMICILIATION_SILENCE_ALERT_DELAY") >= after("DOMICILIATION_DECISION_DELAY"):
+        return (
+            "ENTRAIDE_DOMICILIATION_SILENCE_ALERT_DELAY doit être plus court que "
+            "ENTRAIDE_DOMICILIATION_DECISION_DELAY"
+        )
+    if after("DOMICILIATION_RENEWAL_NOTICE_DELAY") >= after("DOMICILIATION_VALIDITY_DELAY"):
+        return (
+            "ENTRAIDE_DOMICILIATION_RENEWAL_NOTICE_DELAY doit être plus court que "
+            "ENTRAIDE_DOMICILIATION_VALIDITY_DELAY"
+        )
+    return None
 
 
 AID = Aid(
@@ -249,8 +262,6 @@ AID = Aid(
         "renouveler": renew,
     },
     start_data=start_data,
-    prefill=prefill,
-    choices=choices,
     settings={
         # The answer's deadline (silence is a rejection after it) and the warning before it.
         "DOMICILIATION_DECISION_DELAY": "P2M",
@@ -263,6 +274,7 @@ AID = Aid(
         # A letter not collected after this many days is flagged in the register.
         "DOMICILIATION_MAIL_UNCOLLECTED_DAYS": 15,
     },
+    check_settings=check_settings,
     operations={"domiciliation.controler_echeance": check_election, "domiciliation.expirer": expire},
     execution=execution,
     templates=papers.TEMPLATES,

@@ -41,6 +41,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     tenancy.install()
     timers.install_clock()
     operations.register()  # the service tasks of the diagrams
+    aids.register_operations()
     _register_processes()
     db.init_app(app)
     with app.app_context():

@@ -23,6 +23,7 @@ from service.accounts import service as accounts
 from service.api_tokens import service as api_tokens
 from service.committee import sessions as committee
 from service.config import local_zone
+from service.domiciliation import counter
 from service.dossiers import service as dossiers
 from service.dossiers import tasks
 from service.extensions import db
@@ -140,6 +141,7 @@ def build(app: Flask, connection: object) -> World:
         world.scenarios[name] = _scenario(world, autre, name)
     _relations(world, autre)
     _workshops(world, autre)
+    _domiciliation(world, autre)
     _mail(world, centre.id)
     world.ids["user"] = world.users["v_accueil"].id
     world.ids["commune"] = centre.communes[0].id
@@ -327,6 +329,19 @@ def _workshops(world: World, autre: User) -> None:
         registration=registration.id,
         workshop_document=document.id,
     )
+
+
+def _domiciliation(world: World, autre: User) -> None:
+    """A person domiciled at the centre (taken over from a paper register), with a letter waiting."""
+    person = people.create(actor=autre, identity=people.Identity(last_name="Domicile", first_name="Sam"))
+    election = counter.take_over(
+        actor=autre, person_id=person.id, link="sejour", valid_from=date(2026, 11, 2),
+        last_contact_at=datetime(2026, 11, 20, 9, 0, tzinfo=local_zone()),
+    )  # fmt: skip
+    letter = counter.record_mail(
+        actor=autre, election_id=election.id, sender_kind="caf", received_on=date(2026, 11, 20)
+    )
+    world.ids.update(election=election.id, domiciliation_mail=letter.id)
 
 
 def _mail(world: World, centre_id: int) -> None:

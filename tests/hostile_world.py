@@ -79,6 +79,8 @@ def build() -> World:
     for aid in AidType:
         aid_steps.open_aid(instructeur, martin.id, aid, reason=f"Demande de {aid.value}")
     _decided_under_delegation(instructeur, users["delegataire"])
+    _domiciliation_to_decide(users["accueil"])
+    accounts.scope_session_to(instructeur)
     # Two sessions a week ahead (a session is held only from its start): one will be closed with its letters
     # failed, the other held live when the attacks come.
     to_close = _session_with_a_loan(instructeur, secretariat, hours_ahead=7 * 24 + 1)
@@ -149,6 +151,17 @@ def _decided_under_delegation(instructeur: User, delegataire: User) -> None:
         },
     )
     accounts.scope_session_to(instructeur)
+
+
+def _domiciliation_to_decide(accueil: User) -> None:
+    """A domiciliation request registered: its decision form (a refusal must orient) waits for the delegate;
+    the register's forms (a letter, its hand-over, a visit, an end) are on the demo's domiciled people."""
+    accounts.scope_session_to(accueil)
+    dossier = aid_steps.open_aid(
+        accueil, aid_steps.person_with_budget(accueil, "Domicile"), AidType.DOMICILIATION, "Domiciliation"
+    )
+    request = {"lien_commune": "sejour", "situation": "Sans domicile stable, hébergé chez des tiers."}
+    aid_steps.do(accueil, dossier, "enregistrer_demande", request)
 
 
 def _session_with_a_loan(

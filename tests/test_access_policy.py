@@ -504,6 +504,25 @@ PROBES: dict[tuple[str, str], Probe] = {
             "last_number": "10",
         },
     ),
+    ("domiciliation.index", "GET"): _for_roles("/domiciliation/"),
+    ("domiciliation.show", "GET"): _for_roles(lambda w: f"/domiciliation/{w.ids['election']}"),
+    ("domiciliation.record_mail", "POST"): _for_roles(
+        lambda w: f"/domiciliation/{w.ids['election']}/courriers",
+        method="POST",
+        data={"sender_kind": "cpam", "received_on": "2026-11-21"},
+    ),
+    ("domiciliation.hand_over", "POST"): _for_roles(
+        lambda w: f"/domiciliation/{w.ids['election']}/courriers/{w.ids['domiciliation_mail']}/remise",
+        method="POST",
+        data={"signed_by": "Sam Domicile"},
+    ),
+    ("domiciliation.visit", "POST"): _for_roles(
+        lambda w: f"/domiciliation/{w.ids['election']}/passage", method="POST"
+    ),
+    ("domiciliation.end", "POST"): _for_roles(
+        lambda w: f"/domiciliation/{w.ids['election']}/fin", method="POST", data={"details": ""}
+    ),
+    ("domiciliation.figures_page", "GET"): _for_roles("/domiciliation/statistiques"),
     ("authorities.index", "GET"): _for_roles("/autorites/"),
     ("authorities.index", "POST"): _for_roles(
         "/autorites/",

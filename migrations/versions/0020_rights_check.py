@@ -1,7 +1,7 @@
 """The rights check: OpenFisca estimates of a household's potential rights, and their follow-up.
 
 Revision ID: 0020
-Revises: 0018
+Revises: 0019
 """
 from alembic import op
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0020'
-down_revision = '0018'
+down_revision = '0019'
 branch_labels = None
 depends_on = None
 

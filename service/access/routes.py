@@ -190,6 +190,13 @@ ROUTES: Mapping[tuple[str, str], Line] = {
     # Cheques, authorities, administration: no social file.
     ("cheques.stock_page", GET): Line(Rule.ROLES, _STOCK),
     ("cheques.stock_page", POST): Line(Rule.ROLES, _STOCK_KEEPERS),
+    ("domiciliation.index", GET): Line(Rule.ROLES, _PEOPLE),
+    ("domiciliation.show", GET): Line(Rule.ROLES, _PEOPLE),
+    ("domiciliation.record_mail", POST): Line(Rule.ROLES, _PEOPLE),
+    ("domiciliation.hand_over", POST): Line(Rule.ROLES, _PEOPLE),
+    ("domiciliation.visit", POST): Line(Rule.ROLES, _PEOPLE),
+    ("domiciliation.end", POST): Line(Rule.ROLES, _PEOPLE),
+    ("domiciliation.figures_page", GET): Line(Rule.ROLES, frozenset({Role.RESPONSABLE})),
     ("authorities.index", GET): Line(Rule.ROLES, _AUTHORITY_READERS),
     ("authorities.index", POST): Line(Rule.ROLES, _AUTHORITY_EDITORS),
     ("admin.users", GET): Line(Rule.ROLES, frozenset({Role.ADMIN, Role.RESPONSABLE})),

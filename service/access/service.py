@@ -108,6 +108,7 @@ class ReadableDossier:
     status_label: str
     opened_at: datetime
     grant: Grant
+    aid_type: str = ""
 
 
 def dossiers_of_person(actor: User, person_id: int) -> list[ReadableDossier]:
@@ -125,7 +126,13 @@ def dossiers_of_person(actor: User, person_id: int) -> list[ReadableDossier]:
         if grant:
             listed.append(
                 ReadableDossier(
-                    found.id, found.number, found.aid_label, found.status.label, found.opened_at, grant
+                    found.id,
+                    found.number,
+                    found.aid_label,
+                    found.status.label,
+                    found.opened_at,
+                    grant,
+                    found.aid_type,
                 )
             )
     return listed

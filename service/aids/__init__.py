@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from service.config import current_settings
+from service.engine import services
+from service.engine.services import Operation
 from service.models import Dossier, User
 from service.models.dossier import AID_LABELS
 
@@ -98,6 +100,8 @@ class Aid:
     diagram_folder: Path | None = None
     # Its templates: `dossier.html` (the dossier page's section), its papers; None: it has none.
     templates: Path | None = None
+    # The service tasks of its diagram: operation name → what it does (service.engine.services).
+    operations: Mapping[str, Operation] = field(default_factory=dict)
     # Where it comes in lists (the request form, a committee agenda): smaller first.
     position: int = 100
     # False for a request the centre only forwards to the authority that decides (legal aid): no implicit
@@ -188,6 +192,13 @@ def get(key: str) -> Aid:
 
 def is_aid(key: str) -> bool:
     return key in _discover() or key in _registered
+
+
+def register_operations() -> None:
+    """Make the service tasks every aid declares callable from its diagram (the application factory)."""
+    for aid in all_aids():
+        for name, operation in aid.operations.items():
+            services.register(name, operation)
 
 
 def declared_settings() -> dict[str, int | str]:

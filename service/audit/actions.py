@@ -73,6 +73,10 @@ class AuditAction(enum.StrEnum):
     ATELIER_PROMOTION = "atelier.promotion"
     ATELIER_CONTROLE_MINIMUM = "atelier.contrôle_minimum"
     ATELIER_MAINTIEN = "atelier.maintien"
+    DOMICILIATION_COURRIER = "domiciliation.courrier"
+    DOMICILIATION_REMISE = "domiciliation.remise"
+    DOMICILIATION_PASSAGE = "domiciliation.passage"
+    DOMICILIATION_FIN = "domiciliation.fin"
     ATELIER_ANNULATION_DECIDEE = "atelier.annulation_décidée"
     ATELIER_ANNULATION = "atelier.annulation"
     ATELIER_RAPPELS = "atelier.rappels"
@@ -161,6 +165,10 @@ _LABELS: dict[AuditAction, str] = {
     AuditAction.API_JETON_CREATION: "Création d'un jeton d'API",
     AuditAction.API_JETON_REVOCATION: "Révocation d'un jeton d'API",
     AuditAction.API_APPEL: "Appel de l'API",
+    AuditAction.DOMICILIATION_COURRIER: "Courrier reçu pour une personne domiciliée",
+    AuditAction.DOMICILIATION_REMISE: "Courrier remis contre signature",
+    AuditAction.DOMICILIATION_PASSAGE: "Passage d'une personne domiciliée",
+    AuditAction.DOMICILIATION_FIN: "Fin d'une élection de domicile",
 }
 
 

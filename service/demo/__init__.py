@@ -13,6 +13,7 @@ from service.committee import members, sessions
 from service.config import current_settings, local_zone, workshop_places
 from service.delegations import acts
 from service.demo import history
+from service.domiciliation import counter as domiciliation
 from service.dossiers import service as dossiers
 from service.models import (
     AidType,
@@ -95,6 +96,7 @@ def seed_if_empty(*, with_history: bool = True) -> bool:
     _seed_committee(users)
     _seed_delegations(users)
     _seed_workshops(users["instructeur"])
+    _seed_domiciliation(users["accueil"])
     if with_history:
         history.seed(users)
     return True
@@ -268,3 +270,42 @@ def _seed_people(accueil: User) -> None:
         actor=accueil,
         identity=people.Identity(last_name="Lefèvre", first_name="Élodie", birth_date=date(1961, 11, 2)),
     )
+
+
+# A dozen people domiciled at the centre, taken over from its paper register: (name, first name, link,
+# days since the election began, since their last contact, letters waiting (days since each came)).
+_DOMICILED: tuple[tuple[str, str, str, int, int, tuple[int, ...]], ...] = (
+    ("Bakari", "Moussa", "sejour", 340, 12, (3,)),  # the renewal task opens at the first wake
+    ("Costa", "Ana", "activite_professionnelle", 345, 30, ()),  # near renewal too
+    ("Dubois", "Kévin", "suivi_social", 300, 85, (20, 9)),  # about to lapse, a letter flagged
+    ("Ferreira", "Luis", "liens_familiaux", 250, 20, (1,)),
+    ("Girard", "Sandrine", "sejour", 200, 5, ()),
+    ("Haddad", "Samir", "scolarite", 180, 40, (17,)),
+    ("Ivanova", "Olga", "suivi_social", 150, 2, ()),
+    ("Jacob", "Thierry", "sejour", 120, 60, (4, 2)),
+    ("Kone", "Awa", "liens_familiaux", 90, 14, ()),
+    ("Leroy", "Patrick", "activite_professionnelle", 60, 7, (6,)),
+    ("Moreau", "Julie", "sejour", 30, 30, ()),
+    ("Nguyen", "Minh", "suivi_social", 10, 10, (1,)),
+)
+
+
+def _seed_domiciliation(accueil: User) -> None:
+    """The people domiciled: some near renewal, one about to lapse, letters waiting at the counter."""
+    accounts.scope_session_to(accueil)
+    now = clock.now()
+    today = now.astimezone(local_zone()).date()
+    for last_name, first_name, link, since_days, contact_days, letters in _DOMICILED:
+        person = people.create(
+            actor=accueil, identity=people.Identity(last_name=last_name, first_name=first_name),
+            confirm_duplicate=True,
+        )  # fmt: skip
+        election = domiciliation.take_over(
+            actor=accueil, person_id=person.id, link=link, valid_from=today - timedelta(days=since_days),
+            last_contact_at=now - timedelta(days=contact_days),
+        )  # fmt: skip
+        for days in letters:
+            domiciliation.record_mail(
+                actor=accueil, election_id=election.id, sender_kind="caf" if days % 2 else "cpam",
+                received_on=today - timedelta(days=days),
+            )  # fmt: skip

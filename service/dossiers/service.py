@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -31,10 +32,20 @@ OPENING_ROLES = (Role.ACCUEIL, Role.INSTRUCTEUR, Role.RESPONSABLE)
 
 
 @use_case
-def open_request(*, actor: User, person_id: int, aid_type: str, reason: str, missing: str = "") -> Dossier:
+def open_request(
+    *,
+    actor: User,
+    person_id: int,
+    aid_type: str,
+    reason: str,
+    missing: str = "",
+    prepare: Callable[[Dossier], Mapping[str, Any]] | None = None,
+) -> Dossier:
     """Open a dossier for a person, start its process and acknowledge receipt, in one transaction.
 
     `missing`: the documents the request lacks when filed, listed in the acknowledgement (R112-5 CRPA).
+    `prepare`, once the dossier exists, writes its own rows and returns what the process starts with besides
+    the aid's start data (an election of domicile taken over from a paper register starts in force).
     """
     require_role(actor, *OPENING_ROLES)
     if not aids.is_aid(aid_type):
@@ -69,7 +80,12 @@ def open_request(*, actor: User, person_id: int, aid_type: str, reason: str, mis
         process_key=aid_type,
         centre_id=actor.centre_id,
         dossier_id=dossier.id,
-        data={"dossier_id": dossier.id, **_watch(aid_type, now), **aids.get(aid_type).start_data(now)},
+        data={
+            "dossier_id": dossier.id,
+            **_watch(aid_type, now),
+            **aids.get(aid_type).start_data(now),
+            **(prepare(dossier) if prepare else {}),
+        },
     )
     audit.record(
         action=AuditAction.DOSSIER_OUVERTURE, subject_type="dossier", subject_id=dossier.id, actor=actor,

@@ -19,6 +19,14 @@ from service.models.committee import (
 )
 from service.models.delegations import BoardDelegation, DelegateeCapacity, SignatureDelegation
 from service.models.document import Counter, Document, DocumentIsARecordError
+from service.models.domiciliation import (
+    CommuneLink,
+    Domiciliation,
+    DomiciliationMail,
+    EndReason,
+    RefusalReason,
+    SenderKind,
+)
 from service.models.dossier import AidType, Dossier, DossierStatus
 from service.models.incidents import EvaluationIncident, WorkflowRefusal
 from service.models.legal_aid import Authority, AuthorityKind, LegalAidRequest
@@ -65,12 +73,16 @@ __all__ = [
     "CommitteeMember",
     "CommitteeSession",
     "Commune",
+    "CommuneLink",
     "Counter",
     "DelegateeCapacity",
     "Document",
     "DocumentIsARecordError",
+    "Domiciliation",
+    "DomiciliationMail",
     "Dossier",
     "DossierStatus",
+    "EndReason",
     "EstimateStatus",
     "EvaluationIncident",
     "FollowUpStatus",
@@ -100,11 +112,13 @@ __all__ = [
     "ProcessInstance",
     "Quartier",
     "Referral",
+    "RefusalReason",
     "RegistrationStatus",
     "Relationship",
     "RightFollowUp",
     "RightsEstimate",
     "Role",
+    "SenderKind",
     "SessionKind",
     "SessionStatus",
     "SignatureDelegation",

@@ -25,6 +25,7 @@ class AidType(enum.StrEnum):
     CHEQUE_ACCOMPAGNEMENT = "cheque_accompagnement"
     PRET_SANS_INTERET = "pret_sans_interet"
     AIDE_SOCIALE_LEGALE = "aide_sociale_legale"
+    DOMICILIATION = "domiciliation"
 
     @property
     def label(self) -> str:

@@ -27,6 +27,8 @@ from service.models import (
     Centre,
     CommitteeSession,
     Document,
+    Domiciliation,
+    DomiciliationMail,
     Dossier,
     Person,
     User,
@@ -219,12 +221,44 @@ def _dossier(dossier: Dossier, documents: Sequence[Document]) -> dict[str, Any]:
             "transmise_le": _instant(legal_aid.request.transmitted_at),
             "décision_de_l_autorité": legal_aid.request.authority_decision,
         },
+        **_domiciliation(execution.get("election")),
         "documents": [document.id for document in documents if document.subject_id == dossier.id],
         "historique": [
             {"le": _instant(event.at), "par": event.actor_name, "action": AuditAction(event.action).label}
             for event in history
         ],
         "clos_le": _instant(dossier.closed_at),
+    }
+
+
+def _domiciliation(election: Domiciliation | None) -> dict[str, Any]:
+    """An election of domicile and the mail received for it (only for a domiciliation dossier)."""
+    if election is None:
+        return {}
+    mail = db.session.scalars(
+        select(DomiciliationMail)
+        .where(DomiciliationMail.domiciliation_id == election.id)
+        .order_by(DomiciliationMail.received_on, DomiciliationMail.id)
+    ).all()
+    return {
+        "domiciliation": {
+            "lien_avec_la_commune": election.link_label,
+            "valable_du": _date(election.valid_from),
+            "valable_au": _date(election.valid_until),
+            "renouvellements": election.renewals,
+            "orientée_vers": election.oriented_to,
+            "dernier_contact": _instant(election.last_contact_at),
+            "fin_le": _date(election.ended_on),
+            "courrier": [
+                {
+                    "expéditeur": letter.sender_label,
+                    "reçu_le": _date(letter.received_on),
+                    "remis_le": _instant(letter.handed_over_at),
+                    "signé_par": letter.signed_by,
+                }
+                for letter in mail
+            ],
+        }
     }
 
 

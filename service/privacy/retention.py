@@ -26,6 +26,8 @@ from service.models import (
     AgendaItem,
     BudgetLine,
     Document,
+    Domiciliation,
+    DomiciliationMail,
     Dossier,
     HouseholdMember,
     HumanTask,
@@ -142,6 +144,7 @@ def last_contacts() -> Select[Any]:
         _contact(Dossier.person_id, Document.created_at).join(
             Document, and_(Document.subject_type == "dossier", Document.subject_id == Dossier.id)
         ),
+        _contact(Domiciliation.person_id, Domiciliation.last_contact_at),  # a visit, a letter handed over
         _contact(WorkshopRegistration.person_id, WorkshopRegistration.registered_at),
         _contact(WorkshopRegistration.person_id, WorkshopSession.starts_at)
         .join(WorkshopSession, WorkshopSession.id == WorkshopRegistration.session_id)
@@ -299,6 +302,22 @@ def _pseudonymise(person_id: int, now: datetime) -> None:
         update(LegalAidRequest)
         .where(LegalAidRequest.dossier_id.in_(dossier_ids))
         .values(opinion_reasons="", pieces="")
+        .execution_options(**_ALL)
+    )
+    db.session.execute(
+        update(Domiciliation)
+        .where(Domiciliation.person_id == person.id)
+        .values(link_details="", situation="", refusal_details="", end_details="")
+        .execution_options(**_ALL)
+    )
+    db.session.execute(
+        update(DomiciliationMail)
+        .where(
+            DomiciliationMail.domiciliation_id.in_(
+                select(Domiciliation.id).where(Domiciliation.person_id == person.id).scalar_subquery()
+            )
+        )
+        .values(signed_by="")
         .execution_options(**_ALL)
     )
     db.session.execute(

@@ -37,6 +37,11 @@ NAVIGATION: tuple[NavEntry, ...] = (
         frozenset({Role.ACCUEIL, Role.INSTRUCTEUR, Role.RESPONSABLE}),
     ),
     NavEntry(
+        "Domiciliation",
+        "domiciliation.index",
+        frozenset({Role.ACCUEIL, Role.INSTRUCTEUR, Role.RESPONSABLE}),
+    ),
+    NavEntry(
         "Autorités", "authorities.index", frozenset({Role.SECRETARIAT, Role.RESPONSABLE, Role.INSTRUCTEUR})
     ),
     NavEntry("Statistiques", "statistics.index", frozenset({Role.RESPONSABLE, Role.DELEGATAIRE, Role.ELU})),

@@ -8,6 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request, send_fil
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from service.domiciliation import counter
 from service.dossiers import service as dossiers
 from service.errors import InvalidInputError
 from service.follow_up import timeline as follow_up
@@ -94,6 +95,9 @@ def _render_person(
         charge_form=charge_form or BudgetLineForm(kind=BudgetKind.CHARGE),
         request_form=request_form or RequestForm(),
         categories={**RESOURCE_CATEGORIES, **CHARGE_CATEGORIES},
+        waiting_mail=counter.waiting_for(actor=current_user, person_id=page.person.id)
+        if any(dossier.aid_type == counter.AID_KEY for dossier in page.dossiers)
+        else [],
     )
     return html, status
 

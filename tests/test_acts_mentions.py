@@ -67,7 +67,7 @@ MENTIONS: dict[str, tuple[str, ...]] = {
         "inférieur au montant demandé (180,00 €)", "Une partie de la facture est déjà réglée",
     ),
     "decision_commission": (
-        "Délibération n° DEL2026_001 de la commission permanente", "votre demande est refusée",
+        "de la commission permanente du", "votre demande est refusée",
         "Montant demandé : 450,00 €",
     ),
     "rectificatif": (
@@ -160,8 +160,6 @@ def _issue_every_act(agents: dict[str, User], travel: TravellingClock) -> dict[s
 
     committee = open_aid(agent, person_with_budget(agent, "Commission"), AidType.SECOURS_URGENCE)
     do(agent, committee, "evaluer", {**EVALUATION, "montant_cents": "450"})  # above the delegation ceiling
-    committee_decides(agents["secretariat"], {committee: refus(3)})
-    (acts["decision_commission"],) = _papers(committee, "decision")
 
     book = stock.register_book(
         actor=agents["secretariat"], series="CAP-A", first_number=1, last_number=50, face_value_cents=2000,
@@ -207,7 +205,7 @@ def _issue_every_act(agents: dict[str, User], travel: TravellingClock) -> dict[s
     do(agents["regisseur"], cheques, "remettre_cheques", {"recu_signe": "on"})
     (acts["recu_cheques"],) = _papers(cheques, "recu_cheques")
     do(agents["secretariat"], legal, "enregistrer_decision_autorite",
-       {"decision_autorite": "refus", "date_decision": "2026-11-24"})  # fmt: skip
+       {"decision_autorite": "refus", "date_decision": people.today().isoformat()})  # fmt: skip
     do(agent, legal, "informer_personne", NOTIFIED)
     (acts["decision_autorite"],) = _papers(legal, "decision_autorite")
 
@@ -217,6 +215,9 @@ def _issue_every_act(agents: dict[str, User], travel: TravellingClock) -> dict[s
     travel.advance(timedelta(days=31))
     wake_due_instances()
     (acts["classement_sans_suite"],) = _papers(classed, "classement_sans_suite")
+    # Last: the committee sits on its day, a week on, which moves the clock.
+    committee_decides(agents["secretariat"], {committee: refus(3)})
+    (acts["decision_commission"],) = _papers(committee, "decision")
     return acts
 
 

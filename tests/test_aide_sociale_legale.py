@@ -285,8 +285,8 @@ def test_transmission_is_refused_without_a_competent_authority(agents: dict[str,
     with pytest.raises(InvalidInputError) as refusal:
         _transmit(agents, dossier, cpam)
     assert refusal.value.message == (
-        "Aucune autorité compétente pour cette aide (Conseil départemental) n'est inscrite dans l'annuaire : "
-        "ajoutez-la depuis la page « Autorités », puis transmettez le dossier."
+        "L'annuaire ne compte aucune autorité compétente pour cette aide : le dossier n'a nulle part où être "
+        "transmis."
     )
     conseil = _conseil(agents["secretariat"])
     for chosen in ("", str(cpam.id)):

@@ -163,7 +163,9 @@ def test_documents_are_listed_and_downloaded_as_issued(client: FlaskClient, secr
     dossier = awaiting_delegate_decision(agent)
     listing = call(client, "GET", f"/api/v1/dossiers/{dossier.id}/documents", secret)
     assert listing.status_code == 200
-    assert listing.get_json()["documents"] == []  # nothing issued before the decision
+    issued = [document["titre"] for document in listing.get_json()["documents"]]
+    assert len(issued) == 1  # the acknowledgement of receipt only, before the decision
+    assert issued[0].startswith("Accusé de réception")
     assert call(client, "GET", "/api/v1/documents/999999", secret).status_code == 404
 
 

@@ -62,6 +62,8 @@ RELIEF = {
     "mode_paiement": "virement",
 }
 
+CAPPED = "Le dépôt de garantie est plafonné à 800 € par le règlement."
+
 
 @pytest.fixture
 def agents(make_user: Callable[..., User]) -> dict[str, User]:
@@ -593,7 +595,9 @@ def test_a_session_is_held_and_closed_only_from_its_start(
     with pytest.raises(
         InvalidInputError, match="on ne peut enregistrer un vote qu'à partir de son ouverture"
     ):
-        sitting.record_vote(actor=secretary, session_id=session.id, item_id=item.id, vote=accord(80000, 3, 8))
+        sitting.record_vote(
+            actor=secretary, session_id=session.id, item_id=item.id, vote=accord(80000, 3, 8, reasons=CAPPED)
+        )
     with pytest.raises(InvalidInputError, match="on ne peut clore la séance qu'à partir de son ouverture"):
         closing.close_session(actor=secretary, session_id=session.id)
     as_user(client, "sophie")
@@ -610,7 +614,9 @@ def test_a_session_is_held_and_closed_only_from_its_start(
         actor=secretary, session_id=session.id, presence=presence, chair_member_id=board[1].id,
         secretary_name="Sophie Lambert",
     )  # fmt: skip
-    sitting.record_vote(actor=secretary, session_id=session.id, item_id=item.id, vote=accord(80000, 3, 8))
+    sitting.record_vote(
+        actor=secretary, session_id=session.id, item_id=item.id, vote=accord(80000, 3, 8, reasons=CAPPED)
+    )
     travel.set(datetime(2026, 12, 2, 9, 30, tzinfo=PARIS))  # the secretariat closes it two days later
     closing.close_session(actor=secretary, session_id=session.id)
     batches.print_letter_batches()
@@ -674,11 +680,14 @@ def test_a_session_that_could_not_meet_is_postponed_and_convened_again(
             actor=secretary,
             session_id=session.id,
             item_id=item_of(session, loan).id,
-            vote=accord(80000, 3, 8),
+            vote=accord(80000, 3, 8, reasons=CAPPED),
         )
     all_present(secretary, session)
     sitting.record_vote(
-        actor=secretary, session_id=session.id, item_id=item_of(session, loan).id, vote=accord(80000, 3, 8)
+        actor=secretary,
+        session_id=session.id,
+        item_id=item_of(session, loan).id,
+        vote=accord(80000, 3, 8, reasons=CAPPED),
     )
     closing.close_session(actor=secretary, session_id=session.id)
     db.session.expire_all()

@@ -27,6 +27,7 @@ EVALUATION = {
     "nature_besoin": "energie",
     "montant_cents": "180",
     "mode_paiement": "bon",
+    "budget_declare": "on",  # the person declared no resources nor charges
 }
 
 

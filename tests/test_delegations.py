@@ -21,6 +21,9 @@ from tests.workflow_helpers import as_user
 
 AIDS = ["secours_urgence", "cheque_accompagnement", "colis_alimentaire", "pret_sans_interet"]
 
+# Less than the 180 € asked: a partial grant states its reasons.
+PARTIAL = {"decision": "accord", "motif": "Une partie de la facture est déjà réglée."}
+
 
 @pytest.fixture
 def people(make_user: Callable[..., User]) -> dict[str, User]:
@@ -81,11 +84,9 @@ def test_a_new_deliberation_supersedes_and_its_ceiling_binds_the_delegatee(peopl
     task = open_task_of(dossier.id, "decider_delegation")
     with pytest.raises(InvalidInputError, match=r"Au-delà de 100,00.€, plafond de la délégation"):
         tasks.complete_task(
-            actor=president, task_id=task.id, form={"decision": "accord", "montant_accorde_cents": "150"}
+            actor=president, task_id=task.id, form={**PARTIAL, "montant_accorde_cents": "150"}
         )
-    tasks.complete_task(
-        actor=president, task_id=task.id, form={"decision": "accord", "montant_accorde_cents": "90"}
-    )
+    tasks.complete_task(actor=president, task_id=task.id, form={**PARTIAL, "montant_accorde_cents": "90"})
     db.session.refresh(dossier)
     assert dossier.amount_granted_cents == 9000
 

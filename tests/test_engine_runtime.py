@@ -52,6 +52,7 @@ def _evaluate(agent: User, dossier: Dossier) -> None:
         "nature_besoin": "logement",
         "montant_cents": "200",
         "mode_paiement": "virement",
+        "budget_declare": "on",  # the person declared no resources nor charges
     }
     tasks.complete_task(actor=agent, task_id=task.id, form=form)
 

@@ -142,11 +142,11 @@ def _seed_delegations(users: dict[str, User]) -> None:
         AidType.COLIS_ALIMENTAIRE.value: None,
         AidType.PRET_SANS_INTERET.value: None,
     }
-    adopted = date(2026, 3, 30)
+    adopted = (clock.now() - timedelta(days=400)).date()  # before the year of history the demo makes
     acts.record_deliberation(
         actor=secretariat,
         act=acts.Deliberation(
-            number="DEL2026_004", adopted_on=adopted, in_force_from=adopted,
+            number=f"DEL{adopted.year}_018", adopted_on=adopted, in_force_from=adopted,
             holder_id=vice_president.id, capacity=DelegateeCapacity.VICE_PRESIDENT, ceilings_cents=ceilings,
             covers_amendments=True,
         ),

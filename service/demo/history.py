@@ -18,7 +18,7 @@ from service.config import local_zone
 from service.dossiers import service as dossiers
 from service.dossiers import tasks
 from service.extensions import db
-from service.models import AidType, Authority, BudgetKind, Commune, HumanTask, Relationship, User
+from service.models import AidType, Authority, BudgetKind, BudgetLine, Commune, HumanTask, Relationship, User
 from service.people import service as people
 
 _CLOCK = "entraide.clock"
@@ -160,6 +160,17 @@ def _do(actor: User, dossier_id: int, task_name: str, form: dict[str, str]) -> N
     tasks.complete_task(actor=actor, task_id=task.id, form=form)
 
 
+def _has_resources(person_id: int) -> bool:
+    return (
+        db.session.scalar(
+            select(BudgetLine.id)
+            .where(BudgetLine.person_id == person_id, BudgetLine.kind == BudgetKind.RESSOURCE)
+            .limit(1)
+        )
+        is not None
+    )
+
+
 def _today() -> str:
     return clock.now().astimezone(local_zone()).date().isoformat()
 
@@ -178,6 +189,8 @@ def _relief(
         "situation": "Facture d'énergie impayée, relance du fournisseur.", "nature_besoin": "energie",
         "montant_cents": f"{asked // 100}", "mode_paiement": "bon",
     }  # fmt: skip
+    if not _has_resources(person_id):
+        evaluation["budget_declare"] = "on"  # the person declared no resources
     _do(users["instructeur"], dossier.id, "evaluer", evaluation)
     travelling.advance(timedelta(hours=20))
     if decision == "accord":

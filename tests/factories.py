@@ -58,11 +58,12 @@ def delegate_power(
     ceilings: dict[str, int | None] | None = None,
     covers_amendments: bool = True,
     capacity: DelegateeCapacity = DelegateeCapacity.PRESIDENT,
+    since: date = date(2026, 1, 15),
 ) -> BoardDelegation:
-    """A deliberation of the board, in force since January, delegating its power to this member."""
+    """A deliberation of the board, in force since January (or `since`), delegating its power to him."""
     act = BoardDelegation(
-        centre_id=holder.centre_id, number=number, adopted_on=date(2026, 1, 15),
-        in_force_from=date(2026, 1, 15),
+        centre_id=holder.centre_id, number=number, adopted_on=since,
+        in_force_from=since,
         holder_id=holder.id, capacity=capacity, ceilings_cents=dict(ceilings or STANDARD_CEILINGS),
         covers_amendments=covers_amendments, created_by_id=holder.id, created_at=clock.now(),
     )  # fmt: skip

@@ -27,7 +27,7 @@ from service.people import service as people
 from service.stats.figures import Cell, Figure, Row, Unit
 from service.stats.masking import masked
 from tests.conftest import PASSWORD, csrf_token, login, text_of
-from tests.factories import do, open_aid
+from tests.factories import delegate_power, do, open_aid
 from tests.pdf import text_of_pdf
 from tests.workflow_helpers import as_user, post_form
 
@@ -57,9 +57,11 @@ def team(app: Flask) -> Team:
             centre_code=CIAS, username=username, full_name=username.title(), password=PASSWORD, roles=roles
         )
 
+    delegate = user("delegue", Role.DELEGATAIRE)
+    delegate_power(delegate, since=date(2024, 1, 15))  # the president, before any figure counted here
     return Team(
         agent=user("agent", Role.ACCUEIL, Role.INSTRUCTEUR),
-        delegate=user("delegue", Role.DELEGATAIRE),
+        delegate=delegate,
         head=user("direction", Role.RESPONSABLE),
         elu=user("elue", Role.ELU),
     )
@@ -93,6 +95,7 @@ def _granted(team: Team, name: str, commune: str, quartier: str | None, euros: i
         "nature_besoin": "energie",
         "montant_cents": f"{euros},50",
         "mode_paiement": "bon",
+        "budget_declare": "on",  # the person declared no resources nor charges
     }
     do(team.agent, dossier, "evaluer", evaluation)
     accounts.scope_session_to(team.delegate)

@@ -72,7 +72,7 @@ def test_demo_instructeur_signs_in_and_sees_their_navigation(
     expect(page.get_by_text("CIAS du Val d'Aubin")).to_be_visible()
     navigation = page.get_by_role("navigation", name="Navigation principale")
     expect(navigation.get_by_role("link")).to_have_text(
-        ["Tableau de bord", "Tâches", "Personnes", "Ateliers", "Autorités", "Mon compte"]
+        ["Tableau de bord", "Tâches", "Personnes", "Ateliers", "Domiciliation", "Autorités", "Mon compte"]
     )
     page.screenshot(path=str(tmp_path / "tableau-de-bord.png"), full_page=True)
 
@@ -113,6 +113,7 @@ def test_demo_admin_reaches_the_users_page(page: Page, base_url: str) -> None:
             "Courriels",
             "Processus",
             "Barèmes",
+            "Jetons d'API",
             "Mon compte",
         ]
     )
@@ -145,10 +146,12 @@ def test_the_organiser_registers_a_person_then_ticks_attendance_on_a_tablet(
         page.get_by_role("link", name="03/12/2026 à 09:30").click()  # the budget workshop, still empty
         page.get_by_label("Nom de la personne").fill("lefevre")
         page.get_by_role("button", name="Chercher").click()
-        page.get_by_label("orienté·e par").select_option(label="Un partenaire")
-        page.get_by_label("précision (partenaire)").fill("Mission locale")
-        page.get_by_role("button", name="Inscrire", exact=True).click()
-        expect(page.get_by_text("Élodie Lefèvre : confirmée.")).to_be_visible()
+        # The search forgives typos: other close names are listed too; Élodie's line is the one to use.
+        line = page.locator("form", has_text="Élodie")
+        line.get_by_label("orienté·e par").select_option(label="Un partenaire")
+        line.get_by_label("précision (partenaire)").fill("Mission locale")
+        line.get_by_role("button", name="Inscrire", exact=True).click()
+        expect(page.get_by_text("LEFÈVRE Élodie : confirmée.")).to_be_visible()
         expect(page.get_by_role("heading", name="Inscrit·es (1)")).to_be_visible()
         expect(page.get_by_role("cell", name="Un partenaire (Mission locale)")).to_be_visible()
 

@@ -273,7 +273,7 @@ def api_token() -> None:
 
 
 @api_token.command("create")
-@click.option("--centre", "centre_code", required=True, help="Code du centre (ex. ccas-saint-aubin).")
+@click.option("--centre", "centre_code", required=True, help="Code du centre (ex. cias-val-d-aubin).")
 @click.option("--username", required=True, help="Le compte au nom duquel le jeton agit.")
 @click.option("--name", required=True, help="Le programme qui l'utilise (GED, portail…).")
 @click.option(

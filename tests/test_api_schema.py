@@ -23,6 +23,7 @@ from schemathesis.checks import (
 from sqlalchemy import func, select
 
 from service.api_tokens import service as tokens
+from service.demo import DEMO_CENTRE_CODE
 from service.extensions import db
 from service.models import AuditEvent, HumanTask, User
 from tests.live_server import serve_demo_app
@@ -47,7 +48,7 @@ def live_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApi]:
     with serve_demo_app(folder, API_RATE_LIMIT_PER_MINUTE=1_000_000) as (url, app):
         with app.app_context():
             _, secret = tokens.create_token_from_console(
-                centre_code="ccas-saint-aubin", username="instructeur", name="schemathesis", scopes=["write"]
+                centre_code=DEMO_CENTRE_CODE, username="instructeur", name="schemathesis", scopes=["write"]
             )
         yield LiveApi(url, secret, app)
 

@@ -6,30 +6,32 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from flask import Flask
-from sqlalchemy import func, make_url, select, text
+from sqlalchemy import func, select, text
 
 from service import database
 from service.errors import ConflictError
 from service.extensions import db
 from service.models import ProcessDefinition
 from service.unit_of_work import read_use_case, use_case
-from tests.databases import on_postgresql
-
-pytestmark = pytest.mark.skipif(on_postgresql(), reason="SQLite's locking: PostgreSQL has none of it")
+from tests.conftest import migrated_app
 
 
 @pytest.fixture
-def sqlite_app(database: tuple[str, Flask], monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, Flask]]:
-    """A database file of its own that really commits; a short busy timeout, so a lock taken fails fast."""
-    url, application = database
+def sqlite_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, Flask]]:
+    """A SQLite file of its own that really commits, whatever database the rest of the suite runs on (this is
+    the embedded default every newcomer gets); a short busy timeout, so a lock taken fails fast."""
+    path = tmp_path / "locking.db"
+    application = migrated_app(f"sqlite:///{path}", tmp_path / "instance")
     monkeypatch.setattr(database_module, "BUSY_TIMEOUT_MS", 200)
     with application.app_context():
         db.engine.dispose()  # connections made from now on get the short timeout
-        yield str(make_url(url).database), application
+        yield str(path), application
         db.session.remove()
+        db.engine.dispose()
 
 
 database_module = database

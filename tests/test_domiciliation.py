@@ -13,6 +13,7 @@ from sqlalchemy import select
 from service.aids import domiciliation as aid
 from service.app import service_settings
 from service.clock import TravellingClock
+from service.documents.procedure import ACKNOWLEDGEMENT_KIND
 from service.dossiers.tasks import FormInvalidError
 from service.errors import ConfigError, InvalidInputError
 from service.extensions import db
@@ -88,9 +89,13 @@ def test_the_request_is_acknowledged_and_an_answer_after_two_months_is_warned_be
     dossier = requested(agents)
     election = election_of(dossier)
     assert (election.link, election.requested_on) == ("sejour", date(2026, 11, 23))
-    acknowledgement = paper(dossier, "accuse_reception_domiciliation")
-    for mention in ("Accusé de réception", "reçu le 23 novembre 2026", "Séjour sur la commune",
-                    "au plus tard le 23 janvier 2027", "réputée rejetée", "Télérecours"):  # fmt: skip
+    acknowledgements = db.session.scalars(
+        select(Document.kind).where(Document.subject_id == dossier.id, Document.kind.startswith("accuse"))
+    ).all()
+    assert acknowledgements == [ACKNOWLEDGEMENT_KIND]  # one receipt for one request, issued at filing
+    acknowledgement = paper(dossier, ACKNOWLEDGEMENT_KIND)
+    for mention in ("accusé de réception de votre demande de domiciliation", "reçue le 23 novembre 2026",
+                    "au 23 janvier 2027", "réputée rejetée", "Télérecours"):  # fmt: skip
         assert mention in acknowledgement
     deciding = task_of(dossier, "decider")
     assert (deciding.role, deciding.due_at) == ("delegataire", DEADLINE)

@@ -57,7 +57,8 @@ def start_data(filed_at: datetime) -> dict[str, Any]:
 def record_request(
     dossier: Dossier, values: dict[str, Any], actor: User, process: dict[str, Any]
 ) -> dict[str, Any]:
-    """The link with the commune and the situation; the acknowledgement of receipt is issued at once."""
+    """The link with the commune and the situation (the request was acknowledged when filed, like every
+    request)."""
     link = CommuneLink(values["lien_commune"])
     election = Domiciliation(
         centre_id=dossier.centre_id,
@@ -73,10 +74,6 @@ def record_request(
     dossier.situation = election.situation
     dossier.status = DossierStatus.EN_ATTENTE_DECISION
     db.session.flush()
-    papers.issue_acknowledgement(
-        dossier=dossier, election=election, author=actor,
-        answer_by=datetime.fromisoformat(process["decision_avant_le"]),
-    )  # fmt: skip
     return {"lien_commune": link.value}
 
 

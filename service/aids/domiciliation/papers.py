@@ -1,13 +1,10 @@
-"""The papers of domiciliation: the acknowledgement of the request, the attestation d'élection de domicile
-(the content of Cerfa n° 15548), the reasoned refusal that orients, the notice of the end. Each is a record.
-
-`issue_acknowledgement` is the one call the request makes: a generic acknowledgement for every aid may take
-its place without touching anything else.
-"""
+"""The papers of domiciliation: the attestation d'élection de domicile (the content of Cerfa n° 15548), the
+reasoned refusal that orients, the notice of the end. Each is a record. The request is acknowledged at filing
+by the acknowledgement every request gets (service/documents/procedure.py)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +14,6 @@ from service.documents import service as documents
 from service.models import Document, Domiciliation, Dossier, RefusalReason, User
 
 TEMPLATES = Path(__file__).parent / "templates"
-ACKNOWLEDGEMENT = "accuse_reception_domiciliation"
 ATTESTATION = "attestation_domiciliation"
 REFUSAL = "refus_domiciliation"
 END_NOTICE = "fin_domiciliation"
@@ -48,18 +44,6 @@ def _issue(
     return documents.record(
         kind=kind, number=number, title=title, dossier=dossier, author=author,
         content=rendering.render_pdf(template, full, folder=TEMPLATES), filename=filename,
-    )  # fmt: skip
-
-
-def issue_acknowledgement(
-    *, dossier: Dossier, election: Domiciliation, author: User, answer_by: datetime
-) -> Document:
-    """The acknowledgement of receipt (L112-3, R112-5 CRPA): received on, by whom, the answer's deadline."""
-    return _issue(
-        kind=ACKNOWLEDGEMENT, template="accuse_reception.html",
-        title=f"Accusé de réception — demande de domiciliation {dossier.number}",
-        filename=f"accuse-reception-{dossier.number}.pdf", dossier=dossier, author=author,
-        context={"election": election, "answer_by": answer_by},
     )  # fmt: skip
 
 

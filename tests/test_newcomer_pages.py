@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 from flask.testing import FlaskClient
@@ -165,6 +166,60 @@ def test_the_session_state_follows_its_step_and_each_final_step_asks_first(
     assert page.rindex("Clore la séance") > page.index(
         "Présences et quorum"
     )  # closing comes after the attendance and the votes
+
+
+def _convened(client: FlaskClient, agents: dict[str, User]) -> tuple[CommitteeSession, str]:
+    session = _session(agents)
+    as_user(client, "sophie")
+    path = f"/commission/seances/{session.id}"
+    for step in ("arreter", "convoquer"):
+        assert post_form(client, path, {"confirme": "oui"}, action=f"{path}/{step}").status_code == 302
+    return session, path
+
+
+def test_postponing_a_session_asks_first_and_one_post_changes_nothing(
+    client: FlaskClient, agents: dict[str, User]
+) -> None:
+    session, path = _convened(client, agents)
+    planned = session.starts_at
+    later = planned + timedelta(days=14)
+    typed = {"day": later.date().isoformat(), "hour": "14:30", "reason": "Quorum impossible"}
+    asked = post_form(client, path, typed, action=f"{path}/reporter")
+    assert asked.status_code == 200
+    body = text_of(asked)
+    assert "Reporter la séance ?" in body
+    assert "Les présences et les votes déjà saisis seront effacés" in body
+    assert "jours francs avant la nouvelle date" in body
+    assert 'value="Quorum impossible"' in body  # what was typed goes on with the confirmation
+    db.session.expire_all()
+    assert db.session.get(CommitteeSession, session.id).starts_at == planned
+
+    done = post_form(client, path, {**typed, "confirme": "oui"}, action=f"{path}/reporter")
+    assert done.status_code == 302
+    db.session.expire_all()
+    postponed = db.session.get(CommitteeSession, session.id)
+    assert (postponed.postponed_from, postponed.starts_at.date()) == (planned, later.date())
+
+
+def test_cancelling_a_session_asks_first_and_one_post_changes_nothing(
+    client: FlaskClient, agents: dict[str, User]
+) -> None:
+    session, path = _convened(client, agents)
+    asked = post_form(client, path, {"reason": "Salle indisponible"}, action=f"{path}/annuler")
+    assert asked.status_code == 200
+    body = text_of(asked)
+    assert "Annuler la séance ?" in body
+    assert "l'annulation ne peut pas être défaite" in body
+    assert "0 dossier(s) inscrit(s) attendront une prochaine séance" in body
+    db.session.expire_all()
+    assert db.session.get(CommitteeSession, session.id).cancelled_at is None
+
+    done = post_form(
+        client, path, {"reason": "Salle indisponible", "confirme": "oui"}, action=f"{path}/annuler"
+    )
+    assert done.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(CommitteeSession, session.id).cancelled_at is not None
 
 
 def test_withdrawing_an_agenda_item_asks_first_and_one_post_changes_nothing(

@@ -32,6 +32,7 @@ from service.models import (
     SessionKind,
 )
 from service.web import confirmation, inputs
+from service.web.formatting import datetime_fr
 from service.web.forms.committee import MemberForm, SessionForm
 from service.web.forms.delegations import CancelForm, DeliberationForm, PostponeForm, SignatureDelegationForm
 
@@ -423,6 +424,8 @@ def postpone(session_id: int) -> BaseResponse | tuple[str, int]:
     """A session that could not meet gets a new date; its members are convened again."""
     form = PostponeForm()
     if form.validate_on_submit():
+        if not confirmation.is_confirmed():
+            return _confirm_postponing(session_id, form)
         try:
             sessions.postpone_session(
                 actor=current_user, session_id=session_id, starts_at=form.starts_at, reason=form.reason.data
@@ -440,6 +443,8 @@ def postpone(session_id: int) -> BaseResponse | tuple[str, int]:
 def cancel(session_id: int) -> BaseResponse | tuple[str, int]:
     form = CancelForm()
     if form.validate_on_submit():
+        if not confirmation.is_confirmed():
+            return _confirm_cancelling(session_id)
         try:
             sessions.cancel_session(actor=current_user, session_id=session_id, reason=form.reason.data)
         except InvalidInputError as error:
@@ -448,6 +453,39 @@ def cancel(session_id: int) -> BaseResponse | tuple[str, int]:
             flash("La séance est annulée : ses dossiers attendent une prochaine séance.", "success")
             return redirect(url_for("committee.show", session_id=session_id))
     return _render(session_id, status=422, cancel=form)
+
+
+def _confirm_postponing(session_id: int, form: PostponeForm) -> tuple[str, int]:
+    """What postponing undoes, before it is done: the attendance and votes recorded, the convocation sent."""
+    page = pages.step_preview(actor=current_user, session_id=session_id)
+    return confirmation.ask(
+        title="Reporter la séance ?",
+        consequences=[
+            f"La séance du {datetime_fr(page.session.starts_at)} sera reportée au "
+            f"{datetime_fr(form.starts_at)} ; son ordre du jour est conservé.",
+            "Les présences et les votes déjà saisis seront effacés ; la convocation envoyée ne vaut plus.",
+            "Étape suivante : convoquer de nouveau les membres, au moins "
+            f"{page.clear_days} jours francs avant la nouvelle date.",
+        ],
+        button="Reporter la séance",
+        back=url_for("committee.show", session_id=session_id),
+    )
+
+
+def _confirm_cancelling(session_id: int) -> tuple[str, int]:
+    """What cancelling undoes, before it is done: nothing the session recorded stands."""
+    page = pages.step_preview(actor=current_user, session_id=session_id)
+    return confirmation.ask(
+        title="Annuler la séance ?",
+        consequences=[
+            f"La séance du {datetime_fr(page.session.starts_at)} sera annulée ; "
+            "l'annulation ne peut pas être défaite.",
+            "Les présences et les votes déjà saisis seront effacés ; "
+            f"ses {_listed(page)} dossier(s) inscrit(s) attendront une prochaine séance.",
+        ],
+        button="Annuler la séance",
+        back=url_for("committee.show", session_id=session_id),
+    )
 
 
 def _aid_choices() -> list[tuple[str, str]]:

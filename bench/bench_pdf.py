@@ -37,17 +37,8 @@ from weasyprint import CSS, HTML
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.kit import BENCH_URL, migrated_app, server_database
-from bench.steps import (
-    accord,
-    all_present,
-    convened,
-    do,
-    item_of,
-    members,
-    open_aid,
-    person_with_budget,
-    refus,
-)
+from scenarios.committee import accord, all_present, convened, item_of, members, refus
+from scenarios.factories import do, open_aid, person_with_budget
 from service.accounts import service as accounts
 from service.committee import closing, sitting
 from service.documents import batches, printing
@@ -119,7 +110,7 @@ def close_a_session(app: Flask) -> int:
         session = convened(secretary)
         all_present(secretary, session)
         for index, dossier in enumerate(dossiers):
-            vote = refus(3) if index % 3 == 2 else accord(40000, voters=3)
+            vote = refus(3) if index % 3 == 2 else accord(45000, voters=3)
             sitting.record_vote(
                 actor=secretary, session_id=session.id, item_id=item_of(session, dossier).id, vote=vote
             )

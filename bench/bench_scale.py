@@ -153,6 +153,7 @@ EVALUATION = {
     "nature_besoin": "energie",
     "montant_cents": "150",
     "mode_paiement": "bon",
+    "budget_declare": "on",  # no budget entered: the agent records that the person declared none
 }
 DECISION = {"decision": "accord", "montant_accorde_cents": "150"}
 

@@ -22,7 +22,8 @@ from sqlalchemy import event, make_url, select, update
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.kit import BENCH_URL, delegate_power, migrated_app, server_database
+from bench.kit import BENCH_URL, migrated_app, server_database
+from scenarios.factories import delegate_power
 from service.accounts import service as accounts
 from service.dossiers import service as dossiers
 from service.dossiers import tasks
@@ -40,6 +41,7 @@ EVALUATION = {
     "nature_besoin": "energie",
     "montant_cents": "150",
     "mode_paiement": "bon",
+    "budget_declare": "on",  # no budget entered: the agent records that the person declared none
 }
 DECISION_FORM = {"decision": "accord", "montant_accorde_cents": "150"}
 NOTIFICATION_FORM = {"moyen": "courrier", "date_notification": "2026-11-23"}

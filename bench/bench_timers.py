@@ -21,9 +21,9 @@ from sqlalchemy.exc import OperationalError
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.due_instances import prepare_due_instances
 from bench.kit import migrated_app
-from bench.worker_processes import start_worker
+from scenarios.due_instances import prepare_due_instances
+from scenarios.workers import start_worker
 from service.engine import registry, runtime
 from service.extensions import db
 from service.models import ProcessInstance

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -15,10 +14,9 @@ from sqlalchemy import create_engine, make_url, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from service import clock, create_app, deployment
+from service import create_app, deployment
 from service.config import normalise_database_url
 from service.extensions import db
-from service.models import BoardDelegation, DelegateeCapacity, User
 
 BENCH_URL = os.environ.get("ENTRAIDE_BENCH_DATABASE_URL", "")
 # Cheap password hashing: the bench measures pages, not argon2.
@@ -74,19 +72,3 @@ def signed_in_client(app: Flask, username: str, password: str) -> tuple[Any, str
     marker = 'name="csrf_token" value="'
     token = page.split(marker)[1].split('"')[0] if marker in page else token
     return client, token
-
-
-def delegate_power(holder: User) -> None:
-    """A deliberation of the board, in force since January, delegating its power to this member (the
-    president), with the ceilings the settings used to hold."""
-    adopted = date(2026, 1, 15)
-    db.session.add(
-        BoardDelegation(
-            centre_id=holder.centre_id, number="DEL2026_001", adopted_on=adopted, in_force_from=adopted,
-            holder_id=holder.id, capacity=DelegateeCapacity.PRESIDENT,
-            ceilings_cents={"secours_urgence": 30000, "cheque_accompagnement": 15000,
-                            "colis_alimentaire": None, "pret_sans_interet": None},
-            covers_amendments=True, created_by_id=holder.id, created_at=clock.now(),
-        )
-    )  # fmt: skip
-    db.session.flush()

@@ -1,10 +1,10 @@
 """Walk any aid's dossier through its tasks with the use cases, as the agents of each role would
-(the factories themselves are in tests/factories.py)."""
+(the factories themselves are in scenarios/factories.py)."""
 
 from __future__ import annotations
 
+from scenarios.factories import do, instance_of, open_aid, open_task, open_task_names, person_with_budget
 from service.models import Dossier
-from tests.factories import do, instance_of, open_aid, open_task, open_task_names, person_with_budget
 
 __all__ = ["NOTIFIED", "do", "instance_of", "open_aid", "open_tasks", "person_with_budget", "task_of"]
 

@@ -17,14 +17,13 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import scoped_session, sessionmaker
 from werkzeug.test import TestResponse
 
+from scenarios.factories import PASSWORD, delegate_power, make_centre
 from service import clock, create_app, deployment
 from service.accounts import service as accounts
 from service.extensions import db
 from service.models import Centre, Role, User
 from tests.databases import fresh_database, main_test_database
-from tests.factories import delegate_power, make_centre
 
-PASSWORD = "mot-de-passe-de-test"
 START = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # a Monday, 09:00 in Paris
 # Cheap argon2 parameters: the hashing itself is argon2-cffi's business, not ours.
 FAST_HASHING = {"PASSWORD_HASH_TIME_COST": 1, "PASSWORD_HASH_MEMORY_KIB": 64}

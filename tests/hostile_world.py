@@ -10,6 +10,8 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select
 
+from scenarios import committee as committee_steps
+from scenarios.factories import make_centre
 from service import clock, demo
 from service.accounts import service as accounts
 from service.api_tokens import service as api_tokens
@@ -34,9 +36,8 @@ from service.models import (
 from service.people import service as people
 from service.scheduling import wake
 from service.workshops import holding, registrations, themes
-from tests import aid_steps, committee_steps
+from tests import aid_steps
 from tests.conftest import PASSWORD
-from tests.factories import make_centre
 
 DEMO_ROLES = tuple(username for username, *_ in demo.DEMO_USERS)
 # Irreversible actions: their page's form only asks for the confirmation page; the run also posts each of

@@ -10,6 +10,8 @@ from datetime import date
 import pytest
 from flask.testing import FlaskClient
 
+from scenarios.committee import all_present, convened, item_of, members, refus
+from scenarios.secours import EVALUATION
 from service.access import service as access
 from service.access.policy import Part, Relation
 from service.accounts import service as accounts
@@ -20,9 +22,7 @@ from service.extensions import db
 from service.models import AidType, CommitteeMember, Dossier, Role, SessionStatus, User
 from service.people import service as people
 from tests.aid_steps import NOTIFIED, do, open_aid, person_with_budget, task_of
-from tests.committee_steps import all_present, convened, item_of, members, refus
 from tests.conftest import make_centre, text_of
-from tests.secours_steps import EVALUATION
 from tests.workflow_helpers import as_user
 
 ABOVE_CEILING = {**EVALUATION, "montant_cents": "450"}  # the committee decides

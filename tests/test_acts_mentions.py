@@ -16,6 +16,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from scenarios.committee import committee_decides, refus
+from scenarios.secours import EVALUATION
 from service.aids.aide_sociale_legale import directory
 from service.aids.cheque_accompagnement import stock
 from service.clock import TravellingClock
@@ -26,9 +28,7 @@ from service.models import AidType, AuthorityKind, ChequeNature, Document, Dossi
 from service.people import service as people
 from service.scheduling.wake import wake_due_instances
 from tests.aid_steps import NOTIFIED, do, open_aid, person_with_budget
-from tests.committee_steps import committee_decides, refus
 from tests.pdf import text_of_pdf
-from tests.secours_steps import EVALUATION
 
 APPEAL = (
     "Voies et délais de recours", "deux mois", "recours gracieux", "président", "recours contentieux",

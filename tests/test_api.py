@@ -14,13 +14,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from scenarios.factories import make_centre
+from scenarios.secours import EVALUATION, awaiting_delegate_decision
 from service import clock
 from service.api_tokens import service as tokens
 from service.extensions import db
 from service.models import ApiToken, AuditEvent, Centre, HumanTask, Role, User
 from tests.conftest import PASSWORD, csrf_token, login, text_of
-from tests.factories import make_centre
-from tests.secours_steps import EVALUATION, awaiting_delegate_decision
 
 PROBLEM = "application/problem+json"
 

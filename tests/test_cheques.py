@@ -14,6 +14,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from scenarios.committee import accord, committee_decides
+from scenarios.factories import delegate_power, make_centre
 from service import clock
 from service.accounts import service as accounts
 from service.aids.cheque_accompagnement import stock
@@ -33,10 +35,8 @@ from service.models import (
     User,
 )
 from tests.aid_steps import NOTIFIED, do, instance_of, open_aid, open_tasks, person_with_budget, task_of
-from tests.committee_steps import accord, committee_decides
 from tests.conftest import PASSWORD, migrated_app, text_of
 from tests.databases import fresh_database, on_postgresql
-from tests.factories import delegate_power, make_centre
 from tests.pdf import text_of_pdf
 from tests.workflow_helpers import as_user, post_form
 

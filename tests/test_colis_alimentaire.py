@@ -10,6 +10,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from scenarios.factories import delegate_signature
 from service.aids.colis_alimentaire import pick_up_dates
 from service.clock import TravellingClock
 from service.dossiers import tasks
@@ -28,7 +29,6 @@ from service.models import (
 )
 from tests.aid_steps import NOTIFIED, do, instance_of, open_aid, open_tasks, person_with_budget, task_of
 from tests.conftest import text_of
-from tests.factories import delegate_signature
 from tests.pdf import text_of_pdf
 from tests.workflow_helpers import as_user
 
@@ -43,7 +43,7 @@ def agents(make_user: Callable[..., User]) -> dict[str, User]:
         "instructeur": make_user(
             "julien", Role.INSTRUCTEUR, full_name="Julien Marchand", email="julien@ccas.invalid"
         ),
-        # The president, holding the board's deliberation DEL2026_001 of 15 January (tests/factories.py).
+        # The president, holding the board's deliberation DEL2026_001 of 15 January (scenarios/factories.py).
         "president": make_user(
             "garnier", Role.DELEGATAIRE, full_name="Michel Garnier", title="Président du CCAS"
         ),

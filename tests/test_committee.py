@@ -11,6 +11,17 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from scenarios.committee import (
+    PARIS,
+    accord,
+    all_present,
+    convened,
+    item_of,
+    members,
+    next_week,
+    refus,
+    sit_on_its_day,
+)
 from service.clock import TravellingClock
 from service.committee import closing, sessions, sitting
 from service.config import current_settings
@@ -39,17 +50,6 @@ from service.models import (
 )
 from service.notifications import smtp
 from tests.aid_steps import NOTIFIED, do, instance_of, open_aid, open_tasks, person_with_budget
-from tests.committee_steps import (
-    PARIS,
-    accord,
-    all_present,
-    convened,
-    item_of,
-    members,
-    next_week,
-    refus,
-    sit_on_its_day,
-)
 from tests.conftest import csrf_token, text_of
 from tests.pdf import text_of_pdf
 from tests.test_pret_sans_interet import STUDY

@@ -12,6 +12,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from scenarios.factories import make_centre
 from service import clock
 from service.committee import papers
 from service.documents import service as documents
@@ -38,7 +39,6 @@ from service.models import (
     SessionStatus,
     User,
 )
-from tests.factories import make_centre
 from tests.pdf import text_of_pdf
 
 STARTS_AT = datetime(2026, 11, 27, 13, 30, tzinfo=UTC)  # a Friday, 14:30 in Paris

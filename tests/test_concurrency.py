@@ -11,6 +11,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
+from scenarios.factories import make_centre
 from service.accounts import service as accounts
 from service.dossiers import service as dossiers
 from service.engine import registry
@@ -19,7 +20,6 @@ from service.models import AidType, AuditEvent, Dossier, HumanTask, ProcessInsta
 from service.people import service as people
 from tests.conftest import PASSWORD, login, migrated_app
 from tests.databases import fresh_database, on_postgresql
-from tests.factories import make_centre
 from tests.workflow_helpers import post_form
 
 EVALUATION = {

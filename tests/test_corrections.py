@@ -11,6 +11,9 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from scenarios.committee import committee_decides, refus
+from scenarios.factories import make_centre
+from scenarios.secours import awaiting_delegate_decision
 from service import clock
 from service.committee import sessions
 from service.documents import corrections
@@ -18,11 +21,8 @@ from service.errors import ConflictError, InvalidInputError, NotFoundError, Perm
 from service.extensions import db
 from service.models import AidType, AuditEvent, Centre, CommitteeSession, Document, Dossier, Role, User
 from tests.aid_steps import do, open_aid, person_with_budget
-from tests.committee_steps import committee_decides, refus
 from tests.conftest import csrf_token, text_of
-from tests.factories import make_centre
 from tests.pdf import text_of_pdf
-from tests.secours_steps import awaiting_delegate_decision
 from tests.workflow_helpers import as_user
 
 REASON = "Adresse erronée : la personne a déménagé avant la décision."

@@ -10,13 +10,13 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from scenarios.secours import awaiting_delegate_decision, open_task_of
 from service.delegations import acts
 from service.dossiers import tasks
 from service.errors import InvalidInputError, PermissionDeniedError
 from service.extensions import db
 from service.models import BoardDelegation, DelegateeCapacity, Role, SignatureDelegation, User
 from tests.conftest import csrf_token, text_of
-from tests.secours_steps import awaiting_delegate_decision, open_task_of
 from tests.workflow_helpers import as_user
 
 AIDS = ["secours_urgence", "cheque_accompagnement", "colis_alimentaire", "pret_sans_interet"]

@@ -10,6 +10,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select, text, update
 
+from scenarios.secours import EVALUATION
 from service import clock, demo, doctor
 from service.extensions import db
 from service.models import (
@@ -27,7 +28,6 @@ from service.models import (
 )
 from service.unit_of_work import transaction
 from tests import aid_steps
-from tests.secours_steps import EVALUATION
 
 
 def test_the_demo_data_is_consistent(app: Flask) -> None:

@@ -10,13 +10,13 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from scenarios.committee import committee_decides, refus
+from scenarios.factories import make_centre
+from scenarios.secours import awaiting_delegate_decision, open_task_of
 from service.dossiers import tasks
 from service.extensions import db
 from service.models import AuditEvent, Centre, Document, DocumentIsARecordError, Dossier, Role, User
-from tests.committee_steps import committee_decides, refus
-from tests.factories import make_centre
 from tests.pdf import text_of_pdf
-from tests.secours_steps import awaiting_delegate_decision, open_task_of
 from tests.workflow_helpers import as_user
 
 REASONS = "Ressources du foyer au-dessus du barème <script>alert('x')</script> du règlement intérieur."
@@ -119,10 +119,10 @@ def test_a_refusal_states_its_reasons_as_typed(agent: User) -> None:
 
 
 def test_a_committee_decision_is_signed_by_the_president(agent: User, make_user: Callable[..., User]) -> None:
+    from scenarios.secours import EVALUATION
     from service.dossiers import service as dossiers
     from service.models import AidType
     from service.people import service as people
-    from tests.secours_steps import EVALUATION
 
     person = people.create(actor=agent, identity=people.Identity(last_name="Grand", first_name="Zoé"))
     dossier = dossiers.open_request(

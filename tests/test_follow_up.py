@@ -8,11 +8,11 @@ from datetime import date, timedelta
 
 from flask.testing import FlaskClient
 
+from scenarios.factories import open_aid, person_with_budget
 from service import clock
 from service.models import FollowUpStatus, Role, User
 from service.rights import service as rights
 from tests.conftest import text_of
-from tests.factories import open_aid, person_with_budget
 from tests.workflow_helpers import as_user
 
 

@@ -13,6 +13,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from scenarios.committee import accord, all_present, convened, item_of, members, refus
+from scenarios.factories import open_task
 from service import clock
 from service.committee import closing, sitting
 from service.documents import batches, printing
@@ -31,9 +33,7 @@ from service.models import (
     User,
 )
 from tests.aid_steps import do, open_aid, person_with_budget
-from tests.committee_steps import accord, all_present, convened, item_of, members, refus
 from tests.conftest import csrf_token, text_of
-from tests.factories import open_task
 from tests.pdf import text_of_pdf
 from tests.workflow_helpers import as_user
 

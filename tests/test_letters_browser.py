@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import Browser, expect, sync_playwright
 from sqlalchemy import select
 
+from scenarios.committee import accord, all_present, item_of, refus
 from service import clock
 from service.committee import closing, sessions, sitting
 from service.demo import DEMO_PASSWORD
@@ -16,7 +17,6 @@ from service.documents import batches
 from service.extensions import db
 from service.models import AidType, CommitteeSession, User
 from tests.aid_steps import do, open_aid, person_with_budget
-from tests.committee_steps import accord, all_present, item_of, refus
 from tests.conftest import START
 from tests.live_server import serve_demo_app
 from tests.test_browser import CHROMIUM, CHROMIUM_ARGS

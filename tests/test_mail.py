@@ -10,13 +10,13 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from scenarios.secours import awaiting_delegate_decision
 from service.clock import TravellingClock
 from service.extensions import db
 from service.models import MailStatus, OutboxMessage, Role, User
 from service.notifications import service as notifications
 from service.scheduling.wake import wake_due_instances
 from tests.conftest import START, csrf_token, text_of
-from tests.secours_steps import awaiting_delegate_decision
 from tests.smtp_server import Mailbox, free_port, smtp_server
 from tests.workflow_helpers import as_user
 

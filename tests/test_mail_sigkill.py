@@ -14,14 +14,14 @@ from aiosmtpd.controller import Controller
 from flask import Flask
 from sqlalchemy import create_engine, select
 
+from scenarios.factories import make_centre
+from scenarios.workers import doctor, start_worker, wait_for
 from service.accounts import service as accounts
 from service.models import MailStatus, OutboxMessage, Role
 from service.notifications import outbox
 from service.unit_of_work import transaction
 from tests.conftest import PASSWORD
-from tests.factories import make_centre
 from tests.smtp_server import Mailbox, free_port
-from tests.worker_processes import doctor, start_worker, wait_for
 
 
 class KillingMailbox(Mailbox):

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from scenarios.secours import EVALUATION, open_task_of
 from service.clock import TravellingClock
 from service.dossiers import service as dossiers
 from service.dossiers import tasks
@@ -18,7 +19,6 @@ from service.people import service as people
 from service.scheduling.wake import wake_due_instances
 from tests.conftest import START
 from tests.pdf import text_of_pdf
-from tests.secours_steps import EVALUATION, open_task_of
 
 # The delays are settings: shorter ones here than the defaults (15 and 30 days).
 REMINDER, CLOSURE = timedelta(days=10), timedelta(days=20)

@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from werkzeug.test import TestResponse
 
+from scenarios.committee import members, next_week
 from service.aids.cheque_accompagnement import stock
 from service.committee import sessions
 from service.dossiers import tasks
@@ -30,7 +31,6 @@ from service.models import (
     User,
 )
 from tests.aid_steps import NOTIFIED, do, open_aid, person_with_budget, task_of
-from tests.committee_steps import members, next_week
 from tests.conftest import text_of
 from tests.workflow_helpers import as_user, post_form
 

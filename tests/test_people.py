@@ -10,12 +10,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from scenarios.factories import make_centre
 from service.demo import DEMO_CENTRE_CODE
 from service.extensions import db
 from service.models import BudgetKind, Centre, Relationship, Role, User
 from service.people import service as people
 from tests.conftest import text_of
-from tests.factories import make_centre
 from tests.workflow_helpers import as_user, post_form
 
 

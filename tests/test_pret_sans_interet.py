@@ -11,6 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from scenarios.committee import accord, committee_decides
+from scenarios.factories import delegate_power
 from service import clock
 from service.aids.pret_sans_interet import ledger
 from service.clock import TravellingClock
@@ -31,9 +33,7 @@ from service.models import (
 )
 from service.scheduling.wake import wake_due_instances
 from tests.aid_steps import NOTIFIED, do, instance_of, open_aid, open_tasks, person_with_budget, task_of
-from tests.committee_steps import accord, committee_decides
 from tests.conftest import text_of
-from tests.factories import delegate_power
 from tests.pdf import text_of_pdf
 from tests.workflow_helpers import as_user
 
@@ -53,7 +53,7 @@ def agents(make_user: Callable[..., User]) -> dict[str, User]:
         "elu": make_user("aicha", Role.ELU),
         "secretariat": make_user("sophie", Role.SECRETARIAT),
         "regisseur": make_user("paul", Role.REGISSEUR),
-        # The president: the board's deliberation DEL2026_001 covers loan amendments (tests/factories.py).
+        # The president: the board's deliberation DEL2026_001 covers loan amendments (scenarios/factories.py).
         "president": make_user("michel", Role.DELEGATAIRE, full_name="Michel Garnier"),
     }
 

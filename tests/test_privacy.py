@@ -14,6 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from scenarios.secours import EVALUATION
 from service import doctor
 from service.clock import TravellingClock
 from service.documents import service as documents
@@ -36,7 +37,6 @@ from service.people import service as people
 from service.privacy import retention
 from tests.aid_steps import NOTIFIED, do, open_aid, person_with_budget
 from tests.conftest import START, text_of
-from tests.secours_steps import EVALUATION
 from tests.test_documents import text_of_pdf
 from tests.workflow_helpers import as_user
 

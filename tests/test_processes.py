@@ -7,10 +7,11 @@ from collections.abc import Callable
 import pytest
 from sqlalchemy import select
 
+from scenarios import committee as committee_steps
 from service import processes
 from service.extensions import db
 from service.models import AidType, HumanTask, ProcessDefinition, Role, User
-from tests import aid_steps, committee_steps
+from tests import aid_steps
 
 
 def test_every_deployed_process_has_its_subject(app: object) -> None:

@@ -11,13 +11,13 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import event, select
 
+from scenarios.factories import open_task
+from scenarios.secours import EVALUATION
 from service.dossiers import tasks
 from service.extensions import db
 from service.models import AidType, AuditEvent, Dossier, Role, User
 from tests.aid_steps import NOTIFIED, do, open_aid, person_with_budget
 from tests.conftest import text_of
-from tests.factories import open_task
-from tests.secours_steps import EVALUATION
 from tests.workflow_helpers import as_user
 
 # A page may cost: the user and their roles, the centre (navigation), the dossier with the reader's relations

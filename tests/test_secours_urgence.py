@@ -9,13 +9,13 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from scenarios.committee import REFUSAL, committee_decides, refus
+from scenarios.factories import open_task, open_task_names
 from service.audit.actions import READS
 from service.clock import TravellingClock
 from service.extensions import db
 from service.models import AuditEvent, DossierStatus, HumanTask, InstanceStatus, ProcessInstance, Role, User
-from tests.committee_steps import REFUSAL, committee_decides, refus
 from tests.conftest import START, text_of
-from tests.factories import open_task, open_task_names
 from tests.workflow_helpers import as_user, complete, create_person_with_budget, open_secours
 
 

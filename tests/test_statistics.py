@@ -18,6 +18,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event, select
 
+from scenarios.factories import delegate_power, do, open_aid
 from service import demo
 from service.accounts import service as accounts
 from service.extensions import db
@@ -27,7 +28,6 @@ from service.people import service as people
 from service.stats.figures import Cell, Figure, Row, Unit
 from service.stats.masking import masked
 from tests.conftest import PASSWORD, csrf_token, login, text_of
-from tests.factories import delegate_power, do, open_aid
 from tests.pdf import text_of_pdf
 from tests.workflow_helpers import as_user, post_form
 

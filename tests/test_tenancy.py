@@ -8,12 +8,12 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from scenarios.factories import make_centre
 from service.extensions import db
 from service.models import Centre, Quartier, Role, User
 from service.models.tenancy import CrossCentreError, bind_centre
 from service.organisation import service as organisation
 from tests.conftest import login, text_of
-from tests.factories import make_centre
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from scenarios.secours import awaiting_delegate_decision, open_task_of
 from service.clock import TravellingClock
 from service.dossiers import service as dossiers
 from service.dossiers import tasks
@@ -18,7 +19,6 @@ from service.models import AidType, MailStatus, OutboxMessage, ProcessInstance, 
 from service.people import service as people
 from service.scheduling.wake import wake_due_instances
 from tests.conftest import START, text_of
-from tests.secours_steps import awaiting_delegate_decision, open_task_of
 from tests.workflow_helpers import as_user
 
 

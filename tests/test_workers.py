@@ -11,9 +11,9 @@ import pytest
 from flask import Flask
 from sqlalchemy import Engine, create_engine, func, select, text
 
+from scenarios.due_instances import prepare_due_instances
+from scenarios.workers import doctor, start_worker, wait_for
 from service.models import HumanTask, ProcessInstance
-from tests.due_instances import prepare_due_instances
-from tests.worker_processes import doctor, start_worker, wait_for
 
 
 @pytest.fixture

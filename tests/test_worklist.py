@@ -11,12 +11,12 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import insert
 
+from scenarios.factories import make_centre, open_aid, open_task, person_with_budget
 from service.clock import TravellingClock
 from service.dossiers import tasks
 from service.extensions import db
 from service.models import AidType, Centre, HumanTask, Role, User
 from tests.conftest import csrf_token, text_of
-from tests.factories import make_centre, open_aid, open_task, person_with_budget
 from tests.test_reads_audited import _cost
 from tests.workflow_helpers import as_user, create_person_with_budget, open_secours, post_form
 

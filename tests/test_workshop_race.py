@@ -12,6 +12,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from scenarios.factories import make_centre
 from service.accounts import service as accounts
 from service.extensions import db
 from service.models import Referral, RegistrationStatus, Role, WorkshopRegistration, WorkshopSession
@@ -19,7 +20,6 @@ from service.people import service as people
 from service.workshops import planning, registrations, themes
 from tests.conftest import PASSWORD, migrated_app
 from tests.databases import fresh_database, on_postgresql
-from tests.factories import make_centre
 from tests.workshop_steps import PLACE, in_days
 
 AGENTS = ("anne", "bruno", "chloe", "david")

@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from scenarios.factories import open_task
 from service.extensions import db
 from service.models import Dossier, Person
 from tests.conftest import csrf_token, login
-from tests.factories import open_task
 
 
 def as_user(client: FlaskClient, username: str) -> FlaskClient:

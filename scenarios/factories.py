@@ -26,6 +26,8 @@ from service.models import (
 from service.organisation import service as organisation
 from service.people import service as people
 
+PASSWORD = "mot-de-passe-de-test"  # every test account's password (the tests sign in with it)
+
 
 def make_centre(code: str, name: str, *, quartiers: tuple[str, ...] = ("Centre",)) -> Centre:
     """A CCAS serving one commune, with its quartiers."""

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from scenarios.factories import open_task
 from service.dossiers import service as dossiers
 from service.dossiers import tasks
 from service.models import AidType, Dossier, User
 from service.people import service as people
-from tests.factories import open_task
 
 EVALUATION = {
     "situation": "Facture d'énergie de 180 € impayée.",

@@ -1,5 +1,4 @@
-"""For the benches (as the tests' tests/due_instances.py): many secours instances whose decision deadline
-has already passed by the system clock, made fast.
+"""Many secours instances whose decision deadline has already passed by the system clock, made fast.
 
 One dossier goes through the use cases; the others are copies of its rows (same state, new dossier
 numbers), which is what thousands of real dossiers waiting for the same step look like to the scheduler.
@@ -13,31 +12,12 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import Table, insert, select, update
 
-from bench.steps import do, make_centre, open_aid, open_task
+from scenarios.factories import PASSWORD, delegate_power, make_centre
+from scenarios.secours import awaiting_delegate_decision, open_task_of
 from service import clock
 from service.accounts import service as accounts
 from service.extensions import db
-from service.models import AidType, Counter, Dossier, HumanTask, ProcessInstance, Role, User
-from service.people import service as people
-
-PASSWORD = "mot-de-passe-du-banc"
-EVALUATION = {
-    "situation": "Facture d'énergie de 180 € impayée.",
-    "nature_besoin": "energie",
-    "montant_cents": "180",
-    "mode_paiement": "bon",
-}
-
-
-def awaiting_delegate_decision(agent: User) -> Dossier:
-    """A dossier evaluated by the agent (who holds accueil and instructeur), now before the delegate."""
-    person = people.create(
-        actor=agent, identity=people.Identity(last_name="Durand", first_name="Paul"), confirm_duplicate=True
-    )
-    dossier = open_aid(agent, person.id, AidType.SECOURS_URGENCE, "Énergie")
-    do(agent, dossier, "evaluer", EVALUATION)
-    return dossier
-
+from service.models import Counter, Dossier, HumanTask, ProcessInstance, Role
 
 CHUNK = 500
 
@@ -63,6 +43,8 @@ def prepare_due_instances(app: Flask, count: int, *, days_ago: int = 3) -> None:
                 password=PASSWORD,
                 roles=[Role.ACCUEIL, Role.INSTRUCTEUR, Role.DELEGATAIRE],
             )
+            db.session.flush()
+            delegate_power(agent)
             accounts.scope_session_to(agent)
             dossier = awaiting_delegate_decision(agent)
             _copy(dossier.id, count - 1)
@@ -91,7 +73,7 @@ def _copy(dossier_id: int, copies: int) -> None:
     dossier_table: Table = Dossier.__table__  # type: ignore[assignment]
     instance_table: Table = ProcessInstance.__table__  # type: ignore[assignment]
     task_table: Table = HumanTask.__table__  # type: ignore[assignment]
-    task = open_task(dossier_id, "decider_delegation")
+    task = open_task_of(dossier_id, "decider_delegation")
     dossier = _row(dossier_table, dossier_table.c.id == dossier_id)
     instance = _row(instance_table, instance_table.c.id == task.instance_id)
     human_task = _row(task_table, task_table.c.id == task.id)

@@ -231,3 +231,35 @@ def test_a_role_without_the_budget_cannot_read_the_estimate(
     make_user("admin-si", Role.ADMIN)
     as_user(client, "admin-si")
     assert client.get(f"/personnes/{person_id}/droits").status_code in (403, 404)
+
+
+def _centre_aid_row(page: str, label: str) -> list[str]:
+    found = re.search(re.escape(label) + r"</th>\s*<td>([^<]+)</td>\s*<td>([^<]+)</td>", page)
+    assert found, f"{label} absent des aides facultatives"
+    return [" ".join(cell.split()) for cell in found.groups()]
+
+
+def test_the_centre_s_own_aids_are_shown_as_their_barèmes_answer(client: FlaskClient, agent: User) -> None:
+    without_resources = _alone_renting(agent)
+    as_user(client, "ines")
+    page = text_of(client.get(f"/personnes/{without_resources}/droits"))
+    assert "Aides facultatives du centre, selon ses barèmes" in page
+    relief, left = _centre_aid_row(page, "Secours d'urgence")
+    assert relief.startswith("Droit potentiel — Reste à vivre inférieur à 10 € par jour et par part")
+    assert left.startswith("800,00")  # the household received nothing of it this year
+    parcels, _ = _centre_aid_row(page, "Colis alimentaires")
+    assert parcels == (
+        "Droit potentiel — Reste à vivre inférieur à 5 € par jour et par part : 8 colis sur 8 semaines"
+    )
+
+    earning = _alone_renting(agent)
+    people.add_budget_line(
+        actor=agent, person_id=earning, kind=BudgetKind.RESSOURCE, category="salaire", label="",
+        monthly_amount_cents=300000,
+    )  # fmt: skip
+    page = text_of(client.get(f"/personnes/{earning}/droits"))
+    relief, _ = _centre_aid_row(page, "Secours d'urgence")
+    assert relief == "Non, en l'état — Reste à vivre égal ou supérieur à 10 € par jour et par part"
+    parcels, _ = _centre_aid_row(page, "Colis alimentaires")
+    assert parcels.startswith("Non, en l'état — Reste à vivre égal ou supérieur à 8 €")
+    assert "Aide sociale légale" not in page  # forwarded to the authority that decides: not the centre's aid

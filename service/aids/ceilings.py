@@ -22,14 +22,19 @@ def annual_ceiling_cents(aid_type: str) -> int | None:
 
 def granted_this_year(dossier: Dossier) -> int:
     """What the household received of this aid this calendar year (centre's time), this dossier aside."""
+    return granted_this_year_to(dossier.person_id, dossier.aid_type, besides=dossier.id)
+
+
+def granted_this_year_to(person_id: int, aid_type: str, *, besides: int | None = None) -> int:
+    """What the household received of an aid this calendar year (centre's time), one dossier aside."""
     zone = local_zone()
     year = clock.now().astimezone(zone).year
     start, end = datetime(year, 1, 1, tzinfo=zone), datetime(year + 1, 1, 1, tzinfo=zone)
     total = db.session.scalar(
         select(func.coalesce(func.sum(Dossier.amount_granted_cents), 0)).where(
-            Dossier.person_id == dossier.person_id,
-            Dossier.aid_type == dossier.aid_type,
-            Dossier.id != dossier.id,
+            Dossier.person_id == person_id,
+            Dossier.aid_type == aid_type,
+            Dossier.id != (besides or 0),
             Dossier.decision == "accord",
             Dossier.decided_at >= start,
             Dossier.decided_at < end,

@@ -38,8 +38,9 @@ from service.models import (
     User,
 )
 from service.models.tenancy import ALL_CENTRES
-from service.rights import client, situation
+from service.rights import centre_aids, client, situation
 from service.rights.catalogue import BY_KEY, RIGHTS, Right
+from service.rights.centre_aids import CentreAid
 from service.unit_of_work import reading_use_case, use_case
 
 # Households whose file changed this recently get an estimate without being asked; older files are estimated
@@ -66,6 +67,7 @@ class RightsPage:
     housing: Housing
     disability: bool
     may_ask: bool
+    centre_aids: Sequence[CentreAid] = ()  # the centre's own aids, as their barèmes answer
 
 
 def _today() -> date:
@@ -181,6 +183,7 @@ def read(*, actor: User, person_id: int) -> RightsPage:
         housing=housing,
         disability=disability,
         may_ask=found.grant.may(Action.MODIFIER_BUDGET),
+        centre_aids=() if missing else centre_aids.estimate(person),
     )
 
 

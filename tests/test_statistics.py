@@ -22,9 +22,21 @@ from scenarios.factories import delegate_power, do, open_aid
 from service import demo
 from service.accounts import service as accounts
 from service.extensions import db
-from service.models import AidType, CentreKind, Commune, Document, Dossier, Quartier, Relationship, Role, User
+from service.models import (
+    AidType,
+    CentreKind,
+    Commune,
+    Document,
+    Dossier,
+    FollowUpStatus,
+    Quartier,
+    Relationship,
+    Role,
+    User,
+)
 from service.organisation import service as organisation
 from service.people import service as people
+from service.rights import service as rights
 from service.stats.figures import Cell, Figure, Row, Unit
 from service.stats.masking import masked
 from tests.conftest import PASSWORD, csrf_token, login, text_of
@@ -417,3 +429,35 @@ def test_the_demo_centre_shows_a_year_of_figures_by_commune(app: Flask, client: 
     assert login(client, "elu", demo.DEMO_PASSWORD).status_code == 302
     html = text_of(client.get("/statistiques/"))
     assert _row(_table(html, "Foyers touchés et demandes"), "Foyers")[1] == "< 5"
+
+
+def test_the_rights_asked_after_the_check_are_counted_per_right_and_commune(
+    client: FlaskClient, activity: Team
+) -> None:
+    """Each household counted once per right it asked for; rights already open or declined are not."""
+    granted = db.session.scalars(select(Dossier).order_by(Dossier.id)).all()
+    by_commune = {"Grande-Rive": granted[:6], "Petite-Rive": granted[6:]}
+    for dossier in by_commune["Grande-Rive"][:2]:
+        for right in ("rsa", "css_gratuite"):
+            rights.record_follow_up(
+                actor=activity.agent, person_id=dossier.person_id, right=right,
+                status=FollowUpStatus.DEMANDE_FAITE, on_date=date(2026, 11, 20),
+            )  # fmt: skip
+    first_of_petite_rive = by_commune["Petite-Rive"][0].person_id
+    rights.record_follow_up(
+        actor=activity.agent, person_id=first_of_petite_rive, right="rsa",
+        status=FollowUpStatus.DEMANDE_FAITE, on_date=date(2026, 11, 21),
+    )  # fmt: skip
+    rights.record_follow_up(
+        actor=activity.agent, person_id=first_of_petite_rive, right="aide_logement",
+        status=FollowUpStatus.DEJA_OUVERT, on_date=date(2026, 11, 21),
+    )  # fmt: skip
+    as_user(client, "direction")
+    html = text_of(client.get("/statistiques/?debut=2026-01-01&fin=2026-12-31&repartition=commune"))
+    asked = _table(html, "Accès aux droits : demandes faites après l'estimation, par droit")
+    assert _row(asked, "Revenu de solidarité active (RSA)")[1:] == ["2", "1", "0", "3"]
+    assert _row(asked, "Complémentaire santé solidaire sans participation")[1:] == ["2", "0", "0", "2"]
+    assert _row(asked, "Aide au logement (APL, ALF ou ALS)")[1:] == ["0", "0", "0", "0"]  # already open
+    before = text_of(client.get("/statistiques/?debut=2025-01-01&fin=2025-12-31&repartition=commune"))
+    assert _row(_table(before, "Accès aux droits : demandes faites après l'estimation, par droit"),
+                "Revenu de solidarité active (RSA)")[1:] == ["0", "0", "0", "0"]  # fmt: skip

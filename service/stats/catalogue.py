@@ -13,10 +13,12 @@ from service.models import (
     Commune,
     Dossier,
     DossierStatus,
+    FollowUpStatus,
     LegalAidRequest,
     Person,
     Quartier,
     RegistrationStatus,
+    RightFollowUp,
     WorkshopRegistration,
     WorkshopSession,
     WorkshopStatus,
@@ -24,6 +26,7 @@ from service.models import (
 )
 from service.models.dossier import REFUSAL_CATEGORIES
 from service.people.profile import AGE_LABELS, HOUSEHOLD_LABELS, HOUSING_LABELS, RESOURCES_LABELS
+from service.rights.catalogue import RIGHTS
 from service.stats import sql
 from service.stats.figures import Columns, Figure, Measure, Split, Unit, by_category, by_measure
 from service.stats.period import Period
@@ -90,6 +93,7 @@ def figures(*, centre_id: int, period: Period, split: Split) -> list[Figure]:
         _legal_aid(centre_id, period, split, columns),
         *_households_reached(filed, columns),
         _workshops(centre_id, period, split),
+        _rights_asked(centre_id, period, split),
     ]
 
 
@@ -366,5 +370,37 @@ def _workshops(centre_id: int, period: Period, split: Split) -> Figure:
         note=(
             "Personnes distinctes présentes à au moins une séance tenue pendant la période "
             "(commune de la personne)."
+        ),
+    )
+
+
+def _rights_asked(centre_id: int, period: Period, split: Split) -> Figure:
+    """The rights check's outcome that counts: a request the person made after it, noted by the agent."""
+    columns = split_columns(centre_id, split, commune=Person.commune_id, quartier=Person.quartier_id)
+    base = (
+        select(RightFollowUp)
+        .join(Person, Person.id == RightFollowUp.person_id)
+        .where(
+            RightFollowUp.centre_id == centre_id,
+            RightFollowUp.status == FollowUpStatus.DEMANDE_FAITE,
+            RightFollowUp.on_date >= period.start,
+            RightFollowUp.on_date <= period.end,
+        )
+    )
+    households = func.count(func.distinct(RightFollowUp.person_id))
+    return by_category(
+        key="droits_demandes",
+        title="Accès aux droits : demandes faites après l'estimation, par droit",
+        unit=Unit.NOMBRE,
+        row_header="Droit",
+        base=base,
+        category=RightFollowUp.right,
+        categories={right.key: right.label for right in RIGHTS},
+        measure=Measure("Foyers", households, households),
+        split=columns,
+        additive=False,  # a household may have asked for several rights
+        note=(
+            "Foyers distincts dont l'agent a noté qu'une demande du droit potentiel a été faite pendant la "
+            "période (commune de la personne)."
         ),
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 from datetime import UTC, date, datetime, timedelta
 
@@ -212,3 +213,27 @@ def test_the_persons_export_holds_the_election_and_its_mail(agents: dict[str, Us
         {"expéditeur": "Assurance maladie", "reçu_le": "2026-11-23", "remis_le": None, "signé_par": ""}
     ]
     assert "Domiciliation (Séjour sur la commune) valable du 23 novembre 2026 au 22 novembre 2027" in text
+
+
+def test_the_statistics_page_counts_the_elections_granted_by_link(
+    agents: dict[str, User], client: FlaskClient
+) -> None:
+    granted(agents, "Alpha")  # séjour
+    granted(agents, "Bravo", {**REQUEST, "lien_commune": "scolarite"})
+    refused = requested(agents, "Charlie", {**REQUEST, "lien_commune": "liens_familiaux"})
+    do(agents["delegataire"], refused, "decider", REFUSAL)
+    as_user(client, "claire")
+    html = text_of(client.get("/statistiques/?debut=2026-01-01&fin=2026-12-31"))
+    table = html.split("<caption>Domiciliations accordées, par lien avec la commune")[1].split("</table>")[0]
+    rows = {
+        re.sub(r"<[^>]+>", "", cells[0]).strip(): [re.sub(r"<[^>]+>", "", cell).strip() for cell in cells[1:]]
+        for cells in (
+            re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
+            for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)
+        )
+        if cells
+    }
+    whole_centre = {label: cells[-1] for label, cells in rows.items()}
+    assert whole_centre["Séjour sur la commune"] == "1"
+    assert whole_centre["Scolarité d'un enfant sur la commune"] == "1"
+    assert whole_centre["Liens familiaux sur la commune"] == "0"  # refused: not counted

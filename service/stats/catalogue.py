@@ -11,6 +11,8 @@ from service import aids
 from service.extensions import db
 from service.models import (
     Commune,
+    CommuneLink,
+    Domiciliation,
     Dossier,
     DossierStatus,
     FollowUpStatus,
@@ -94,6 +96,7 @@ def figures(*, centre_id: int, period: Period, split: Split) -> list[Figure]:
         *_households_reached(filed, columns),
         _workshops(centre_id, period, split),
         _rights_asked(centre_id, period, split),
+        _domiciliations(centre_id, period, split),
     ]
 
 
@@ -403,4 +406,33 @@ def _rights_asked(centre_id: int, period: Period, split: Split) -> Figure:
             "Foyers distincts dont l'agent a noté qu'une demande du droit potentiel a été faite pendant la "
             "période (commune de la personne)."
         ),
+    )
+
+
+def _domiciliations(centre_id: int, period: Period, split: Split) -> Figure:
+    """Elections of domicile granted in the period, by the link with the commune that grounds them."""
+    columns = split_columns(centre_id, split, commune=Person.commune_id, quartier=Person.quartier_id)
+    base = (
+        select(Domiciliation)
+        .join(Person, Person.id == Domiciliation.person_id)
+        .where(
+            Domiciliation.centre_id == centre_id,
+            Domiciliation.decision == "accord",
+            Domiciliation.decided_on >= period.start,
+            Domiciliation.decided_on <= period.end,
+        )
+    )
+    people = func.count(func.distinct(Domiciliation.person_id))
+    return by_category(
+        key="domiciliations",
+        title="Domiciliations accordées, par lien avec la commune",
+        unit=Unit.NOMBRE,
+        row_header="Lien avec la commune",
+        base=base,
+        category=Domiciliation.link,
+        categories={link.value: link.label for link in CommuneLink},
+        measure=Measure("Personnes", people, people),
+        split=columns,
+        note="Personnes distinctes dont l'élection de domicile a été accordée pendant la période (un "
+        "renouvellement n'est pas une nouvelle élection ; commune de la personne).",
     )

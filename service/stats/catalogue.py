@@ -336,12 +336,30 @@ def _households_reached(filed: Any, columns: Columns) -> list[Figure]:
     ]
 
 
+def _people_by_category(
+    centre_id: int,
+    split: Split,
+    *,
+    base: Any,
+    person_id: Any,
+    counted: str,
+    **figure: Any,
+) -> Figure:
+    """A figure of distinct people in each category, split by the person's commune or quartier."""
+    people = func.count(func.distinct(person_id))
+    return by_category(
+        unit=Unit.NOMBRE,
+        base=base.join(Person, Person.id == person_id),
+        measure=Measure(counted, people, people),
+        split=split_columns(centre_id, split, commune=Person.commune_id, quartier=Person.quartier_id),
+        **figure,
+    )
+
+
 def _workshops(centre_id: int, period: Period, split: Split) -> Figure:
-    columns = split_columns(centre_id, split, commune=Person.commune_id, quartier=Person.quartier_id)
     base = (
         select(WorkshopRegistration)
         .join(WorkshopSession, WorkshopSession.id == WorkshopRegistration.session_id)
-        .join(Person, Person.id == WorkshopRegistration.person_id)
         .where(
             WorkshopSession.centre_id == centre_id,
             _within(WorkshopSession.starts_at, period),
@@ -359,80 +377,47 @@ def _workshops(centre_id: int, period: Period, split: Split) -> Figure:
         .tuples()
         .all()
     )
-    people = func.count(func.distinct(WorkshopRegistration.person_id))
-    return by_category(
-        key="ateliers",
-        title="Ateliers collectifs : participants par thème",
-        unit=Unit.NOMBRE,
-        row_header="Thème",
-        base=base,
-        category=WorkshopSession.theme_id,
-        categories=themes,
-        measure=Measure("Participants", people, people),
-        split=columns,
-        note=(
-            "Personnes distinctes présentes à au moins une séance tenue pendant la période "
-            "(commune de la personne)."
-        ),
-    )
+    return _people_by_category(
+        centre_id, split, base=base, person_id=WorkshopRegistration.person_id, counted="Participants",
+        key="ateliers", title="Ateliers collectifs : participants par thème", row_header="Thème",
+        category=WorkshopSession.theme_id, categories=themes,
+        note="Personnes distinctes présentes à au moins une séance tenue pendant la période "
+        "(commune de la personne).",
+    )  # fmt: skip
 
 
 def _rights_asked(centre_id: int, period: Period, split: Split) -> Figure:
     """The rights check's outcome that counts: a request the person made after it, noted by the agent."""
-    columns = split_columns(centre_id, split, commune=Person.commune_id, quartier=Person.quartier_id)
-    base = (
-        select(RightFollowUp)
-        .join(Person, Person.id == RightFollowUp.person_id)
-        .where(
-            RightFollowUp.centre_id == centre_id,
-            RightFollowUp.status == FollowUpStatus.DEMANDE_FAITE,
-            RightFollowUp.on_date >= period.start,
-            RightFollowUp.on_date <= period.end,
-        )
+    base = select(RightFollowUp).where(
+        RightFollowUp.centre_id == centre_id,
+        RightFollowUp.status == FollowUpStatus.DEMANDE_FAITE,
+        RightFollowUp.on_date >= period.start,
+        RightFollowUp.on_date <= period.end,
     )
-    households = func.count(func.distinct(RightFollowUp.person_id))
-    return by_category(
-        key="droits_demandes",
-        title="Accès aux droits : demandes faites après l'estimation, par droit",
-        unit=Unit.NOMBRE,
-        row_header="Droit",
-        base=base,
-        category=RightFollowUp.right,
+    return _people_by_category(
+        centre_id, split, base=base, person_id=RightFollowUp.person_id, counted="Foyers",
+        key="droits_demandes", title="Accès aux droits : demandes faites après l'estimation, par droit",
+        row_header="Droit", category=RightFollowUp.right,
         categories={right.key: right.label for right in RIGHTS},
-        measure=Measure("Foyers", households, households),
-        split=columns,
         additive=False,  # a household may have asked for several rights
-        note=(
-            "Foyers distincts dont l'agent a noté qu'une demande du droit potentiel a été faite pendant la "
-            "période (commune de la personne)."
-        ),
-    )
+        note="Foyers distincts dont l'agent a noté qu'une demande du droit potentiel a été faite pendant la "
+        "période (commune de la personne).",
+    )  # fmt: skip
 
 
 def _domiciliations(centre_id: int, period: Period, split: Split) -> Figure:
     """Elections of domicile granted in the period, by the link with the commune that grounds them."""
-    columns = split_columns(centre_id, split, commune=Person.commune_id, quartier=Person.quartier_id)
-    base = (
-        select(Domiciliation)
-        .join(Person, Person.id == Domiciliation.person_id)
-        .where(
-            Domiciliation.centre_id == centre_id,
-            Domiciliation.decision == "accord",
-            Domiciliation.decided_on >= period.start,
-            Domiciliation.decided_on <= period.end,
-        )
+    base = select(Domiciliation).where(
+        Domiciliation.centre_id == centre_id,
+        Domiciliation.decision == "accord",
+        Domiciliation.decided_on >= period.start,
+        Domiciliation.decided_on <= period.end,
     )
-    people = func.count(func.distinct(Domiciliation.person_id))
-    return by_category(
-        key="domiciliations",
-        title="Domiciliations accordées, par lien avec la commune",
-        unit=Unit.NOMBRE,
-        row_header="Lien avec la commune",
-        base=base,
-        category=Domiciliation.link,
+    return _people_by_category(
+        centre_id, split, base=base, person_id=Domiciliation.person_id, counted="Personnes",
+        key="domiciliations", title="Domiciliations accordées, par lien avec la commune",
+        row_header="Lien avec la commune", category=Domiciliation.link,
         categories={link.value: link.label for link in CommuneLink},
-        measure=Measure("Personnes", people, people),
-        split=columns,
         note="Personnes distinctes dont l'élection de domicile a été accordée pendant la période (un "
         "renouvellement n'est pas une nouvelle élection ; commune de la personne).",
-    )
+    )  # fmt: skip

@@ -95,6 +95,8 @@ class Settings:
     # (1: in the scheduler's own process), the job looking for batches to print this often.
     PDF_WORKERS: int = dataclasses.field(default_factory=lambda: os.cpu_count() or 2)
     LETTER_BATCH_INTERVAL_SECONDS: int = 5
+    # Imports of people: the job looking for files to analyse or write runs this often.
+    IMPORT_INTERVAL_SECONDS: int = 3
     # Where people reach the service: links in mail point there.
     PUBLIC_URL: str = "http://127.0.0.1:5000"
     # Diagram expressions (conditions, scripts, timers, DMN entries) run in a sandbox: each evaluation has
@@ -159,6 +161,7 @@ _POSITIVE_SETTINGS = (
     "MAIL_CLAIM_LEASE_SECONDS",
     "PDF_WORKERS",
     "LETTER_BATCH_INTERVAL_SECONDS",
+    "IMPORT_INTERVAL_SECONDS",
     "SANDBOX_CPU_MS",
     "SANDBOX_WORKERS",
     "WORKFLOW_FILE_MAX_KIB",

@@ -46,6 +46,7 @@ from service.models import (
     SessionKind,
     User,
 )
+from service.people import importing
 from service.people import service as people
 from service.workshops import holding, planning, registrations, themes
 from tests.conftest import PASSWORD, csrf_token, login, make_centre
@@ -142,6 +143,7 @@ def build(app: Flask, connection: object) -> World:
     _relations(world, autre)
     _workshops(world, autre)
     _domiciliation(world, autre)
+    _imports(world, autre)
     _mail(world, centre.id)
     world.ids["user"] = world.users["v_accueil"].id
     world.ids["commune"] = centre.communes[0].id
@@ -329,6 +331,16 @@ def _workshops(world: World, autre: User) -> None:
         registration=registration.id,
         workshop_document=document.id,
     )
+
+
+def _imports(world: World, autre: User) -> None:
+    """A file of people whose columns wait for their mapping, and one analysed, awaiting confirmation."""
+    content = b"Nom;Prenom\nKeita;Awa\n"
+    waiting = importing.upload(actor=autre, filename="a-faire-correspondre.csv", content=content)
+    analysed = importing.upload(actor=autre, filename="analyse.csv", content=content)
+    importing.map_columns(actor=autre, import_id=analysed.id, mapping={"nom": "Nom", "prenom": "Prenom"})
+    importing.run_people_imports()
+    world.ids["import"], world.ids["import_analysed"] = waiting.id, analysed.id
 
 
 def _domiciliation(world: World, autre: User) -> None:

@@ -33,6 +33,7 @@ from service.models import (
     User,
     WorkshopSession,
 )
+from service.people import importing
 from service.people import service as people
 from service.scheduling import wake
 from service.workshops import holding, registrations, themes
@@ -113,9 +114,10 @@ def build() -> World:
     _workshop_with_a_registration(instructeur)
     # An API token of the centre: the administrator's page lists it with its revocation form.
     api_tokens.create_token(actor=users["admin"], user_id=instructeur.id, name="GED", scopes=["read"])
+    imports = _imports(users["responsable"])
     db.session.expire_all()
     # The observation's forms (communes, quartiers, yearly report) and figures, whatever the crawl's order.
-    pages = ["/communes/", "/statistiques/", "/statistiques/rapport"]
+    pages = ["/communes/", "/statistiques/", "/statistiques/rapport", *imports]
     pages += [f"/dossiers/{i}" for i in db.session.scalars(select(Dossier.id).order_by(Dossier.id))]
     pages += [
         f"/taches/{i}"
@@ -124,6 +126,26 @@ def build() -> World:
         )
     ]
     return World(foreign_ids=_second_centre(), pages=pages)
+
+
+def _imports(head: User) -> list[str]:
+    """A file of people whose columns wait for their mapping, and one analysed whose preview waits for its
+    confirmation: the import's forms."""
+    accounts.scope_session_to(head)
+    content = "Nom;Prénom;Né le\nKeita;Awa;12/03/1975\nMARTIN;Fatou;\n".encode()
+    waiting = importing.upload(actor=head, filename="a-faire-correspondre.csv", content=content)
+    analysed = importing.upload(actor=head, filename="analyse.csv", content=content)
+    importing.map_columns(
+        actor=head,
+        import_id=analysed.id,
+        mapping={"nom": "Nom", "prenom": "Prénom", "date_naissance": "Né le"},
+    )
+    importing.run_people_imports()
+    return [
+        "/personnes/import/",
+        f"/personnes/import/{waiting.id}/correspondance",
+        f"/personnes/import/{analysed.id}",
+    ]
 
 
 def _loan_before_the_committee(instructeur: User, name: str) -> Dossier:

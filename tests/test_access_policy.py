@@ -541,6 +541,20 @@ PROBES: dict[tuple[str, str], Probe] = {
     ("organisation.add_quartier", "POST"): _for_roles(
         lambda w: f"/communes/{w.ids['commune']}/quartiers", method="POST", data={"name": "Quartier d'Essai"}
     ),
+    ("people_import.index", "GET"): _for_roles("/personnes/import/"),
+    ("people_import.index", "POST"): _for_roles("/personnes/import/", method="POST", data={}),
+    ("people_import.mapping", "GET"): _for_roles(
+        lambda w: f"/personnes/import/{w.ids['import']}/correspondance"
+    ),
+    ("people_import.mapping", "POST"): _for_roles(
+        lambda w: f"/personnes/import/{w.ids['import']}/correspondance",
+        method="POST",
+        data={"nom": "Nom", "prenom": "Prenom"},
+    ),
+    ("people_import.show", "GET"): _for_roles(lambda w: f"/personnes/import/{w.ids['import_analysed']}"),
+    ("people_import.confirm", "POST"): _for_roles(
+        lambda w: f"/personnes/import/{w.ids['import_analysed']}/confirmer", method="POST", data={}
+    ),
     ("statistics.index", "GET"): _for_roles("/statistiques/?repartition=quartier"),
     ("statistics.export_csv", "GET"): _for_roles("/statistiques/export.csv"),
     ("statistics.abs_extract", "GET"): _for_roles("/statistiques/abs.csv"),
@@ -632,6 +646,7 @@ PROBES: dict[tuple[str, str], Probe] = {
         api=True,
     ),
     ("api_workshops.sessions", "GET"): _for_roles("/api/v1/ateliers/seances", api=True),
+    ("api_statistics.figures", "GET"): _for_roles("/api/v1/statistiques?repartition=quartier", api=True),
     ("api_workshops.register", "POST"): _for_roles(
         lambda w: f"/api/v1/ateliers/seances/{w.ids['workshop']}/inscriptions",
         method="POST",

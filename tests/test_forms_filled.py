@@ -3,6 +3,7 @@ that uses it: the address is kept and shown, and editing a record whose address 
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 
 import pytest
@@ -11,6 +12,7 @@ from sqlalchemy import select
 
 from service.extensions import db
 from service.models import Authority, CommitteeMember, Person, Quartier, Role, User
+from service.people import importing
 from tests.conftest import csrf_token, text_of
 from tests.workflow_helpers import as_user, post_form
 
@@ -130,3 +132,45 @@ def test_an_authority_with_an_address(client: FlaskClient, staff: dict[str, User
     assert response.status_code == 302, text_of(response)
     authority = db.session.scalars(select(Authority)).one()
     assert authority.email == "aides.sociales@caf45.exemple.fr"
+
+
+def test_an_imported_file_with_every_column_mapped_and_an_address(
+    client: FlaskClient, make_user: Callable[..., User]
+) -> None:
+    """The import's three forms (file, columns, confirmation), every field filled: the address is kept."""
+    make_user("rachida", Role.RESPONSABLE)
+    as_user(client, "rachida")
+    content = (
+        "Nom;Prénom;Naissance;Civilité;Tél;Courriel;Adresse;CP;Ville;Commune;Foyer;Lien\r\n"
+        "Aubert;Camille;29/02/1984;Mme;06 12 34 56 78;camille.aubert@exemple.fr;3 allée des Tilleuls;45999;"
+        "Saint-Aubin;Test-sur-Mer;A1;\r\n"
+        "Aubert;Noé;01/09/2015;M.;;;;;;;A1;enfant\r\n"
+    ).encode("cp1252")
+    uploaded = client.post(
+        "/personnes/import/",
+        data={
+            "csrf_token": csrf_token(client, "/personnes/import/"),
+            "fichier": (io.BytesIO(content), "a.csv"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert uploaded.status_code == 302, text_of(uploaded)
+    mapping_page = uploaded.headers["Location"]
+    columns = dict(
+        zip(importing.FIELD_KEYS, content.decode("cp1252").split("\r\n")[0].split(";"), strict=True)
+    )
+    mapped = post_form(client, mapping_page, columns)
+    assert mapped.status_code == 302, text_of(mapped)
+    importing.run_people_imports()
+    preview = mapped.headers["Location"]
+    confirmed = post_form(client, preview, {"include_duplicates": "y"}, f"{preview}/confirmer")
+    assert confirmed.status_code == 302, text_of(confirmed)
+    importing.run_people_imports()
+    person = db.session.scalars(select(Person)).one()
+    assert (person.email, person.civility, person.phone) == (
+        "camille.aubert@exemple.fr",
+        "madame",
+        "06 12 34 56 78",
+    )
+    assert [member.first_name for member in person.members] == ["Noé"]
+    assert "camille.aubert@exemple.fr" in text_of(client.get(f"/personnes/{person.id}"))

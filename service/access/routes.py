@@ -125,6 +125,14 @@ ROUTES: Mapping[tuple[str, str], Line] = {
     ("people.open_request", POST): Line(Rule.PERSON, needs=Action.OUVRIR),
     ("people.export", GET): Line(Rule.PERSON, needs=Action.EXPORTER),
     ("people.timeline", GET): Line(Rule.PERSON),
+    # Importing a file of people and households (another software's export): the head of service, who
+    # answers for the files the centre keeps; the IT administrator reads no social file, nor the preview.
+    ("people_import.index", GET): Line(Rule.ROLES, _HEAD),
+    ("people_import.index", POST): Line(Rule.ROLES, _HEAD),
+    ("people_import.mapping", GET): Line(Rule.ROLES, _HEAD),
+    ("people_import.mapping", POST): Line(Rule.ROLES, _HEAD),
+    ("people_import.show", GET): Line(Rule.ROLES, _HEAD),
+    ("people_import.confirm", POST): Line(Rule.ROLES, _HEAD),
     ("rights.show", GET): Line(Rule.PERSON, needs=Part.BUDGET),
     ("rights.estimate", POST): Line(Rule.PERSON, needs=Action.MODIFIER_BUDGET),
     ("rights.follow_up", POST): Line(Rule.PERSON, needs=Action.MODIFIER_BUDGET),
@@ -233,6 +241,7 @@ ROUTES: Mapping[tuple[str, str], Line] = {
     ("api_workshops.sessions", GET): Line(Rule.ROLES, _PEOPLE, scope=Scope.READ),
     ("api_workshops.register", POST): Line(Rule.ROLES, _PEOPLE, scope=Scope.WRITE),
     ("api_workshops.cancel", POST): Line(Rule.ROLES, _PEOPLE, scope=Scope.WRITE),
+    ("api_statistics.figures", GET): Line(Rule.ROLES, _FIGURES, scope=Scope.READ),
 }
 
 

@@ -13,11 +13,11 @@ from typing import Any
 from flask import Blueprint, Flask, current_app, render_template
 from flask_smorest import Api
 
-from service.api import documents, dossiers, people, problems, schemas, tasks, workshops
+from service.api import documents, dossiers, people, problems, schemas, statistics, tasks, workshops
 from service.extensions import csrf
 
 VERSION = "1.0.0"
-_BLUEPRINTS = (people.bp, dossiers.bp, tasks.bp, documents.bp, workshops.bp)
+_BLUEPRINTS = (people.bp, dossiers.bp, tasks.bp, documents.bp, workshops.bp, statistics.bp)
 
 docs = Blueprint("api_docs", __name__, url_prefix="/api/v1")
 

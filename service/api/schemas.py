@@ -5,12 +5,14 @@ Every message a client may read is French, the field errors included.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from marshmallow import INCLUDE, RAISE, Schema, fields, validate
 
 from service.api.paging import DEFAULT_LIMIT, MAX_LIMIT
 from service.models import Referral, Relationship
+from service.stats.figures import Split
 
 _MESSAGES: dict[str, str | list[Any] | dict[Any, Any]] = {
     "required": "Ce champ est obligatoire.",
@@ -347,3 +349,59 @@ class CancellationOut(Output):
 class DossierRef(Output):
     id = fields.Integer(required=True)
     numero = fields.String(required=True)
+
+
+# Statistics
+
+_FIRST_DAY, _LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
+
+
+class StatisticsQuery(Input):
+    debut = day(
+        validate=validate.Range(
+            min=_FIRST_DAY, max=_LAST_DAY, error="Une date entre 2000 et 2100 est attendue."
+        ),
+        metadata={"description": "Premier jour de la période (par défaut : il y a douze mois)."},
+    )
+    fin = day(
+        validate=validate.Range(
+            min=_FIRST_DAY, max=_LAST_DAY, error="Une date entre 2000 et 2100 est attendue."
+        ),
+        metadata={"description": "Dernier jour de la période, inclus (par défaut : aujourd'hui)."},
+    )
+    repartition = choice([split.value for split in Split], load_default=Split.COMMUNE.value)
+
+
+class CellOut(Output):
+    valeur = fields.Float(required=True, allow_none=True, metadata={"description": "null : rien à compter."})
+    foyers = fields.Integer(required=True, allow_none=True, metadata={"description": "Foyers concernés."})
+    masquee = fields.Boolean(
+        required=True, metadata={"description": "Moins de cinq foyers : valeur masquée."}
+    )
+
+
+class FigureRowOut(Output):
+    libelle = fields.String(required=True)
+    unite = fields.String(required=True, allow_none=True)
+    cellules = fields.List(fields.Nested(CellOut), required=True)
+
+
+class FigureOut(Output):
+    cle = fields.String(required=True)
+    titre = fields.String(required=True)
+    unite = fields.String(required=True, metadata={"description": "nombre, centimes, jours ou pourcent."})
+    entete_lignes = fields.String(required=True)
+    colonnes = fields.List(fields.String(), required=True)
+    lignes = fields.List(fields.Nested(FigureRowOut), required=True)
+    note = fields.String(required=True)
+    masquee = fields.Boolean(required=True)
+
+
+class StatisticsOut(Output):
+    debut = fields.Date(required=True)
+    fin = fields.Date(required=True)
+    repartition = fields.String(required=True)
+    masquee = fields.Boolean(
+        required=True, metadata={"description": "Les cellules de moins de cinq foyers sont masquées."}
+    )
+    figures = fields.List(fields.Nested(FigureOut), required=True)

@@ -25,6 +25,9 @@ class AuditAction(enum.StrEnum):
     PERSONNE_RECHERCHE = "personne.recherche"
     PERSONNE_EXPORT = "personne.export"
     PERSONNE_PSEUDONYMISATION = "personne.pseudonymisation"
+    PERSONNES_IMPORT_FICHIER = "personnes.import_fichier"
+    PERSONNES_IMPORT_ANALYSE = "personnes.import_analyse"
+    PERSONNES_IMPORT = "personnes.import"
     FOYER_AJOUT = "foyer.ajout"
     FOYER_RETRAIT = "foyer.retrait"
     BUDGET_AJOUT = "budget.ajout"
@@ -109,6 +112,9 @@ _LABELS: dict[AuditAction, str] = {
     AuditAction.PERSONNE_RECHERCHE: "Affichage dans une recherche de personnes",
     AuditAction.PERSONNE_EXPORT: "Export de tout ce qui est détenu sur la personne",
     AuditAction.PERSONNE_PSEUDONYMISATION: "Identité et coordonnées remplacées par un pseudonyme",
+    AuditAction.PERSONNES_IMPORT_FICHIER: "Fichier de personnes déposé pour import",
+    AuditAction.PERSONNES_IMPORT_ANALYSE: "Fichier de personnes analysé (aperçu de l'import)",
+    AuditAction.PERSONNES_IMPORT: "Import de personnes et de foyers",
     AuditAction.FOYER_AJOUT: "Ajout d'un membre du foyer",
     AuditAction.FOYER_RETRAIT: "Retrait d'un membre du foyer",
     AuditAction.BUDGET_AJOUT: "Ajout d'une ligne de budget",

@@ -36,6 +36,7 @@ from service.models.organisation import Centre, CentreKind, Commune, Quartier
 from service.models.outbox import MailStatus, OutboxMessage
 from service.models.parcels import Parcel, ParcelStatus
 from service.models.people import BudgetKind, BudgetLine, HouseholdMember, Person, Relationship
+from service.models.people_import import ImportMapping, ImportStatus, PeopleImport
 from service.models.rights import EstimateStatus, FollowUpStatus, Housing, RightFollowUp, RightsEstimate
 from service.models.tenancy import CentreScoped
 from service.models.workflow import HumanTask, InstanceStatus, ProcessDefinition, ProcessInstance
@@ -90,6 +91,8 @@ __all__ = [
     "HouseholdMember",
     "Housing",
     "HumanTask",
+    "ImportMapping",
+    "ImportStatus",
     "InstanceStatus",
     "IssuedCheque",
     "ItemDecision",
@@ -107,6 +110,7 @@ __all__ = [
     "Parcel",
     "ParcelStatus",
     "PendingLetter",
+    "PeopleImport",
     "Person",
     "ProcessDefinition",
     "ProcessInstance",

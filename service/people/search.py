@@ -9,6 +9,7 @@ most CANDIDATES of them. Either way rapidfuzz scores them in Python, keeps the c
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import functools
 import re
@@ -179,3 +180,116 @@ def _has_trigrams() -> bool:
     if db.engine.dialect.name != "postgresql":
         return False
     return _trigrams_in(db.engine.url.render_as_string(hide_password=True))
+
+
+def find_each(centre_id: int, queries: Sequence[Query]) -> list[Sequence[Person]]:
+    """`find` for many queries at once (an import's rows), each answered exactly as `find` answers it.
+
+    On PostgreSQL with pg_trgm each query goes to the index, as at the front desk. Elsewhere the centre's
+    candidates are read once for the whole batch instead of once per query, then each query is ranked among
+    them by the same score: a batch of rows costs one read of the centre, not one per row.
+    """
+    if _has_trigrams():
+        return [find(centre_id, query) for query in queries]
+    rows = db.session.execute(
+        select(Person.id, Person.search_key, Person.birth_date, _phone_digits(Person.phone))
+        .where(Person.centre_id == centre_id)
+        .order_by(Person.id)
+        .limit(CANDIDATES)
+    ).all()
+    wanted: list[list[int]] = []
+    for query in queries:
+        if query.empty or not query.name:
+            wanted.append([])
+            continue
+        keys = {
+            person_id: key
+            for person_id, key, birth, phone in rows
+            if (query.birth_date is None or birth == query.birth_date)
+            and (query.phone is None or phone == query.phone)
+        }
+        ranked = process.extract(
+            query.name,
+            keys,
+            scorer=_score,
+            processor=utils.default_process,
+            limit=LIMIT,
+            score_cutoff=MIN_SCORE,
+        )
+        wanted.append([person_id for _, _, person_id in ranked])
+    every = {i for ids in wanted for i in ids}
+    found = {p.id: p for p in db.session.scalars(select(Person).where(Person.id.in_(every)))} if every else {}
+    return [[found[i] for i in ids if i in found] for ids in wanted]
+
+
+def close_pairs(names: Sequence[str]) -> list[tuple[int, int]]:
+    """Among normalised names (an import's rows), the pairs (i, j), i < j, that the search would match:
+    one of them, typed at the front desk, finds the other by the same score as `find`.
+
+    Not every pair of a long file is scored in Python: the score is the better of two, and each has its
+    candidates. The whole name in any order (token_sort_ratio) is the plain ratio of the sorted words, which
+    rapidfuzz compares in C for all the names at once; each word typed within the name needs at least three
+    quarters of the words close to one of the other name (one or two edits, or its beginning), found through
+    an index of the words. Only those candidates are scored.
+    """
+    words_of = [name.split() for name in names]
+    vocabulary = sorted({word for words in words_of for word in words})
+    known = set(vocabulary)
+    holders: dict[str, list[int]] = {}
+    for index, words in enumerate(words_of):
+        for word in set(words):
+            holders.setdefault(word, []).append(index)
+    near: dict[str, list[int]] = {}
+    for word in vocabulary:
+        near[word] = sorted({i for other in _close_words(word, vocabulary, known) for i in holders[other]})
+    processed = [utils.default_process(name) for name in names]
+    # The whole names, their words sorted, each distinct one compared once with those after it, in C.
+    rows_of: dict[str, list[int]] = {}
+    for index, name in enumerate(processed):
+        rows_of.setdefault(" ".join(sorted(name.split())), []).append(index)
+    distinct = sorted(rows_of)
+    candidates: dict[int, set[int]] = {}
+    for position, name in enumerate(distinct):
+        same = rows_of[name]
+        for other, _, _ in process.extract_iter(
+            name, distinct[position + 1 :], scorer=fuzz.ratio, processor=None, score_cutoff=MIN_SCORE
+        ):
+            for i in same:
+                candidates.setdefault(i, set()).update(rows_of[other])
+        for i in same:
+            candidates.setdefault(i, set()).update(same)
+    pairs: set[tuple[int, int]] = set()
+    for i, words in enumerate(words_of):
+        counts: dict[int, int] = {}
+        for word in set(words):
+            for j in near[word]:
+                counts[j] = counts.get(j, 0) + 1
+        needed = max(1, -(-3 * len(set(words)) // 4))
+        found = candidates.get(i, set()) | {j for j, count in counts.items() if count >= needed}
+        for j in found:
+            pair = (min(i, j), max(i, j))
+            if (
+                j != i
+                and pair not in pairs
+                and (
+                    _score(processed[i], processed[j]) >= MIN_SCORE
+                    or _score(processed[j], processed[i]) >= MIN_SCORE
+                )
+            ):
+                pairs.add(pair)
+    return sorted(pairs)
+
+
+def _close_words(word: str, vocabulary: Sequence[str], known: set[str]) -> set[str]:
+    """The words of the (sorted) vocabulary `_word_score` finds close to this one, in either direction:
+    within one or two edits, or beginning one another."""
+    close = {
+        other for other, _, _ in process.extract_iter(word, vocabulary, scorer=OSA.distance, score_cutoff=2)
+    }
+    start = bisect.bisect_left(vocabulary, word)
+    for other in vocabulary[start:]:  # the words this one begins
+        if not other.startswith(word):
+            break
+        close.add(other)
+    close.update(word[:length] for length in range(1, len(word)) if word[:length] in known)
+    return close

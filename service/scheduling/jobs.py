@@ -9,6 +9,7 @@ from typing import Any
 from service.config import Settings
 from service.documents import batches
 from service.notifications import service as notifications
+from service.people import importing
 from service.privacy import retention
 from service.rights import service as rights
 from service.scheduling import wake
@@ -29,6 +30,8 @@ JOBS: tuple[Job, ...] = (
         notifications.deliver_pending),
     Job("print_letter_batches", "interval", lambda s: {"seconds": s.LETTER_BATCH_INTERVAL_SECONDS},
         batches.print_letter_batches),
+    Job("people_imports", "interval", lambda s: {"seconds": s.IMPORT_INTERVAL_SECONDS},
+        importing.run_people_imports),
     Job("daily_digest", "cron", lambda s: {"day_of_week": "mon-fri", "hour": 7, "minute": 30,
                                            "timezone": s.TIMEZONE},
         notifications.daily_digest),

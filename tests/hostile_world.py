@@ -114,7 +114,9 @@ def build() -> World:
     api_tokens.create_token(actor=users["admin"], user_id=instructeur.id, name="GED", scopes=["read"])
     db.session.expire_all()
     # The observation's forms (communes, quartiers, yearly report) and figures, whatever the crawl's order.
-    pages = ["/communes/", "/statistiques/", "/statistiques/rapport"]
+    pages = ["/communes/", "/statistiques/", "/statistiques/rapport", "/rendez-vous/"]
+    # The demo's appointment (past by now: honoured or not to record) and the free slots to book.
+    pages += [f"/personnes/{martin.id}/rendez-vous/nouveau"]
     pages += [f"/dossiers/{i}" for i in db.session.scalars(select(Dossier.id).order_by(Dossier.id))]
     pages += [
         f"/taches/{i}"

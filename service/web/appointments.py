@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from service import clock
 from service.appointments import booking, pages, places, slots
-from service.appointments.access import ORGANISING_ROLES, require_organiser
+from service.appointments.access import ORGANISING_ROLES, require_booker, require_organiser
 from service.config import local_zone
 from service.errors import ConflictError, InvalidInputError
 from service.models import AppointmentStatus, Role
@@ -102,6 +102,7 @@ def book(person_id: int) -> BaseResponse | tuple[str, int]:
 @login_required
 def outcome(appointment_id: int) -> BaseResponse:
     """Record what became of an appointment; back to the person's appointments, or to the slots."""
+    require_booker(current_user)  # before the form: a refusal is a refusal, whatever was typed
     form = OutcomeForm()
     back = request.form.get("personne", "")
     target = url_for("appointments.index")

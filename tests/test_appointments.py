@@ -382,3 +382,21 @@ def test_the_booking_page_is_for_those_who_book(
     assert client.get(f"/rendez-vous/agenda?jour={DAY}").status_code == 403
     assert _book(client, person_id, slots[0]).status_code in {400, 403}
     assert db.session.scalar(select(func.count()).select_from(Appointment)) == 0
+
+
+def test_the_agents_home_page_lists_their_appointments_of_the_day(
+    client: FlaskClient, slots: list[AppointmentSlot], staff: dict[str, User], travel: clock.TravellingClock
+) -> None:
+    person_id = person(staff["nadia"], "Dujour")
+    as_user(client, "nadia")
+    assert _book(client, person_id, slots[1], subject="Point budget").status_code == 302
+    as_user(client, "julie")
+    assert "Mes rendez-vous du jour" not in text_of(client.get("/tableau-de-bord"))
+    travel.set(slots[0].starts_at - timedelta(hours=2))  # Thursday, 7:00 in Paris
+    as_user(client, "julie")
+    home = text_of(client.get("/tableau-de-bord"))
+    assert "Mes rendez-vous du jour" in home
+    assert f'09:45 : <a href="/personnes/{person_id}/rendez-vous/nouveau">DUJOUR Camille</a>' in home
+    assert "Point budget" in home
+    as_user(client, "marc")
+    assert "Mes rendez-vous du jour" not in text_of(client.get("/tableau-de-bord"))

@@ -28,7 +28,7 @@ from service.models import (
     UserRole,
 )
 from service.models.tenancy import get_in_centre
-from service.unit_of_work import reading_use_case
+from service.unit_of_work import read_use_case, reading_use_case
 
 FREE_SLOTS_SHOWN = 200
 FREE_SLOTS_DAYS = 60
@@ -164,9 +164,17 @@ def day_agenda(*, actor: User, day: date, place: str) -> DayAgenda:
     return DayAgenda(day, place, label, appointments, communes)
 
 
-@reading_use_case
 def my_day(*, actor: User) -> Sequence[Appointment]:
-    """The signed-in agent's appointments of today, for the home page."""
+    """The signed-in agent's appointments of today, for the home page; the read is traced only when it
+    names someone (the home page of an agent with no appointment today writes nothing)."""
+    appointments = _my_day(actor=actor)
+    if appointments:
+        _trace_my_day(actor=actor, appointments=appointments)
+    return appointments
+
+
+@read_use_case
+def _my_day(*, actor: User) -> Sequence[Appointment]:
     if not actor.has_role(Role.INSTRUCTEUR):
         return []
     start = datetime.combine(clock.now().astimezone(local_zone()).date(), time(), tzinfo=local_zone())
@@ -181,8 +189,12 @@ def my_day(*, actor: User) -> Sequence[Appointment]:
         )
         .order_by(AppointmentSlot.starts_at)
     ).all()
-    _record_reads(actor, appointments, "mes rendez-vous du jour")
     return appointments
+
+
+@reading_use_case
+def _trace_my_day(*, actor: User, appointments: Sequence[Appointment]) -> None:
+    _record_reads(actor, appointments, "mes rendez-vous du jour")
 
 
 def _record_reads(actor: User, appointments: Sequence[Appointment], page: str) -> None:

@@ -21,6 +21,8 @@ from sqlalchemy import select
 from service import clock
 from service.accounts import service as accounts
 from service.api_tokens import service as api_tokens
+from service.appointments import booking as appointment_booking
+from service.appointments import slots as appointment_slots
 from service.committee import sessions as committee
 from service.config import local_zone
 from service.domiciliation import counter
@@ -144,6 +146,7 @@ def build(app: Flask, connection: object) -> World:
     _workshops(world, autre)
     _domiciliation(world, autre)
     _imports(world, autre)
+    _appointments(world, autre, centre.communes[0].id)
     _mail(world, centre.id)
     world.ids["user"] = world.users["v_accueil"].id
     world.ids["commune"] = centre.communes[0].id
@@ -341,6 +344,21 @@ def _imports(world: World, autre: User) -> None:
     importing.map_columns(actor=autre, import_id=analysed.id, mapping={"nom": "Nom", "prenom": "Prenom"})
     importing.run_people_imports()
     world.ids["import"], world.ids["import_analysed"] = waiting.id, analysed.id
+
+
+def _appointments(world: World, autre: User, commune_id: int) -> None:
+    """Two slots of the social worker `autre` in the town hall; the first booked for the `aucune` person."""
+    first, _ = appointment_slots.add_series(
+        actor=autre,
+        series=appointment_slots.Series(
+            agent_id=autre.id, day=date(2026, 12, 3), start=time(9, 0), end=time(10, 0), length_minutes=30,
+            commune_id=commune_id,
+        ),
+    )  # fmt: skip
+    appointment = appointment_booking.book(
+        actor=autre, person_id=world.scenarios["aucune"].person_id, slot_id=first.id
+    )
+    world.ids.update(slot=first.id, appointment=appointment.id)
 
 
 def _domiciliation(world: World, autre: User) -> None:

@@ -117,7 +117,9 @@ def build() -> World:
     imports = _imports(users["responsable"])
     db.session.expire_all()
     # The observation's forms (communes, quartiers, yearly report) and figures, whatever the crawl's order.
-    pages = ["/communes/", "/statistiques/", "/statistiques/rapport", *imports]
+    pages = ["/communes/", "/statistiques/", "/statistiques/rapport", *imports, "/rendez-vous/"]
+    # The demo's appointment (past by now: honoured or not to record) and the free slots to book.
+    pages += [f"/personnes/{martin.id}/rendez-vous/nouveau"]
     pages += [f"/dossiers/{i}" for i in db.session.scalars(select(Dossier.id).order_by(Dossier.id))]
     pages += [
         f"/taches/{i}"

@@ -338,6 +338,29 @@ PROBES: dict[tuple[str, str], Probe] = {
         lambda s, w: f"/personnes/{s.person_id}/droits/suite",
         data=lambda s: {"right": "rsa", "status": "demande_faite", "on_date": "2026-11-20"},
     ),
+    ("appointments.book", "GET"): _for_people(
+        lambda s, w: f"/personnes/{s.person_id}/rendez-vous/nouveau", method="GET"
+    ),
+    ("appointments.book", "POST"): _for_people(
+        lambda s, w: f"/personnes/{s.person_id}/rendez-vous/nouveau", data=lambda s: {"slot_id": ""}
+    ),
+    ("appointments.index", "GET"): _for_roles("/rendez-vous/"),
+    ("appointments.index", "POST"): _for_roles(
+        "/rendez-vous/",
+        method="POST",
+        data=lambda w: {
+            "agent_id": str(w.ids["autre"]),
+            "place": "centre",
+            "day": "2026-12-04",
+            "start": "09:00",
+            "end": "10:00",
+            "length_minutes": "30",
+        },
+    ),
+    ("appointments.outcome", "POST"): _for_roles(
+        lambda w: f"/rendez-vous/{w.ids['appointment']}/suite", method="POST", data={"status": "annule"}
+    ),
+    ("appointments.agenda", "GET"): _for_roles("/rendez-vous/agenda?jour=2026-12-03&lieu=centre"),
     ("dossiers.show", "GET"): _for_dossiers(
         lambda s, w: f"/dossiers/{s.dossier_id}", allowed=_dossier_rule, page_parts=DOSSIER_PAGE_PARTS
     ),

@@ -11,7 +11,18 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from service.extensions import db
-from service.models import Authority, CommitteeMember, Person, Quartier, Role, User
+from service.models import (
+    Appointment,
+    AppointmentSlot,
+    Authority,
+    CommitteeMember,
+    Commune,
+    OutboxMessage,
+    Person,
+    Quartier,
+    Role,
+    User,
+)
 from service.people import importing
 from tests.conftest import csrf_token, text_of
 from tests.workflow_helpers import as_user, post_form
@@ -174,3 +185,41 @@ def test_an_imported_file_with_every_column_mapped_and_an_address(
     )
     assert [member.first_name for member in person.members] == ["Noé"]
     assert "camille.aubert@exemple.fr" in text_of(client.get(f"/personnes/{person.id}"))
+
+
+def test_slots_and_a_booking_for_a_person_with_an_address(
+    client: FlaskClient, staff: dict[str, User], make_user: Callable[..., User]
+) -> None:
+    agent = make_user("julie", Role.INSTRUCTEUR, full_name="Julie Martin")
+    make_user("claire", Role.RESPONSABLE)
+    commune = db.session.scalars(select(Commune)).first()
+    assert commune is not None
+    as_user(client, "claire")
+    series = {
+        "agent_id": str(agent.id),
+        "place": str(commune.id),
+        "day": "2026-11-26",
+        "start": "13:30",
+        "end": "15:00",
+        "length_minutes": "30",
+    }
+    response = post_form(client, "/rendez-vous/", series)
+    assert response.status_code == 302, text_of(response)
+    slot = db.session.scalars(select(AppointmentSlot).order_by(AppointmentSlot.starts_at)).first()
+    assert slot is not None
+    as_user(client, "nadia")
+    response = post_form(
+        client,
+        "/personnes/nouvelle",
+        {"last_name": "Aubert", "first_name": "Camille", "email": "camille.aubert@exemple.fr",
+         "confirm_duplicate": "y"},
+    )  # fmt: skip
+    person = db.session.scalars(select(Person)).one()
+    page = f"/personnes/{person.id}/rendez-vous/nouveau"
+    assert "camille.aubert@exemple.fr" in text_of(client.get(page))
+    response = post_form(client, page, {"slot_id": str(slot.id), "subject": "Dossier de surendettement"})
+    assert response.status_code == 302, text_of(response)
+    appointment = db.session.scalars(select(Appointment)).one()
+    assert (appointment.subject, appointment.slot_id) == ("Dossier de surendettement", slot.id)
+    message = db.session.scalars(select(OutboxMessage)).one()
+    assert message.recipients == ["camille.aubert@exemple.fr"]

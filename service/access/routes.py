@@ -136,6 +136,14 @@ ROUTES: Mapping[tuple[str, str], Line] = {
     ("rights.show", GET): Line(Rule.PERSON, needs=Part.BUDGET),
     ("rights.estimate", POST): Line(Rule.PERSON, needs=Action.MODIFIER_BUDGET),
     ("rights.follow_up", POST): Line(Rule.PERSON, needs=Action.MODIFIER_BUDGET),
+    # Appointments: booked from the person's file (like opening a request); the slots and a place's day are
+    # read by those who book, and opened by the social workers and the head of service.
+    ("appointments.book", GET): Line(Rule.PERSON, needs=Action.OUVRIR),
+    ("appointments.book", POST): Line(Rule.PERSON, needs=Action.OUVRIR),
+    ("appointments.index", GET): Line(Rule.ROLES, _PEOPLE),
+    ("appointments.index", POST): Line(Rule.ROLES, _ORGANISERS),
+    ("appointments.outcome", POST): Line(Rule.ROLES, _PEOPLE),
+    ("appointments.agenda", GET): Line(Rule.ROLES, _PEOPLE),
     # Dossiers, their steps and their documents.
     ("dossiers.show", GET): Line(Rule.DOSSIER),
     ("dossiers.diagram_data", GET): Line(Rule.DOSSIER),

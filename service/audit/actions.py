@@ -85,6 +85,9 @@ class AuditAction(enum.StrEnum):
     ATELIER_RAPPELS = "atelier.rappels"
     ATELIER_PRESENCES = "atelier.présences"
     ATELIER_EVALUATION = "atelier.évaluation"
+    RDV_CRENEAUX = "rendez_vous.créneaux"
+    RDV_PRISE = "rendez_vous.prise"
+    RDV_SUITE = "rendez_vous.suite"
     API_JETON_CREATION = "api.jeton_création"
     API_JETON_REVOCATION = "api.jeton_révocation"
     API_APPEL = "api.appel"
@@ -168,6 +171,9 @@ _LABELS: dict[AuditAction, str] = {
     AuditAction.ATELIER_RAPPELS: "Rappels de la séance d'atelier",
     AuditAction.ATELIER_PRESENCES: "Présences à l'atelier",
     AuditAction.ATELIER_EVALUATION: "Évaluation de l'atelier",
+    AuditAction.RDV_CRENEAUX: "Créneaux de rendez-vous ouverts",
+    AuditAction.RDV_PRISE: "Rendez-vous pris",
+    AuditAction.RDV_SUITE: "Suite d'un rendez-vous (honoré, non honoré, annulé)",
     AuditAction.API_JETON_CREATION: "Création d'un jeton d'API",
     AuditAction.API_JETON_REVOCATION: "Révocation d'un jeton d'API",
     AuditAction.API_APPEL: "Appel de l'API",

@@ -9,6 +9,8 @@ from service import aids, clock, deployment
 from service.accounts import service as accounts
 from service.aids.aide_sociale_legale import directory
 from service.aids.cheque_accompagnement import stock
+from service.appointments import booking as appointment_booking
+from service.appointments import slots as appointment_slots
 from service.committee import members, sessions
 from service.config import current_settings, local_zone, workshop_places
 from service.delegations import acts
@@ -96,6 +98,7 @@ def seed_if_empty(*, with_history: bool = True) -> bool:
     _seed_committee(users)
     _seed_delegations(users)
     _seed_workshops(users["instructeur"])
+    _seed_appointments(users["instructeur"])
     _seed_domiciliation(users["accueil"])
     if with_history:
         history.seed(users)
@@ -231,6 +234,31 @@ def _seed_workshops(instructeur: User) -> None:
             capacity=10,
             minimum=4,
         ),
+    )
+
+
+def _seed_appointments(instructeur: User) -> None:
+    """The social worker's mornings in the Villiers-sur-Loire town hall in two days and in nine, and an
+    afternoon at the centre; Fatou Martin has an appointment in the town hall."""
+    accounts.scope_session_to(instructeur)
+    today = clock.now().astimezone(local_zone()).date()
+    villiers = next(c for c in people.communes(actor=instructeur) if c.name == "Villiers-sur-Loire")
+    opened = []
+    for days, commune_id, start, end in (
+        (2, villiers.id, time(9, 0), time(12, 0)),
+        (9, villiers.id, time(9, 0), time(12, 0)),
+        (3, None, time(14, 0), time(16, 0)),
+    ):
+        opened += appointment_slots.add_series(
+            actor=instructeur,
+            series=appointment_slots.Series(
+                agent_id=instructeur.id, day=today + timedelta(days=days), start=start, end=end,
+                length_minutes=45, commune_id=commune_id,
+            ),
+        )  # fmt: skip
+    martin = people.search(actor=instructeur, query="Martin Fatou")[0]
+    appointment_booking.book(
+        actor=instructeur, person_id=martin.id, slot_id=opened[0].id, subject="Premier rendez-vous en mairie"
     )
 
 

@@ -20,6 +20,7 @@ from service.documents.rendering import date_long
 from service.errors import NotFoundError, PermissionDeniedError
 from service.extensions import db
 from service.models import (
+    Appointment,
     Centre,
     CommitteeMember,
     CommitteeSession,
@@ -36,6 +37,8 @@ from service.unit_of_work import use_case
 SESSION_READING_ROLES = (Role.SECRETARIAT, Role.RESPONSABLE)
 SESSION_SUBJECT = "seance"
 WORKSHOP_SUBJECT = "atelier"
+# An appointment's convocation: for those who may read the person's contact details.
+APPOINTMENT_SUBJECT = "rendez_vous"
 # Who may read a workshop's papers: whoever registers people and leads the sessions.
 WORKSHOP_READING_ROLES = (Role.ACCUEIL, Role.INSTRUCTEUR, Role.RESPONSABLE)
 # The board's yearly activity report, about the centre: for the head of service and the board's members.
@@ -61,6 +64,7 @@ def record(
     session: CommitteeSession | None = None,
     workshop: WorkshopSession | None = None,
     report_of: Centre | None = None,
+    appointment: Appointment | None = None,
     issue_params: Mapping[str, Any] | None = None,
     corrects: Document | None = None,
     issued_at: datetime | None = None,
@@ -71,10 +75,14 @@ def record(
     `issue_params` are what a correction needs to print it again; `issued_at`, the instant the document
     bears when it was printed later than issued (a committee's letters).
     """
-    subjects = [subject for subject in (dossier, session, workshop, report_of) if subject is not None]
+    subjects = [s for s in (dossier, session, workshop, report_of, appointment) if s is not None]
     if len(subjects) != 1:
-        raise ValueError("a document is about one dossier, committee session, workshop session or centre")
-    if report_of is not None:
+        raise ValueError(
+            "a document is about one dossier, committee session, workshop, appointment or centre"
+        )
+    if appointment is not None:
+        subject_type, subject_id, centre_id = APPOINTMENT_SUBJECT, appointment.id, appointment.centre_id
+    elif report_of is not None:
         subject_type, subject_id, centre_id = REPORT_SUBJECT, report_of.id, report_of.id
     elif dossier is not None:
         subject_type, subject_id, centre_id = "dossier", dossier.id, dossier.centre_id
@@ -175,6 +183,11 @@ def _record_download(*, actor: User, document_id: int) -> tuple[Document, str]:
     elif document.subject_type == REPORT_SUBJECT:
         allowed = actor.has_role(*REPORT_READING_ROLES)
         refusal = "Ce rapport est réservé à la direction et aux membres du conseil d'administration."
+    elif document.subject_type == APPOINTMENT_SUBJECT:
+        allowed = _may_read_appointment(actor, document.subject_id)
+        refusal = (
+            "Cette convocation est réservée aux personnes qui peuvent lire les coordonnées de la personne."
+        )
     elif document.subject_type == WORKSHOP_SUBJECT:
         allowed = actor.has_role(*WORKSHOP_READING_ROLES)
         refusal = "Ce document est réservé aux personnes qui organisent les ateliers et y inscrivent."
@@ -191,6 +204,16 @@ def _record_download(*, actor: User, document_id: int) -> tuple[Document, str]:
         parts=(Part.DOCUMENTS,) if allowed else (), details={"document": document.id},
     )  # fmt: skip
     return document, "" if allowed else refusal
+
+
+def _may_read_appointment(actor: User, appointment_id: int) -> bool:
+    appointment = get_in_centre(db.session(), Appointment, appointment_id, actor.centre_id)
+    if appointment is None:
+        return False
+    try:
+        return access.person(actor, appointment.person_id).reads(Part.COORDONNEES)
+    except (NotFoundError, PermissionDeniedError):
+        return False
 
 
 def session_day(session: CommitteeSession) -> date:

@@ -1,4 +1,4 @@
-"""The person's follow-up view: their requests, workshops and rights checked, in one timeline, newest first.
+"""The person's follow-up view: requests, workshops, appointments, rights checked, newest first.
 
 Each kind of entry is shown only to a reader the policy lets read it: the dossiers the actor may read
 something of, the workshops to the roles that register people, the rights checked to those who read the
@@ -15,6 +15,9 @@ from sqlalchemy import select
 
 from service.access import service as access
 from service.access.policy import Part
+from service.appointments import pages as appointments
+from service.appointments import places
+from service.appointments.access import BOOKING_ROLES
 from service.audit.actions import AuditAction
 from service.extensions import db
 from service.models import (
@@ -38,7 +41,7 @@ PER_KIND = 100  # the newest entries of each kind
 @dataclass(frozen=True)
 class Entry:
     at: datetime
-    kind: str  # "Demande", "Atelier", "Droits"
+    kind: str  # "Demande", "Atelier", "Rendez-vous", "Droits"
     text: str
     link: tuple[str, dict[str, int]] | None = None  # endpoint and its arguments
 
@@ -68,6 +71,9 @@ def timeline(*, actor: User, person_id: int) -> Timeline:
     if actor.has_role(*REGISTERING_ROLES):
         shown.append("ateliers")
         entries.extend(_workshops(person.id))
+    if actor.has_role(*BOOKING_ROLES):
+        shown.append("rendez-vous")
+        entries.extend(_appointments(person.id))
     if found.grant.reads(Part.BUDGET):
         shown.append("droits potentiels")
         entries.extend(_rights(person.id))
@@ -96,6 +102,19 @@ def _workshops(person_id: int) -> list[Entry]:
             ("workshops.show", {"session_id": session_id}),
         )
         for registration, _, theme, session_id in rows
+    ]
+
+
+def _appointments(person_id: int) -> list[Entry]:
+    return [
+        Entry(
+            appointment.slot.starts_at,
+            "Rendez-vous",
+            f"Rendez-vous avec {appointment.slot.agent.full_name} — {places.label(appointment.slot)} "
+            f"({appointment.status.label.lower()})",
+            ("appointments.book", {"person_id": person_id}),
+        )
+        for appointment in appointments.of_person(person_id)
     ]
 
 

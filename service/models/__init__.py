@@ -2,6 +2,7 @@
 
 from service.models.account import LoginAttempt, Role, User, UserRole
 from service.models.api_token import ApiToken
+from service.models.appointment import Appointment, AppointmentSlot, AppointmentStatus
 from service.models.audit import AuditEvent, AuditLogAppendOnlyError
 from service.models.base import Base, UtcDateTime
 from service.models.cheques import ChequeBook, ChequeNature, IssuedCheque
@@ -55,6 +56,9 @@ __all__ = [
     "AgendaItem",
     "AidType",
     "ApiToken",
+    "Appointment",
+    "AppointmentSlot",
+    "AppointmentStatus",
     "Attendance",
     "AttendanceStatus",
     "AuditEvent",

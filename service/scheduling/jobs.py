@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from service.appointments import reminders as appointment_reminders
 from service.config import Settings
 from service.documents import batches
 from service.notifications import service as notifications
@@ -37,6 +38,8 @@ JOBS: tuple[Job, ...] = (
         notifications.daily_digest),
     Job("estimate_rights", "interval", lambda s: {"seconds": s.RIGHTS_INTERVAL_SECONDS},
         rights.estimate_pending),
+    Job("remind_appointments", "interval", lambda s: {"minutes": 15},
+        appointment_reminders.remind_due),
     Job("apply_retention", "cron", lambda s: {"hour": 2, "minute": 30, "timezone": s.TIMEZONE},
         retention.run_scheduled),
 )  # fmt: skip

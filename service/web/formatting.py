@@ -19,6 +19,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(euros)
     app.add_template_filter(euros_input)
     app.add_template_filter(date_fr)
+    app.add_template_filter(time_fr)
     app.add_template_filter(month_long, name="month_fr")
     app.add_template_filter(audit_action)
     app.add_template_filter(audit_subject)
@@ -30,6 +31,11 @@ def datetime_fr(moment: datetime) -> str:
     """23/11/2026 à 14:05, in the centre's time zone."""
     local = moment.astimezone(local_zone())
     return local.strftime("%d/%m/%Y à %H:%M")
+
+
+def time_fr(moment: datetime) -> str:
+    """14:05, in the centre's time zone."""
+    return moment.astimezone(local_zone()).strftime("%H:%M")
 
 
 def date_fr(day: date) -> str:

@@ -7,6 +7,8 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from service.appointments import pages as appointments
+from service.appointments import places
 from service.committee import sessions as committee
 from service.dossiers import tasks
 from service.models import Role
@@ -33,4 +35,6 @@ def dashboard() -> str:
         committee_session=committee.next_session(actor=current_user),
         workshop_session=workshops.next_session(actor=current_user),
         receives_people=current_user.has_role(*people.PEOPLE_ROLES),
+        my_appointments=appointments.my_day(actor=current_user),
+        place_of=places.label,
     )

@@ -37,6 +37,11 @@ NAVIGATION: tuple[NavEntry, ...] = (
         frozenset({Role.ACCUEIL, Role.INSTRUCTEUR, Role.RESPONSABLE}),
     ),
     NavEntry(
+        "Rendez-vous",
+        "appointments.index",
+        frozenset({Role.ACCUEIL, Role.INSTRUCTEUR, Role.RESPONSABLE}),
+    ),
+    NavEntry(
         "Domiciliation",
         "domiciliation.index",
         frozenset({Role.ACCUEIL, Role.INSTRUCTEUR, Role.RESPONSABLE}),

@@ -17,6 +17,7 @@ from service.engine import timers
 from service.errors import ConfigError
 from service.extensions import csrf, db, login_manager, migrate
 from service.models import tenancy
+from service.orientation import orienting
 from service.paths import MIGRATIONS_DIR, TEMPLATES_DIR
 from service.workshops import holding as workshops
 from service.workshops import operations
@@ -66,10 +67,11 @@ def service_settings(instance_path: Path, *, overrides: Mapping[str, Any] | None
 
 
 def _register_processes() -> None:
-    """What each process runs for (service.processes): dossiers, committee and workshop sittings."""
+    """What each process runs for (service.processes): dossiers, sittings, orientations."""
     dossiers.register_processes()
     committee.register_processes()
     workshops.register_processes()
+    orienting.register_processes()
 
 
 def _flask_config(settings: Settings) -> dict[str, Any]:

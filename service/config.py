@@ -65,6 +65,8 @@ class Settings:
     # Days before a session: below its minimum the organiser decides; then the reminders go out.
     WORKSHOP_MINIMUM_CHECK_DAYS: int = 3
     WORKSHOP_REMINDER_DAYS: int = 2
+    # Days after an orientation to a partner: the agent asks whether the person reached it.
+    ORIENTATION_FOLLOW_UP_DAYS: int = 15
     # Silence vaut rejet (L231-4 CRPA): an undecided request is implicitly rejected two months after filing;
     # the instructing agent is warned this long after filing.
     SILENCE_ALERT_DELAY: str = "P6W"
@@ -154,6 +156,7 @@ _POSITIVE_SETTINGS = (
     "COMMISSION_CONVOCATION_CLEAR_DAYS",
     "WORKSHOP_MINIMUM_CHECK_DAYS",
     "WORKSHOP_REMINDER_DAYS",
+    "ORIENTATION_FOLLOW_UP_DAYS",
     "WAKE_INTERVAL_SECONDS",
     "WAKE_MAX_PER_RUN",
     "MAIL_INTERVAL_SECONDS",

@@ -101,6 +101,9 @@ _HEAD = frozenset({Role.RESPONSABLE})
 _FIGURES = frozenset({Role.RESPONSABLE, Role.DELEGATAIRE, Role.ELU})
 _AUTHORITY_READERS = frozenset({Role.SECRETARIAT, Role.RESPONSABLE, Role.INSTRUCTEUR, Role.ADMIN})
 _AUTHORITY_EDITORS = frozenset({Role.SECRETARIAT, Role.RESPONSABLE, Role.ADMIN})
+# The partners' directory: read by those who orient people, kept by the head of service and the administrator.
+_PARTNER_READERS = frozenset({Role.ACCUEIL, Role.INSTRUCTEUR, Role.RESPONSABLE, Role.ADMIN})
+_PARTNER_EDITORS = frozenset({Role.RESPONSABLE, Role.ADMIN})
 
 GET, POST = "GET", "POST"
 
@@ -144,6 +147,11 @@ ROUTES: Mapping[tuple[str, str], Line] = {
     ("appointments.index", POST): Line(Rule.ROLES, _ORGANISERS),
     ("appointments.outcome", POST): Line(Rule.ROLES, _PEOPLE),
     ("appointments.agenda", GET): Line(Rule.ROLES, _PEOPLE),
+    # Orientation to a partner: whoever may open a request for the person orients them.
+    ("orientation.person_page", GET): Line(Rule.PERSON, needs=Action.OUVRIR),
+    ("orientation.person_page", POST): Line(Rule.PERSON, needs=Action.OUVRIR),
+    ("orientation.send", POST): Line(Rule.PERSON, needs=Action.OUVRIR),
+    ("orientation.outcome", POST): Line(Rule.PERSON, needs=Action.OUVRIR),
     # Dossiers, their steps and their documents.
     ("dossiers.show", GET): Line(Rule.DOSSIER),
     ("dossiers.diagram_data", GET): Line(Rule.DOSSIER),
@@ -213,6 +221,10 @@ ROUTES: Mapping[tuple[str, str], Line] = {
     ("domiciliation.visit", POST): Line(Rule.ROLES, _PEOPLE),
     ("domiciliation.end", POST): Line(Rule.ROLES, _PEOPLE),
     ("domiciliation.figures_page", GET): Line(Rule.ROLES, frozenset({Role.RESPONSABLE})),
+    ("orientation.partners", GET): Line(Rule.ROLES, _PARTNER_READERS),
+    ("orientation.partners", POST): Line(Rule.ROLES, _PARTNER_EDITORS),
+    ("orientation.edit_partner", GET): Line(Rule.ROLES, _PARTNER_EDITORS),
+    ("orientation.edit_partner", POST): Line(Rule.ROLES, _PARTNER_EDITORS),
     ("authorities.index", GET): Line(Rule.ROLES, _AUTHORITY_READERS),
     ("authorities.index", POST): Line(Rule.ROLES, _AUTHORITY_EDITORS),
     ("admin.users", GET): Line(Rule.ROLES, frozenset({Role.ADMIN, Role.RESPONSABLE})),

@@ -49,6 +49,11 @@ class AuditAction(enum.StrEnum):
     COLIS_RETRAIT_ANTICIPE = "colis.retrait_anticipé"
     CHEQUES_ENTREE_STOCK = "chèques.entrée_stock"
     AUTORITE_AJOUT = "autorité.ajout"
+    PARTENAIRE_AJOUT = "partenaire.ajout"
+    PARTENAIRE_MODIFICATION = "partenaire.modification"
+    ORIENTATION = "orientation.création"
+    ORIENTATION_ENVOI = "orientation.envoi"
+    ORIENTATION_SUITE = "orientation.suite"
     PROCESSUS_DEPLOIEMENT = "processus.déploiement"
     BAREME_DEPLOIEMENT = "barème.déploiement"
     COMMISSION_MEMBRE = "commission.membre"
@@ -139,6 +144,11 @@ _LABELS: dict[AuditAction, str] = {
     AuditAction.COLIS_RETRAIT_ANTICIPE: "Colis remis avant sa date prévue",
     AuditAction.CHEQUES_ENTREE_STOCK: "Entrée de chèques en stock",
     AuditAction.AUTORITE_AJOUT: "Ajout d'une autorité compétente",
+    AuditAction.PARTENAIRE_AJOUT: "Ajout d'un partenaire à l'annuaire",
+    AuditAction.PARTENAIRE_MODIFICATION: "Modification d'un partenaire de l'annuaire",
+    AuditAction.ORIENTATION: "Orientation d'une personne vers un partenaire",
+    AuditAction.ORIENTATION_ENVOI: "Fiche de liaison envoyée au partenaire",
+    AuditAction.ORIENTATION_SUITE: "Suite d'une orientation enregistrée",
     AuditAction.PROCESSUS_DEPLOIEMENT: "Déploiement d'un processus",
     AuditAction.BAREME_DEPLOIEMENT: "Déploiement d'un barème",
     AuditAction.COMMISSION_MEMBRE: "Enregistrement d'un membre de la commission",

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from service import clock
 from service.access import service as access
-from service.access.policy import Part
+from service.access.policy import Action, Part
 from service.audit import service as audit
 from service.audit.actions import AuditAction
 from service.audit.service import SYSTEM_ACTOR as SYSTEM_AUTHOR
@@ -26,6 +26,7 @@ from service.models import (
     CommitteeSession,
     Document,
     Dossier,
+    Orientation,
     Role,
     User,
     WorkshopSession,
@@ -44,6 +45,8 @@ WORKSHOP_READING_ROLES = (Role.ACCUEIL, Role.INSTRUCTEUR, Role.RESPONSABLE)
 # The board's yearly activity report, about the centre: for the head of service and the board's members.
 REPORT_SUBJECT = "rapport_activite"
 REPORT_READING_ROLES = (Role.RESPONSABLE, Role.DELEGATAIRE, Role.ELU)
+# A liaison form to a partner: read by whoever may orient the person (open a request for them).
+ORIENTATION_SUBJECT = "orientation"
 
 
 def centre_of(dossier: Dossier) -> Centre:
@@ -65,6 +68,7 @@ def record(
     workshop: WorkshopSession | None = None,
     report_of: Centre | None = None,
     appointment: Appointment | None = None,
+    orientation: Orientation | None = None,
     issue_params: Mapping[str, Any] | None = None,
     corrects: Document | None = None,
     issued_at: datetime | None = None,
@@ -75,10 +79,10 @@ def record(
     `issue_params` are what a correction needs to print it again; `issued_at`, the instant the document
     bears when it was printed later than issued (a committee's letters).
     """
-    subjects = [s for s in (dossier, session, workshop, report_of, appointment) if s is not None]
+    subjects = [s for s in (dossier, session, workshop, report_of, appointment, orientation) if s is not None]
     if len(subjects) != 1:
         raise ValueError(
-            "a document is about one dossier, committee session, workshop, appointment or centre"
+            "a document is about one dossier, committee session, workshop, appointment, orientation or centre"
         )
     if appointment is not None:
         subject_type, subject_id, centre_id = APPOINTMENT_SUBJECT, appointment.id, appointment.centre_id
@@ -88,6 +92,8 @@ def record(
         subject_type, subject_id, centre_id = "dossier", dossier.id, dossier.centre_id
     elif session is not None:
         subject_type, subject_id, centre_id = SESSION_SUBJECT, session.id, session.centre_id
+    elif orientation is not None:
+        subject_type, subject_id, centre_id = ORIENTATION_SUBJECT, orientation.id, orientation.centre_id
     else:
         assert workshop is not None  # noqa: S101 - checked above
         subject_type, subject_id, centre_id = WORKSHOP_SUBJECT, workshop.id, workshop.centre_id
@@ -191,6 +197,9 @@ def _record_download(*, actor: User, document_id: int) -> tuple[Document, str]:
     elif document.subject_type == WORKSHOP_SUBJECT:
         allowed = actor.has_role(*WORKSHOP_READING_ROLES)
         refusal = "Ce document est réservé aux personnes qui organisent les ateliers et y inscrivent."
+    elif document.subject_type == ORIENTATION_SUBJECT:
+        allowed = _may_read_orientation(actor, document.subject_id)
+        refusal = "Ce document est réservé aux personnes qui suivent la personne orientée."
     else:
         try:
             allowed = access.dossier(actor, document.subject_id).reads(Part.DOCUMENTS)
@@ -212,6 +221,16 @@ def _may_read_appointment(actor: User, appointment_id: int) -> bool:
         return False
     try:
         return access.person(actor, appointment.person_id).reads(Part.COORDONNEES)
+    except (NotFoundError, PermissionDeniedError):
+        return False
+
+
+def _may_read_orientation(actor: User, orientation_id: int) -> bool:
+    orientation = get_in_centre(db.session(), Orientation, orientation_id, actor.centre_id)
+    if orientation is None:
+        return False
+    try:
+        return access.person(actor, orientation.person_id).grant.may(Action.OUVRIR)
     except (NotFoundError, PermissionDeniedError):
         return False
 

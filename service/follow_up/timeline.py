@@ -1,4 +1,5 @@
-"""The person's follow-up view: requests, workshops, appointments, rights checked, newest first.
+"""The person's follow-up view: requests, workshops, appointments, rights checked and orientations, newest
+first.
 
 Each kind of entry is shown only to a reader the policy lets read it: the dossiers the actor may read
 something of, the workshops to the roles that register people, the rights checked to those who read the
@@ -14,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from service.access import service as access
-from service.access.policy import Part
+from service.access.policy import Action, Part
 from service.appointments import pages as appointments
 from service.appointments import places
 from service.appointments.access import BOOKING_ROLES
@@ -22,6 +23,7 @@ from service.audit.actions import AuditAction
 from service.extensions import db
 from service.models import (
     EstimateStatus,
+    Orientation,
     Person,
     RightFollowUp,
     RightsEstimate,
@@ -31,6 +33,7 @@ from service.models import (
     WorkshopTheme,
 )
 from service.money import euros
+from service.orientation.domains import label as domain_label
 from service.rights.catalogue import BY_KEY
 from service.unit_of_work import reading_use_case
 from service.workshops.access import REGISTERING_ROLES
@@ -77,6 +80,9 @@ def timeline(*, actor: User, person_id: int) -> Timeline:
     if found.grant.reads(Part.BUDGET):
         shown.append("droits potentiels")
         entries.extend(_rights(person.id))
+    if found.grant.may(Action.OUVRIR):
+        shown.append("orientations")
+        entries.extend(_orientations(person.id))
     access.record_read(
         actor=actor, action=AuditAction.PERSONNE_CONSULTATION, subject_type="personne", subject_id=person.id,
         parts=[Part.IDENTITE], details={"page": "suivi"},
@@ -153,4 +159,31 @@ def _rights(person_id: int) -> list[Entry]:
                 ("rights.show", {"person_id": person_id}),
             )
         )
+    return entries
+
+
+def _orientations(person_id: int) -> list[Entry]:
+    orientations = db.session.scalars(
+        select(Orientation)
+        .where(Orientation.person_id == person_id)
+        .order_by(Orientation.id.desc())
+        .limit(PER_KIND)
+    )
+    entries = []
+    for orientation in orientations:
+        link = ("orientation.person_page", {"person_id": person_id})
+        text = f"Orientée vers {orientation.partner.name} ({domain_label(orientation.domain).lower()})"
+        if not orientation.consent:
+            text += ", sans accord de transmission"
+        entries.append(Entry(orientation.oriented_at, "Orientation", text, link))
+        if orientation.outcome is not None and orientation.outcome_at is not None:
+            entries.append(
+                Entry(
+                    orientation.outcome_at,
+                    "Orientation",
+                    f"Suite de l'orientation vers {orientation.partner.name} : "
+                    f"{orientation.outcome.label.lower()}",
+                    link,
+                )
+            )
     return entries

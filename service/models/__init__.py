@@ -34,6 +34,7 @@ from service.models.legal_aid import Authority, AuthorityKind, LegalAidRequest
 from service.models.letter_batch import BatchStatus, LetterBatch, PendingLetter
 from service.models.loans import Loan, LoanInstallment, LoanRepayment, LoanSchedule
 from service.models.organisation import Centre, CentreKind, Commune, Quartier
+from service.models.orientation import Orientation, OrientationOutcome, Partner, PartnerKind
 from service.models.outbox import MailStatus, OutboxMessage
 from service.models.parcels import Parcel, ParcelStatus
 from service.models.people import BudgetKind, BudgetLine, HouseholdMember, Person, Relationship
@@ -110,9 +111,13 @@ __all__ = [
     "LoginAttempt",
     "MailStatus",
     "MemberKind",
+    "Orientation",
+    "OrientationOutcome",
     "OutboxMessage",
     "Parcel",
     "ParcelStatus",
+    "Partner",
+    "PartnerKind",
     "PendingLetter",
     "PeopleImport",
     "Person",

@@ -47,6 +47,11 @@ NAVIGATION: tuple[NavEntry, ...] = (
         frozenset({Role.ACCUEIL, Role.INSTRUCTEUR, Role.RESPONSABLE}),
     ),
     NavEntry(
+        "Partenaires",
+        "orientation.partners",
+        frozenset({Role.ACCUEIL, Role.INSTRUCTEUR, Role.RESPONSABLE, Role.ADMIN}),
+    ),
+    NavEntry(
         "Autorités", "authorities.index", frozenset({Role.SECRETARIAT, Role.RESPONSABLE, Role.INSTRUCTEUR})
     ),
     NavEntry("Statistiques", "statistics.index", frozenset({Role.RESPONSABLE, Role.DELEGATAIRE, Role.ELU})),

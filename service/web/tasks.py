@@ -12,6 +12,7 @@ from service.dossiers.tasks import FormInvalidError, WorklistView
 from service.errors import InvalidInputError
 from service.models import Role
 from service.organisation import service as organisation
+from service.orientation import orienting
 from service.web import inputs
 
 bp = Blueprint("tasks", __name__, url_prefix="/taches")
@@ -108,6 +109,9 @@ def show(task_id: int) -> Response | tuple[str, int]:
         subject = processes.subject_of(step)
         if subject.kind.name in _SITTING_PAGES and subject.id is not None:
             return redirect(url_for(_SITTING_PAGES[subject.kind.name], session_id=subject.id))
+        if subject.kind.name == "orientation" and subject.id is not None:
+            person_id = orienting.person_of(actor=current_user, orientation_id=subject.id)
+            return redirect(url_for("orientation.person_page", person_id=person_id, _anchor="suivi"))
     if request.method == "GET":
         return _render_task(task_id, values=None, errors={}, status=200)
     values = {key: value for key, value in request.form.items() if key != "csrf_token"}

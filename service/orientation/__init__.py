@@ -1,0 +1,1 @@
+"""Orientation: the centre's directory of partners, people oriented to them, and the follow-up."""

@@ -101,6 +101,8 @@ _HEAD = frozenset({Role.RESPONSABLE})
 _FIGURES = frozenset({Role.RESPONSABLE, Role.DELEGATAIRE, Role.ELU})
 _AUTHORITY_READERS = frozenset({Role.SECRETARIAT, Role.RESPONSABLE, Role.INSTRUCTEUR, Role.ADMIN})
 _AUTHORITY_EDITORS = frozenset({Role.SECRETARIAT, Role.RESPONSABLE, Role.ADMIN})
+_TOWN_HALL = frozenset({Role.MAIRIE})
+_CALLING_BACK = frozenset({Role.INSTRUCTEUR, Role.RESPONSABLE})
 
 GET, POST = "GET", "POST"
 
@@ -196,6 +198,13 @@ ROUTES: Mapping[tuple[str, str], Line] = {
     ("domiciliation.hand_over", POST): Line(Rule.ROLES, _PEOPLE),
     ("domiciliation.visit", POST): Line(Rule.ROLES, _PEOPLE),
     ("domiciliation.end", POST): Line(Rule.ROLES, _PEOPLE),
+    # Fiches de liaison: the town hall sends and follows its own (outcome and date, never the file); those
+    # who call the person back read them.
+    ("liaisons.index", GET): Line(Rule.ROLES, _TOWN_HALL),
+    ("liaisons.new", GET): Line(Rule.ROLES, _TOWN_HALL),
+    ("liaisons.new", POST): Line(Rule.ROLES, _TOWN_HALL),
+    ("liaisons.show", GET): Line(Rule.ROLES, _CALLING_BACK),
+    ("liaisons.show", POST): Line(Rule.ROLES, _CALLING_BACK),
     ("domiciliation.figures_page", GET): Line(Rule.ROLES, frozenset({Role.RESPONSABLE})),
     ("authorities.index", GET): Line(Rule.ROLES, _AUTHORITY_READERS),
     ("authorities.index", POST): Line(Rule.ROLES, _AUTHORITY_EDITORS),

@@ -1,8 +1,10 @@
-"""The person's follow-up view: their requests, workshops and rights checked, in one timeline, newest first.
+"""The person's follow-up view: their requests, workshops, rights checked and liaisons from the town halls, in
+one timeline, newest first.
 
 Each kind of entry is shown only to a reader the policy lets read it: the dossiers the actor may read
 something of, the workshops to the roles that register people, the rights checked to those who read the
-budget. Each kind is one statement, bounded; the read is traced like the person's page.
+budget, the liaisons to those who call back. Each kind is one statement, bounded; the read is traced like the
+person's page.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from service.access import service as access
 from service.access.policy import Part
 from service.audit.actions import AuditAction
 from service.extensions import db
+from service.liaisons import service as liaisons
 from service.models import (
     EstimateStatus,
     Person,
@@ -71,6 +74,9 @@ def timeline(*, actor: User, person_id: int) -> Timeline:
     if found.grant.reads(Part.BUDGET):
         shown.append("droits potentiels")
         entries.extend(_rights(person.id))
+    if actor.has_role(*liaisons.READERS):
+        shown.append("fiches de liaison")
+        entries.extend(_liaisons(person.id))
     access.record_read(
         actor=actor, action=AuditAction.PERSONNE_CONSULTATION, subject_type="personne", subject_id=person.id,
         parts=[Part.IDENTITE], details={"page": "suivi"},
@@ -132,6 +138,22 @@ def _rights(person_id: int) -> list[Entry]:
                 "Droits",
                 f"{label} : {follow_up.status.label.lower()} le {follow_up.on_date.strftime('%d/%m/%Y')}",
                 ("rights.show", {"person_id": person_id}),
+            )
+        )
+    return entries
+
+
+def _liaisons(person_id: int) -> list[Entry]:
+    entries = []
+    for liaison in liaisons.of_person(person_id, PER_KIND):
+        urgent = " (urgente)" if liaison.urgent else ""
+        text = f"Fiche de liaison de la mairie de {liaison.commune.name}{urgent}"
+        entries.append(
+            Entry(
+                liaison.sent_at,
+                "Liaison",
+                f"{text} — {liaison.outcome_label.lower()}",
+                ("liaisons.show", {"liaison_id": liaison.id}),
             )
         )
     return entries

@@ -24,7 +24,7 @@ def index() -> Response:
 @bp.route("/tableau-de-bord")
 @login_required
 def dashboard() -> str:
-    works = current_user.has_role(*(role for role in Role if role is not Role.ADMIN))
+    works = current_user.has_role(*(role for role in Role if role not in {Role.ADMIN, Role.MAIRIE}))
     return render_template(
         "home/dashboard.html",
         roles=sorted(current_user.roles),
@@ -33,4 +33,5 @@ def dashboard() -> str:
         committee_session=committee.next_session(actor=current_user),
         workshop_session=workshops.next_session(actor=current_user),
         receives_people=current_user.has_role(*people.PEOPLE_ROLES),
+        town_hall=current_user.has_role(Role.MAIRIE),
     )

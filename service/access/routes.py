@@ -199,12 +199,12 @@ ROUTES: Mapping[tuple[str, str], Line] = {
     ("domiciliation.visit", POST): Line(Rule.ROLES, _PEOPLE),
     ("domiciliation.end", POST): Line(Rule.ROLES, _PEOPLE),
     # Fiches de liaison: the town hall sends and follows its own (outcome and date, never the file); those
-    # who call the person back read them.
+    # who call the person back read them, the instructing agents record the call.
     ("liaisons.index", GET): Line(Rule.ROLES, _TOWN_HALL),
     ("liaisons.new", GET): Line(Rule.ROLES, _TOWN_HALL),
     ("liaisons.new", POST): Line(Rule.ROLES, _TOWN_HALL),
     ("liaisons.show", GET): Line(Rule.ROLES, _CALLING_BACK),
-    ("liaisons.show", POST): Line(Rule.ROLES, _CALLING_BACK),
+    ("liaisons.show", POST): Line(Rule.ROLES, frozenset({Role.INSTRUCTEUR})),  # the evaluation's lane
     ("domiciliation.figures_page", GET): Line(Rule.ROLES, frozenset({Role.RESPONSABLE})),
     ("authorities.index", GET): Line(Rule.ROLES, _AUTHORITY_READERS),
     ("authorities.index", POST): Line(Rule.ROLES, _AUTHORITY_EDITORS),

@@ -10,6 +10,7 @@ from service.dossiers import tasks as worklist
 from service.dossiers.tasks import FormInvalidError
 from service.errors import InvalidInputError
 from service.liaisons import service as liaisons
+from service.models import Role
 from service.web import inputs
 from service.web.forms.liaisons import EvaluationForm, LiaisonForm
 from service.web.forms.people import RequestForm
@@ -66,8 +67,9 @@ def _show_page(liaison_id: int, form: EvaluationForm, *, status: int = 200) -> t
     page = liaisons.liaison_page(actor=current_user, liaison_id=liaison_id)
     request_form = RequestForm(formdata=None, reason=page.liaison.question[:2000])
     return render_template(
-        "liaisons/show.html", page=page, liaison=page.liaison, form=form, request_form=request_form
-    ), status
+        "liaisons/show.html", page=page, liaison=page.liaison, form=form, request_form=request_form,
+        can_record=current_user.has_role(Role.INSTRUCTEUR),
+    ), status  # fmt: skip
 
 
 @bp.route("/<int:liaison_id>", methods=["GET", "POST"])

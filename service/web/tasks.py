@@ -111,7 +111,8 @@ def _render_task(
 @login_required
 def show(task_id: int) -> Response | tuple[str, int]:
     step = worklist.task_in_centre(actor=current_user, task_id=task_id)
-    if step is not None:  # a sitting's or a liaison's steps are done from its page; a dossier's here
+    # A sitting's or a liaison's steps are done from its page, for those who may do them; a dossier's here.
+    if step is not None and current_user.has_role(Role(step.role), Role.RESPONSABLE):
         subject = processes.subject_of(step)
         if subject.kind.name in _SUBJECT_PAGES and subject.id is not None:
             endpoint, argument = _SUBJECT_PAGES[subject.kind.name]

@@ -9,8 +9,10 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from service.accounts import service as accounts
 from service.extensions import db
-from service.models import Authority, CommitteeMember, Person, Quartier, Role, User
+from service.liaisons import service as liaisons
+from service.models import Authority, CommitteeMember, Liaison, Person, Quartier, Role, User
 from tests.conftest import csrf_token, text_of
 from tests.workflow_helpers import as_user, post_form
 
@@ -130,3 +132,32 @@ def test_an_authority_with_an_address(client: FlaskClient, staff: dict[str, User
     assert response.status_code == 302, text_of(response)
     authority = db.session.scalars(select(Authority)).one()
     assert authority.email == "aides.sociales@caf45.exemple.fr"
+
+
+def test_a_liaison_with_every_field_and_an_address(
+    client: FlaskClient, staff: dict[str, User], make_user: Callable[..., User]
+) -> None:
+    agent = make_user("sylvie", Role.MAIRIE)
+    commune = db.session.scalars(select(Quartier)).first()
+    assert commune is not None
+    accounts.scope_session_to(staff["admin"])
+    liaisons.attach_to_town_hall(
+        actor=staff["admin"], user_id=agent.id, commune_id=commune.commune_id, quartier_id=commune.id
+    )
+    as_user(client, "sylvie")
+    fields = {
+        "q": "Rocher", "person_id": "", "last_name": "Rocher", "first_name": "Damien", "birth_year": "1979",
+        "phone": "07 55 44 33 22", "email": "damien.rocher@exemple.fr", "question": "Demande un rendez-vous.",
+        "urgent": "y", "consent": "y",
+    }  # fmt: skip
+    bad = post_form(client, "/liaisons/nouvelle", {**fields, "email": "damien@"})
+    assert bad.status_code == 422
+    assert "Adresse de courriel invalide." in text_of(bad)
+    assert 'value="07 55 44 33 22"' in bad.get_data(as_text=True)
+    response = post_form(client, "/liaisons/nouvelle", fields)
+    assert response.status_code == 302, text_of(response)
+    liaison = db.session.scalars(select(Liaison)).one()
+    assert (liaison.email, liaison.phone, liaison.first_name, liaison.birth_year, liaison.urgent) == (
+        "damien.rocher@exemple.fr", "07 55 44 33 22", "Damien", 1979, True
+    )  # fmt: skip
+    assert "ROCHER Damien" in text_of(client.get("/liaisons/"))

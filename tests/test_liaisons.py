@@ -34,6 +34,9 @@ from service.models import (
 )
 from service.people import service as people
 from service.scheduling import wake
+from service.stats import catalogue
+from service.stats.figures import Split
+from service.stats.period import Period
 from tests.conftest import START, text_of
 from tests.factories import make_centre, open_aid
 from tests.workflow_helpers import as_user, post_form
@@ -406,3 +409,49 @@ def test_hostile_values_get_a_french_refusal_or_are_kept_as_text_never_a_500(
         assert response.status_code in (302, 422), (name, response.status_code)
         assert "<script>alert(1)</script>" not in response.get_data(as_text=True)
     assert client.get(f"/liaisons/nouvelle?q={hostile[:200]}").status_code == 200
+
+
+def test_the_admin_creates_a_town_hall_agent_at_a_quartier(
+    client: FlaskClient, town: dict[str, User], centre: Centre
+) -> None:
+    quartier = centre.communes[0].quartiers[0]
+    as_user(client, "lea")
+    page = "/administration/utilisateurs/nouveau"
+    fields = {
+        "username": "agent.mairie", "full_name": "Agent Mairie", "title": "", "email": "",
+        "roles": "mairie", "password": "une phrase de passe solide",
+    }  # fmt: skip
+    refused = post_form(client, page, fields)  # no town hall chosen
+    assert refused.status_code == 422
+    assert "Choisissez la mairie où travaille l'agent." in text_of(refused)
+    assert db.session.scalars(select(User).where(User.username == "agent.mairie")).first() is None
+    created = post_form(client, page, {**fields, "town_hall": f"quartier-{quartier.id}"})
+    assert created.status_code == 302, text_of(created)
+    agent = db.session.scalars(select(User).where(User.username == "agent.mairie")).one()
+    accounts.scope_session_to(agent)
+    post = liaisons.post_of(actor=agent)
+    assert (post.commune_id, post.quartier_id) == (centre.communes[0].id, quartier.id)
+
+
+def test_the_statistics_count_the_liaisons_received_by_outcome(
+    client: FlaskClient, town: dict[str, User]
+) -> None:
+    liaison = _send(town["sylvie"], last_name="Rocher")
+    _send(town["sylvie"], last_name="Blanc")
+    as_user(client, "julien")
+    post_form(client, f"/liaisons/{liaison.id}", {"issue": "orientation", "note": "Vers la CAF."})
+    accounts.scope_session_to(town["claire"])
+    figure = next(
+        found
+        for found in catalogue.figures(
+            centre_id=town["claire"].centre_id,
+            period=Period(date(2026, 11, 1), date(2026, 11, 30)),
+            split=Split.COMMUNE,
+        )
+        if found.key == "liaisons"
+    )
+    counts = {row.label: row.cells[-1].value for row in figure.rows}
+    assert counts["Orientation vers un partenaire"] == 1
+    assert counts["En attente de l'évaluation"] == 1
+    assert counts["Information donnée"] == 0
+    assert counts["Total"] == 2

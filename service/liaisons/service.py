@@ -8,7 +8,7 @@ second working day after the liaison, or of the same day when urgent (service.li
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,6 +17,7 @@ from sqlalchemy import select
 from service import clock, processes
 from service.access import service as access
 from service.access.policy import Part
+from service.accounts import service as accounts
 from service.audit import service as audit
 from service.audit.actions import AuditAction
 from service.errors import InvalidInputError, NotFoundError
@@ -64,26 +65,53 @@ class ConsentMissingError(InvalidInputError):
 
 @use_case
 def attach_to_town_hall(
-    *, actor: User, user_id: int, commune_id: int, quartier_id: int | None = None
+    *, actor: User, user_id: int, commune_id: int | None, quartier_id: int | None = None
 ) -> TownHallPost:
-    """Attach a town-hall agent's account to a commune of the centre (and possibly a quartier of it)."""
+    """Attach a town-hall agent's account to a commune of the centre, or to a quartier (of that commune)."""
     require_role(actor, Role.ADMIN)
     user = db.session.get(User, user_id)
     if user is None or user.centre_id != actor.centre_id or not user.has_role(Role.MAIRIE):
         raise NotFoundError("Ce compte d'agent de mairie n'existe pas dans votre centre.")
-    commune = db.session.get(Commune, commune_id)
-    if commune is None or commune.centre_id != actor.centre_id:
-        raise InvalidInputError("Choisissez une des communes du centre.", field="commune_id")
     if quartier_id is not None:
         quartier = db.session.get(Quartier, quartier_id)
-        if quartier is None or quartier.commune_id != commune.id:
-            raise InvalidInputError("Le quartier choisi n'est pas dans cette commune.", field="quartier_id")
+        if quartier is None or quartier.centre_id != actor.centre_id:
+            raise InvalidInputError("Choisissez une des mairies proposées.", field="town_hall")
+        if commune_id is not None and quartier.commune_id != commune_id:
+            raise InvalidInputError("Le quartier choisi n'est pas dans cette commune.", field="town_hall")
+        commune_id = quartier.commune_id
+    commune = db.session.get(Commune, commune_id) if commune_id is not None else None
+    if commune is None or commune.centre_id != actor.centre_id:
+        raise InvalidInputError("Choisissez une des mairies proposées.", field="town_hall")
     post = db.session.scalars(select(TownHallPost).where(TownHallPost.user_id == user.id)).one_or_none()
     if post is None:
         post = TownHallPost(centre_id=actor.centre_id, user_id=user.id, commune_id=commune.id)
         db.session.add(post)
     post.commune_id, post.quartier_id = commune.id, quartier_id
     return post
+
+
+@use_case
+def create_town_hall_agent(
+    *,
+    actor: User,
+    account: Mapping[str, str],
+    roles: Sequence[Role],
+    commune_id: int | None,
+    quartier_id: int | None,
+) -> User:
+    """Create a town-hall agent's account and attach it to its town hall, together or not at all.
+
+    `account`: the fields of accounts.create_user (username, full_name, title, email, password).
+    """
+    require_role(actor, Role.ADMIN)
+    user = accounts.create_user(
+        centre_code=account["centre_code"], username=account["username"], full_name=account["full_name"],
+        title=account.get("title", ""), email=account.get("email", ""), password=account["password"],
+        roles=roles, actor=actor,
+    )  # fmt: skip
+    db.session.flush()
+    attach_to_town_hall(actor=actor, user_id=user.id, commune_id=commune_id, quartier_id=quartier_id)
+    return user
 
 
 def _post_of(actor: User) -> TownHallPost:

@@ -16,6 +16,7 @@ from service.dossiers import service as dossiers
 from service.engine import timers
 from service.errors import ConfigError
 from service.extensions import csrf, db, login_manager, migrate
+from service.liaisons import operations as liaisons
 from service.models import tenancy
 from service.orientation import orienting
 from service.paths import MIGRATIONS_DIR, TEMPLATES_DIR
@@ -43,6 +44,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     timers.install_clock()
     operations.register()  # the service tasks of the diagrams
     aids.register_operations()
+    liaisons.register()  # the fiche de liaison's service tasks and process
     _register_processes()
     db.init_app(app)
     with app.app_context():

@@ -29,6 +29,7 @@ from service.domiciliation import counter
 from service.dossiers import service as dossiers
 from service.dossiers import tasks
 from service.extensions import db
+from service.liaisons import service as liaisons
 from service.models import (
     AgendaItem,
     AidType,
@@ -147,6 +148,7 @@ def build(app: Flask, connection: object) -> World:
     _domiciliation(world, autre)
     _imports(world, autre)
     _appointments(world, autre, centre.communes[0].id)
+    _liaison(world, centre.communes[0].id)
     _mail(world, centre.id)
     world.ids["user"] = world.users["v_accueil"].id
     world.ids["commune"] = centre.communes[0].id
@@ -372,6 +374,21 @@ def _domiciliation(world: World, autre: User) -> None:
         actor=autre, election_id=election.id, sender_kind="caf", received_on=date(2026, 11, 20)
     )
     world.ids.update(election=election.id, domiciliation_mail=letter.id)
+
+
+def _liaison(world: World, commune_id: int) -> None:
+    """Both town-hall accounts work at the commune; one sent a liaison about the unrelated person."""
+    admin = world.users["u_admin"]
+    for name in ("u_mairie", "v_mairie"):
+        liaisons.attach_to_town_hall(actor=admin, user_id=world.users[name].id, commune_id=commune_id)
+    liaison = liaisons.send(
+        actor=world.users["u_mairie"],
+        form=liaisons.LiaisonForm(
+            question="Question d'essai", consent=True, phone="06 00 00 00 00",
+            person_id=world.scenarios["aucune"].person_id,
+        ),
+    )  # fmt: skip
+    world.ids["liaison"] = liaison.id
 
 
 def _mail(world: World, centre_id: int) -> None:

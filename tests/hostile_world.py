@@ -1,6 +1,7 @@
 """A centre where every page has something to show: the demo data (a CIAS with a year of requests across its
 communes, so the figures and their forms have data), a dossier of every aid, a committee session being held, a
-workshop session under way; and a second centre whose ids a hostile user tries."""
+workshop session under way, the demo town hall's liaisons; and a second centre whose ids a hostile user
+tries."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from service.models import (
     Dossier,
     HumanTask,
     LetterBatch,
+    Liaison,
     Person,
     Referral,
     Role,
@@ -127,6 +129,8 @@ def build() -> World:
             select(HumanTask.id).where(HumanTask.completed_at.is_(None)).order_by(HumanTask.id)
         )
     ]
+    # The demo town hall's liaisons: their phone evaluation is recorded from their page.
+    pages += [f"/liaisons/{i}" for i in db.session.scalars(select(Liaison.id).order_by(Liaison.id))]
     return World(foreign_ids=_second_centre(), pages=pages)
 
 

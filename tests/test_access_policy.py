@@ -546,6 +546,25 @@ PROBES: dict[tuple[str, str], Probe] = {
         lambda w: f"/domiciliation/{w.ids['election']}/fin", method="POST", data={"details": ""}
     ),
     ("domiciliation.figures_page", "GET"): _for_roles("/domiciliation/statistiques"),
+    ("liaisons.index", "GET"): _for_roles("/liaisons/"),
+    ("liaisons.new", "GET"): _for_roles("/liaisons/nouvelle?q=Brixane"),
+    ("liaisons.new", "POST"): _for_roles(
+        "/liaisons/nouvelle",
+        method="POST",
+        data={
+            "person_id": "",
+            "last_name": "Essai",
+            "phone": "0601020304",
+            "question": "Essai",
+            "consent": "y",
+        },
+    ),
+    ("liaisons.show", "GET"): _for_roles(lambda w: f"/liaisons/{w.ids['liaison']}"),
+    ("liaisons.show", "POST"): _for_roles(
+        lambda w: f"/liaisons/{w.ids['liaison']}",
+        method="POST",
+        data={"issue": "information", "note": "Information donnée."},
+    ),
     ("authorities.index", "GET"): _for_roles("/autorites/"),
     ("authorities.index", "POST"): _for_roles(
         "/autorites/",

@@ -10,13 +10,16 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from service.accounts import service as accounts
 from service.extensions import db
+from service.liaisons import service as liaisons
 from service.models import (
     Appointment,
     AppointmentSlot,
     Authority,
     CommitteeMember,
     Commune,
+    Liaison,
     OutboxMessage,
     Person,
     Quartier,
@@ -223,3 +226,32 @@ def test_slots_and_a_booking_for_a_person_with_an_address(
     assert (appointment.subject, appointment.slot_id) == ("Dossier de surendettement", slot.id)
     message = db.session.scalars(select(OutboxMessage)).one()
     assert message.recipients == ["camille.aubert@exemple.fr"]
+
+
+def test_a_liaison_with_every_field_and_an_address(
+    client: FlaskClient, staff: dict[str, User], make_user: Callable[..., User]
+) -> None:
+    agent = make_user("sylvie", Role.MAIRIE)
+    commune = db.session.scalars(select(Quartier)).first()
+    assert commune is not None
+    accounts.scope_session_to(staff["admin"])
+    liaisons.attach_to_town_hall(
+        actor=staff["admin"], user_id=agent.id, commune_id=commune.commune_id, quartier_id=commune.id
+    )
+    as_user(client, "sylvie")
+    fields = {
+        "q": "Rocher", "person_id": "", "last_name": "Rocher", "first_name": "Damien", "birth_year": "1979",
+        "phone": "07 55 44 33 22", "email": "damien.rocher@exemple.fr", "question": "Demande un rendez-vous.",
+        "urgent": "y", "consent": "y",
+    }  # fmt: skip
+    bad = post_form(client, "/liaisons/nouvelle", {**fields, "email": "damien@"})
+    assert bad.status_code == 422
+    assert "Adresse de courriel invalide." in text_of(bad)
+    assert 'value="07 55 44 33 22"' in bad.get_data(as_text=True)
+    response = post_form(client, "/liaisons/nouvelle", fields)
+    assert response.status_code == 302, text_of(response)
+    liaison = db.session.scalars(select(Liaison)).one()
+    assert (liaison.email, liaison.phone, liaison.first_name, liaison.birth_year, liaison.urgent) == (
+        "damien.rocher@exemple.fr", "07 55 44 33 22", "Damien", 1979, True
+    )  # fmt: skip
+    assert "ROCHER Damien" in text_of(client.get("/liaisons/"))

@@ -1,7 +1,7 @@
 """Orientation: the centre's directory of partners, and the people oriented to them.
 
 Revision ID: 0023
-Revises: 0020
+Revises: 0022
 """
 from alembic import op
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0023'
-down_revision = '0020'
+down_revision = '0022'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Appointments: a social worker's slots at the centre or in a town hall, and the appointments booked in them.
 
 Revision ID: 0024
-Revises: 0020
+Revises: 0023
 """
 from alembic import op
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0024'
-down_revision = '0020'
+down_revision = '0023'
 branch_labels = None
 depends_on = None
 

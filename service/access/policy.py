@@ -203,6 +203,8 @@ DOSSIER_POLICY: Mapping[Role, Mapping[Relation, Grant]] = {
         Relation.PAIE: _grant(_PAYMENT, [Action.TRAITER]),
     },
     Role.ADMIN: {},
+    # The town-hall agent sends a liaison and sees what became of it: never a social file.
+    Role.MAIRIE: {},
 }
 
 _PERSON_FILE = (P.IDENTITE, P.COORDONNEES, P.BUDGET, P.FOYER)
@@ -222,6 +224,7 @@ PERSON_POLICY: Mapping[Role, Mapping[Relation, Grant]] = {
     Role.ELU: {},
     Role.REGISSEUR: {},
     Role.ADMIN: {},
+    Role.MAIRIE: {},
 }
 
 

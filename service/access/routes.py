@@ -104,6 +104,8 @@ _AUTHORITY_EDITORS = frozenset({Role.SECRETARIAT, Role.RESPONSABLE, Role.ADMIN})
 # The partners' directory: read by those who orient people, kept by the head of service and the administrator.
 _PARTNER_READERS = frozenset({Role.ACCUEIL, Role.INSTRUCTEUR, Role.RESPONSABLE, Role.ADMIN})
 _PARTNER_EDITORS = frozenset({Role.RESPONSABLE, Role.ADMIN})
+_TOWN_HALL = frozenset({Role.MAIRIE})
+_CALLING_BACK = frozenset({Role.INSTRUCTEUR, Role.RESPONSABLE})
 
 GET, POST = "GET", "POST"
 
@@ -220,6 +222,13 @@ ROUTES: Mapping[tuple[str, str], Line] = {
     ("domiciliation.hand_over", POST): Line(Rule.ROLES, _PEOPLE),
     ("domiciliation.visit", POST): Line(Rule.ROLES, _PEOPLE),
     ("domiciliation.end", POST): Line(Rule.ROLES, _PEOPLE),
+    # Fiches de liaison: the town hall sends and follows its own (outcome and date, never the file); those
+    # who call the person back read them, the instructing agents record the call.
+    ("liaisons.index", GET): Line(Rule.ROLES, _TOWN_HALL),
+    ("liaisons.new", GET): Line(Rule.ROLES, _TOWN_HALL),
+    ("liaisons.new", POST): Line(Rule.ROLES, _TOWN_HALL),
+    ("liaisons.show", GET): Line(Rule.ROLES, _CALLING_BACK),
+    ("liaisons.show", POST): Line(Rule.ROLES, frozenset({Role.INSTRUCTEUR})),  # the evaluation's lane
     ("domiciliation.figures_page", GET): Line(Rule.ROLES, frozenset({Role.RESPONSABLE})),
     ("orientation.partners", GET): Line(Rule.ROLES, _PARTNER_READERS),
     ("orientation.partners", POST): Line(Rule.ROLES, _PARTNER_EDITORS),

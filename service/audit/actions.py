@@ -96,6 +96,10 @@ class AuditAction(enum.StrEnum):
     API_JETON_CREATION = "api.jeton_création"
     API_JETON_REVOCATION = "api.jeton_révocation"
     API_APPEL = "api.appel"
+    LIAISON_ENVOI = "liaison.envoi"
+    LIAISON_CONSULTATION = "liaison.consultation"
+    LIAISON_ISSUE = "liaison.issue"
+    LIAISON_RETARD = "liaison.retard"
 
     @property
     def label(self) -> str:
@@ -191,6 +195,10 @@ _LABELS: dict[AuditAction, str] = {
     AuditAction.DOMICILIATION_REMISE: "Courrier remis contre signature",
     AuditAction.DOMICILIATION_PASSAGE: "Passage d'une personne domiciliée",
     AuditAction.DOMICILIATION_FIN: "Fin d'une élection de domicile",
+    AuditAction.LIAISON_ENVOI: "Envoi d'une fiche de liaison par une mairie",
+    AuditAction.LIAISON_CONSULTATION: "Consultation d'une fiche de liaison",
+    AuditAction.LIAISON_ISSUE: "Suite donnée à une fiche de liaison",
+    AuditAction.LIAISON_RETARD: "Fiche de liaison non évaluée dans le délai : responsable prévenu·e",
 }
 
 
@@ -204,5 +212,6 @@ READS = frozenset(
         AuditAction.DOCUMENT_TELECHARGEMENT,
         AuditAction.DOCUMENT_TELECHARGEMENT_REFUSE,
         AuditAction.COMMISSION_CONSULTATION,
+        AuditAction.LIAISON_CONSULTATION,
     }
 )

@@ -17,6 +17,7 @@ from service.delegations import acts
 from service.demo import history
 from service.domiciliation import counter as domiciliation
 from service.dossiers import service as dossiers
+from service.liaisons import service as liaisons
 from service.models import (
     AidType,
     AuthorityKind,
@@ -47,6 +48,7 @@ DEMO_USERS: tuple[tuple[str, str, str, Role], ...] = (
     ("elu", "Aïcha Diallo", "Membre du conseil d'administration", Role.ELU),
     ("regisseur", "Paul Henry", "Régisseur d'avances", Role.REGISSEUR),
     ("admin", "Léa Fontaine", "Administratrice fonctionnelle", Role.ADMIN),
+    ("mairie", "Sylvie Perrin", "Agente d'accueil, mairie de Villiers-sur-Loire", Role.MAIRIE),
 )
 
 
@@ -100,6 +102,7 @@ def seed_if_empty(*, with_history: bool = True) -> bool:
     _seed_workshops(users["instructeur"])
     _seed_appointments(users["instructeur"])
     _seed_domiciliation(users["accueil"])
+    _seed_liaisons(users["admin"], users["mairie"])
     if with_history:
         history.seed(users)
     return True
@@ -337,3 +340,30 @@ def _seed_domiciliation(accueil: User) -> None:
                 actor=accueil, election_id=election.id, sender_kind="caf" if days % 2 else "cpam",
                 received_on=today - timedelta(days=days),
             )  # fmt: skip
+
+
+def _seed_liaisons(admin: User, agent: User) -> None:
+    """The town-hall agent of Villiers-sur-Loire (quartier du Port) sent two liaisons this morning: one for a
+    person the centre knows, urgent; one for a person it does not know yet."""
+    accounts.scope_session_to(admin)
+    villiers = next(
+        commune for commune in organisation.list_communes() if commune.name == "Villiers-sur-Loire"
+    )
+    port = next(quartier for quartier in villiers.quartiers if quartier.name == "Le Port")
+    liaisons.attach_to_town_hall(actor=admin, user_id=agent.id, commune_id=villiers.id, quartier_id=port.id)
+    accounts.scope_session_to(agent)
+    [elodie] = liaisons.find_people(actor=agent, query="Lefèvre Élodie")
+    liaisons.send(
+        actor=agent,
+        form=liaisons.LiaisonForm(
+            person_id=elodie.id, phone="06 11 22 33 44", urgent=True, consent=True,
+            question="Sa pension de réversion n'est pas arrivée ce mois-ci : elle ne peut payer le loyer.",
+        ),
+    )  # fmt: skip
+    liaisons.send(
+        actor=agent,
+        form=liaisons.LiaisonForm(
+            last_name="Rocher", first_name="Damien", birth_year=1979, phone="07 55 44 33 22", consent=True,
+            question="Demande un rendez-vous avec une assistante sociale : séparation récente, 3 enfants.",
+        ),
+    )  # fmt: skip

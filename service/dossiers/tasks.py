@@ -61,11 +61,10 @@ class WorklistRow:
     def aid_label(self) -> str:
         if self.line.aid_type is not None:
             return aid_label(self.line.aid_type)
-        return (
-            "Séance de la commission"
-            if self.line.process_key == "seance_commission"
-            else self.line.process_key
-        )
+        try:  # what the process runs for: a committee or workshop sitting, a fiche de liaison
+            return processes.kind_of(self.line.process_key).label
+        except LookupError:
+            return self.line.process_key
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,10 @@
-"""The person's follow-up view: requests, workshops, appointments, rights checked and orientations, newest
-first.
+"""The person's follow-up view: requests, workshops, appointments, rights checked, orientations and liaisons
+from the town halls, in one timeline, newest first.
 
 Each kind of entry is shown only to a reader the policy lets read it: the dossiers the actor may read
 something of, the workshops to the roles that register people, the rights checked to those who read the
-budget. Each kind is one statement, bounded; the read is traced like the person's page.
+budget, the liaisons to those who call back. Each kind is one statement, bounded; the read is traced like the
+person's page.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from service.appointments import places
 from service.appointments.access import BOOKING_ROLES
 from service.audit.actions import AuditAction
 from service.extensions import db
+from service.liaisons import service as liaisons
 from service.models import (
     EstimateStatus,
     Orientation,
@@ -83,6 +85,9 @@ def timeline(*, actor: User, person_id: int) -> Timeline:
     if found.grant.may(Action.OUVRIR):
         shown.append("orientations")
         entries.extend(_orientations(person.id))
+    if actor.has_role(*liaisons.READERS):
+        shown.append("fiches de liaison")
+        entries.extend(_liaisons(person.id))
     access.record_read(
         actor=actor, action=AuditAction.PERSONNE_CONSULTATION, subject_type="personne", subject_id=person.id,
         parts=[Part.IDENTITE], details={"page": "suivi"},
@@ -186,4 +191,19 @@ def _orientations(person_id: int) -> list[Entry]:
                     link,
                 )
             )
+
+
+def _liaisons(person_id: int) -> list[Entry]:
+    entries = []
+    for liaison in liaisons.of_person(person_id, PER_KIND):
+        urgent = " (urgente)" if liaison.urgent else ""
+        text = f"Fiche de liaison de la mairie de {liaison.commune.name}{urgent}"
+        entries.append(
+            Entry(
+                liaison.sent_at,
+                "Liaison",
+                f"{text} — {liaison.outcome_label.lower()}",
+                ("liaisons.show", {"liaison_id": liaison.id}),
+            )
+        )
     return entries

@@ -32,6 +32,7 @@ from service.models.dossier import AidType, Dossier, DossierStatus
 from service.models.incidents import EvaluationIncident, WorkflowRefusal
 from service.models.legal_aid import Authority, AuthorityKind, LegalAidRequest
 from service.models.letter_batch import BatchStatus, LetterBatch, PendingLetter
+from service.models.liaison import Liaison, LiaisonOutcome, TownHallPost
 from service.models.loans import Loan, LoanInstallment, LoanRepayment, LoanSchedule
 from service.models.organisation import Centre, CentreKind, Commune, Quartier
 from service.models.orientation import Orientation, OrientationOutcome, Partner, PartnerKind
@@ -104,6 +105,8 @@ __all__ = [
     "ItemStatus",
     "LegalAidRequest",
     "LetterBatch",
+    "Liaison",
+    "LiaisonOutcome",
     "Loan",
     "LoanInstallment",
     "LoanRepayment",
@@ -135,6 +138,7 @@ __all__ = [
     "SessionKind",
     "SessionStatus",
     "SignatureDelegation",
+    "TownHallPost",
     "User",
     "UserRole",
     "UtcDateTime",

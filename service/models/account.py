@@ -23,6 +23,7 @@ class Role(enum.StrEnum):
     ELU = "elu"
     REGISSEUR = "regisseur"
     ADMIN = "admin"
+    MAIRIE = "mairie"
 
     @property
     def label(self) -> str:
@@ -38,6 +39,7 @@ _ROLE_LABELS = {
     Role.ELU: "Membre du conseil d'administration",
     Role.REGISSEUR: "Régisseur / comptabilité",
     Role.ADMIN: "Administrateur·rice",
+    Role.MAIRIE: "Agent de mairie de quartier",
 }
 
 

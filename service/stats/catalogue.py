@@ -1,5 +1,6 @@
 """The centre's figures over a period, each built from a few grouped queries: requests and what became of
-them, amounts, refusals, who decided, delays, legal aid, the households reached, the workshops."""
+them, amounts, refusals, who decided, delays, legal aid, the households reached, the workshops, the liaisons
+received from the town halls."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ from service.models import (
     DossierStatus,
     FollowUpStatus,
     LegalAidRequest,
+    Liaison,
+    LiaisonOutcome,
     Person,
     Quartier,
     RegistrationStatus,
@@ -97,6 +100,7 @@ def figures(*, centre_id: int, period: Period, split: Split) -> list[Figure]:
         _workshops(centre_id, period, split),
         _rights_asked(centre_id, period, split),
         _domiciliations(centre_id, period, split),
+        _liaisons(centre_id, period, split),
     ]
 
 
@@ -421,3 +425,22 @@ def _domiciliations(centre_id: int, period: Period, split: Split) -> Figure:
         note="Personnes distinctes dont l'élection de domicile a été accordée pendant la période (un "
         "renouvellement n'est pas une nouvelle élection ; commune de la personne).",
     )  # fmt: skip
+
+
+def _liaisons(centre_id: int, period: Period, split: Split) -> Figure:
+    columns = split_columns(centre_id, split, commune=Liaison.commune_id, quartier=Liaison.quartier_id)
+    base = select(Liaison).where(Liaison.centre_id == centre_id, _within(Liaison.sent_at, period))
+    outcomes: dict[Any, str] = {outcome.value: outcome.label for outcome in LiaisonOutcome}
+    outcomes[None] = "En attente de l'évaluation"
+    return by_category(
+        key="liaisons",
+        title="Fiches de liaison reçues des mairies, par suite donnée",
+        unit=Unit.NOMBRE,
+        row_header="Suite donnée",
+        base=base,
+        category=Liaison.outcome,
+        categories=outcomes,
+        measure=Measure("Fiches", func.count(Liaison.id), func.count(func.distinct(Liaison.person_id))),
+        split=columns,
+        note="Fiches envoyées pendant la période, selon la commune (ou le quartier) de la mairie.",
+    )

@@ -15,7 +15,8 @@ from service.api_tokens import service as tokens
 from service.audit import service as audit
 from service.config import current_settings
 from service.errors import InvalidInputError
-from service.models import Role
+from service.liaisons import service as liaisons
+from service.models import Role, User
 from service.notifications import service as notifications
 from service.organisation import service as organisation
 from service.web import inputs
@@ -36,18 +37,10 @@ def users() -> str:
 @login_required
 def new_user() -> Response | str | tuple[str, int]:
     form = NewUserForm()
+    form.town_hall.choices = _town_halls()
     if form.validate_on_submit():
         try:
-            user = accounts.create_user(
-                centre_code=organisation.get_centre(current_user.centre_id).code,
-                username=form.username.data,
-                full_name=form.full_name.data,
-                title=form.title.data or "",
-                email=form.email.data or "",
-                password=form.password.data,
-                roles=[Role(value) for value in form.roles.data],
-                actor=current_user,
-            )
+            user = _create_user(form)
         except InvalidInputError as error:
             form.refuse(error)
         else:
@@ -60,6 +53,43 @@ def new_user() -> Response | str | tuple[str, int]:
     accounts.require_admin(actor=current_user)  # the page itself is for administrators
     status = 422 if form.errors else 200
     return render_template("admin/new_user.html", form=form), status
+
+
+def _town_halls() -> list[tuple[str, str]]:
+    """The town halls an agent may work at: each commune, and each of its quartiers."""
+    found = [("", "—")]
+    for commune in organisation.list_communes():
+        found.append((f"commune-{commune.id}", commune.name))
+        found += [
+            (f"quartier-{quartier.id}", f"{commune.name}, {quartier.name}") for quartier in commune.quartiers
+        ]
+    return found
+
+
+def _create_user(form: NewUserForm) -> User:
+    roles = [Role(value) for value in form.roles.data]
+    account = {
+        "centre_code": organisation.get_centre(current_user.centre_id).code,
+        "username": form.username.data or "",
+        "full_name": form.full_name.data or "",
+        "title": form.title.data or "",
+        "email": form.email.data or "",
+        "password": form.password.data or "",
+    }
+    if Role.MAIRIE not in roles:
+        return accounts.create_user(
+            centre_code=account["centre_code"], username=account["username"], full_name=account["full_name"],
+            title=account["title"], email=account["email"], password=account["password"], roles=roles,
+            actor=current_user,
+        )  # fmt: skip
+    kind, _, number = (form.town_hall.data or "").partition("-")
+    if not inputs.is_id(number):
+        raise InvalidInputError("Choisissez la mairie où travaille l'agent.", field="town_hall")
+    commune_id = int(number) if kind == "commune" else None
+    quartier_id = int(number) if kind == "quartier" else None
+    return liaisons.create_town_hall_agent(
+        actor=current_user, account=account, roles=roles, commune_id=commune_id, quartier_id=quartier_id
+    )
 
 
 @bp.route("/utilisateurs/<int:user_id>/etat", methods=["POST"])

@@ -26,7 +26,7 @@ def index() -> Response:
 @bp.route("/tableau-de-bord")
 @login_required
 def dashboard() -> str:
-    works = current_user.has_role(*(role for role in Role if role is not Role.ADMIN))
+    works = current_user.has_role(*(role for role in Role if role not in {Role.ADMIN, Role.MAIRIE}))
     return render_template(
         "home/dashboard.html",
         roles=sorted(current_user.roles),
@@ -37,4 +37,5 @@ def dashboard() -> str:
         receives_people=current_user.has_role(*people.PEOPLE_ROLES),
         my_appointments=appointments.my_day(actor=current_user),
         place_of=places.label,
+        town_hall=current_user.has_role(Role.MAIRIE),
     )

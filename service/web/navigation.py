@@ -21,7 +21,10 @@ class NavEntry:
 
 NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("Tableau de bord", "home.dashboard"),
-    NavEntry("Tâches", "tasks.index", frozenset(role for role in Role if role is not Role.ADMIN)),
+    NavEntry(
+        "Tâches", "tasks.index", frozenset(role for role in Role if role not in {Role.ADMIN, Role.MAIRIE})
+    ),
+    NavEntry("Mes fiches de liaison", "liaisons.index", frozenset({Role.MAIRIE})),
     NavEntry("Personnes", "people.search", frozenset({Role.ACCUEIL, Role.INSTRUCTEUR, Role.RESPONSABLE})),
     NavEntry(
         "Chèques", "cheques.stock_page", frozenset({Role.SECRETARIAT, Role.REGISSEUR, Role.RESPONSABLE})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -17,8 +19,13 @@ from service.web import inputs
 
 bp = Blueprint("tasks", __name__, url_prefix="/taches")
 
-# The page each kind of sitting is held on (service.processes: the subject a task belongs to).
-_SITTING_PAGES = {"seance_commission": "committee.show", "seance_atelier": "workshops.show"}
+# The page a step of each kind of subject is done on, and its argument (service.processes: the subject a task
+# belongs to); a dossier's steps are done on the task page.
+_SUBJECT_PAGES = {
+    "seance_commission": ("committee.show", "session_id"),
+    "seance_atelier": ("workshops.show", "session_id"),
+    "liaison": ("liaisons.show", "liaison_id"),
+}
 
 _VIEW_LABELS = {
     WorklistView.MINE: "Mes tâches",
@@ -105,13 +112,16 @@ def _render_task(
 @login_required
 def show(task_id: int) -> Response | tuple[str, int]:
     step = worklist.task_in_centre(actor=current_user, task_id=task_id)
-    if step is not None:  # a sitting's steps are done from its page; a dossier's here
+    # A sitting's or a liaison's steps are done from its page, for those who may do them; a dossier's here.
+    if step is not None and current_user.has_role(Role(step.role), Role.RESPONSABLE):
         subject = processes.subject_of(step)
-        if subject.kind.name in _SITTING_PAGES and subject.id is not None:
-            return redirect(url_for(_SITTING_PAGES[subject.kind.name], session_id=subject.id))
         if subject.kind.name == "orientation" and subject.id is not None:
             person_id = orienting.person_of(actor=current_user, orientation_id=subject.id)
             return redirect(url_for("orientation.person_page", person_id=person_id, _anchor="suivi"))
+        if subject.kind.name in _SUBJECT_PAGES and subject.id is not None:
+            endpoint, argument = _SUBJECT_PAGES[subject.kind.name]
+            arguments: dict[str, Any] = {argument: subject.id}
+            return redirect(url_for(endpoint, **arguments))
     if request.method == "GET":
         return _render_task(task_id, values=None, errors={}, status=200)
     values = {key: value for key, value in request.form.items() if key != "csrf_token"}

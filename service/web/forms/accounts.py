@@ -66,6 +66,8 @@ class NewUserForm(Form):
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
     )
+    # For a town-hall agent: "commune-<id>" or "quartier-<id>", the choices set by the page.
+    town_hall = SelectField("Mairie de l'agent (rôle agent de mairie de quartier)", default="")
     password = PasswordField(
         "Mot de passe provisoire",
         validators=[DataRequired(_REQUIRED), Length(max=200)],

@@ -1,0 +1,1 @@
+"""Fiches de liaison: town-hall agents refer a person to the centre; the instructing agents call back."""

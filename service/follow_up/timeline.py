@@ -191,6 +191,7 @@ def _orientations(person_id: int) -> list[Entry]:
                     link,
                 )
             )
+    return entries
 
 
 def _liaisons(person_id: int) -> list[Entry]:

@@ -298,3 +298,25 @@ def test_only_the_head_of_service_imports(
         assert client.get("/personnes/import/").status_code == 403
     as_user(client, "rachida")
     assert "Importer des personnes depuis un fichier" in text_of(client.get("/personnes/"))
+
+
+def test_the_analysis_keeps_its_progress_chunk_after_chunk(
+    client: FlaskClient, head: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each chunk of rows searched for duplicates is committed with the progress the page shows."""
+    lines = [f"{LAST[i % len(LAST)]};{FIRST[i // len(LAST)]};;;;;;;;F{i};" for i in range(1000)]
+    as_user(client, "rachida")
+    import_id = _import_id(_upload(client, "progression.csv", _csv(lines)))
+    assert _map(client, import_id, MAPPING).status_code == 302
+    seen: list[int | None] = []
+    search = importing.finder.find_each
+
+    def watched(centre_id: int, queries: list[importing.finder.Query]) -> list[object]:
+        seen.append(db.session.scalar(select(PeopleImport.done).where(PeopleImport.id == import_id)))
+        return search(centre_id, queries)  # type: ignore[return-value]
+
+    monkeypatch.setattr(importing.finder, "find_each", watched)
+    importing.run_people_imports()
+    assert seen == list(range(0, 1000, importing.CHUNK))
+    page = client.get(f"/personnes/import/{import_id}").get_data(as_text=True)
+    assert "Aperçu prêt" in page

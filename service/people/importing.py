@@ -110,7 +110,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 def upload(*, actor: User, filename: str, content: bytes) -> PeopleImport:
     """Read the file (refused in French if it cannot be); keep its rows until its columns are mapped."""
     require_role(actor, *IMPORT_ROLES)
-    name = (filename or "").strip().replace("\\", "/").rsplit("/", 1)[-1][:200]
+    name = _CONTROL.sub("", (filename or "").replace("\\", "/").rsplit("/", 1)[-1]).strip()[:200]
     if not name:
         raise import_files.FileRefusedError("Choisissez le fichier à importer.")
     table = import_files.read(name, content)
@@ -523,9 +523,12 @@ def _analyse(import_id: int) -> None:
                         [p.id, p.display_name, p.birth_date.strftime("%d/%m/%Y") if p.birth_date else ""]
                         for p in same[:5]
                     ]
-            found = _loaded(import_id)
-            found.done = min(found.total, found.done + len(chunk))
-            found.progress_at = clock.now()
+            db.session.execute(  # the progress shown, without reading the rows again
+                update(PeopleImport)
+                .where(PeopleImport.id == import_id)
+                .values(done=start + len(chunk), progress_at=clock.now())
+                .execution_options(synchronize_session=False)
+            )
     within: dict[int, list[int]] = {}
     for i, j in finder.close_pairs([line.name for line in applicants]):
         first, second = applicants[i], applicants[j]

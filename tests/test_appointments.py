@@ -354,18 +354,32 @@ def test_hostile_input_never_answers_500(
     person_id = person(staff["nadia"], "Hostile")
     as_user(client, "nadia")
     page = f"/personnes/{person_id}/rendez-vous/nouveau"
-    for value in ("", "abc", "-1", "0", "99999999999999999999", "1e9", "\x00", str(slots[0].id) + "x"):
+    for value in ("", "abc", "-1", "0", "²", "99999999999999999999", "1e9", "\x00", str(slots[0].id) + "x"):
         response = post_form(client, page, {"slot_id": value, "subject": "x"})
         assert response.status_code in {404, 422}, (value, response.status_code)
     long_subject = post_form(client, page, {"slot_id": str(slots[0].id), "subject": "x" * 5000})
     assert long_subject.status_code == 422
     assert "300 caractères au plus." in text_of(long_subject)
     assert db.session.scalar(select(func.count()).select_from(Appointment)) == 0
-    for query in ("jour=2026-02-30", "jour=x&lieu=centre", "lieu=abc", "lieu=99999999999999", "lieu=-1"):
+    for query in (
+        "jour=2026-02-30",
+        "jour=x&lieu=centre",
+        "lieu=abc",
+        "lieu=²",
+        "lieu=99999999999999",
+        "lieu=-1",
+    ):
         response = client.get(f"/rendez-vous/agenda?{query}")
         assert response.status_code in {200, 404, 422}, (query, response.status_code)
     assert client.get("/rendez-vous/agenda?lieu=4242").status_code == 404  # no town hall of ours
+    assert client.get("/rendez-vous/agenda?jour=9999-12-31").status_code == 422
     assert client.post("/rendez-vous/abc/suite").status_code == 404
+    assert _book(client, person_id, slots[1]).status_code == 302
+    action = f"/rendez-vous/{db.session.scalars(select(Appointment.id)).one()}/suite"
+    for value in ("²", "-1", "9" * 30, "\x00"):
+        outcome = post_form(client, page, {"status": "honore", "personne": value}, action=action)
+        assert outcome.status_code == 303, (value, outcome.status_code)
+    assert db.session.scalars(select(Appointment.status)).one() is AppointmentStatus.PREVU
     as_user(client, "julie")
     bad = _series(
         client, agent_id=str(staff["julie"].id), day="2026-02-30", start="25:00", length_minutes="-5"

@@ -137,7 +137,7 @@ def day_agenda(*, actor: User, day: date, place: str) -> DayAgenda:
     if place != places.CENTRE:
         commune = (
             get_in_centre(db.session(), Commune, int(place), actor.centre_id)
-            if place.isdigit() and len(place) < 10
+            if place.isascii() and place.isdigit() and len(place) < 10
             else None
         )
         if commune is None:

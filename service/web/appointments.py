@@ -17,6 +17,7 @@ from service.models import AppointmentStatus, Role
 from service.web.forms.appointments import BookingForm, OutcomeForm, SeriesForm
 
 bp = Blueprint("appointments", __name__)
+MAX_AGENDA_DAYS = 3660  # ten years either way: further is a typing error
 
 
 @bp.route("/rendez-vous/", methods=["GET", "POST"])
@@ -106,7 +107,7 @@ def outcome(appointment_id: int) -> BaseResponse:
     form = OutcomeForm()
     back = request.form.get("personne", "")
     target = url_for("appointments.index")
-    if back.isdigit() and len(back) < 10:
+    if back.isascii() and back.isdigit() and len(back) < 10:
         target = url_for("appointments.book", person_id=int(back))
     if not form.validate_on_submit():
         flash("Choisissez ce qu'il est advenu du rendez-vous.", "error")
@@ -127,12 +128,14 @@ def outcome(appointment_id: int) -> BaseResponse:
 def agenda() -> tuple[str, int]:
     place = request.args.get("lieu", places.CENTRE)
     raw_day = request.args.get("jour", "")
+    today = clock.now().astimezone(local_zone()).date()
     try:
-        day = date.fromisoformat(raw_day) if raw_day else clock.now().astimezone(local_zone()).date()
+        day = date.fromisoformat(raw_day) if raw_day else today
     except ValueError:
-        day, status = clock.now().astimezone(local_zone()).date(), 422
+        day = date.min
+    status = 200
+    if abs((day - today).days) > MAX_AGENDA_DAYS:
+        day, status = today, 422
         flash("Le jour demandé n'est pas une date valide : voici celui d'aujourd'hui.", "error")
-    else:
-        status = 200
     page = pages.day_agenda(actor=current_user, day=day, place=place)
     return render_template("appointments/agenda.html", page=page, label=places.label), status

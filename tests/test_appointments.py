@@ -3,6 +3,9 @@ convocation, the reminder 48 hours before, what became of it, a town hall's day 
 
 from __future__ import annotations
 
+import io
+import json
+import zipfile
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -414,3 +417,25 @@ def test_the_agents_home_page_lists_their_appointments_of_the_day(
     assert "Point budget" in home
     as_user(client, "marc")
     assert "Mes rendez-vous du jour" not in text_of(client.get("/tableau-de-bord"))
+
+
+def test_the_persons_export_holds_their_appointments(
+    client: FlaskClient, slots: list[AppointmentSlot], staff: dict[str, User], commune: Commune
+) -> None:
+    person_id = person(staff["nadia"], "Exporte")
+    as_user(client, "nadia")
+    assert _book(client, person_id, slots[2], subject="Aide au logement").status_code == 302
+    as_user(client, "claire")
+    response = client.get(f"/personnes/{person_id}/donnees.zip")
+    assert response.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(response.data)) as archive:
+        held = json.loads(archive.read("donnees.json"))
+    assert held["rendez_vous"] == [
+        {
+            "le": "2026-11-26T10:30:00+01:00",
+            "avec": "Julie Martin",
+            "lieu": f"Mairie de {commune.name}",
+            "objet": "Aide au logement",
+            "état": "Prévu",
+        }
+    ]

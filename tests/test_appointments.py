@@ -32,6 +32,7 @@ from service.models import (
     User,
 )
 from service.notifications import service as notifications
+from service.privacy import retention
 from tests.conftest import START, text_of
 from tests.pdf import text_of_pdf
 from tests.smtp_server import Mailbox, free_port, smtp_server
@@ -439,3 +440,24 @@ def test_the_persons_export_holds_their_appointments(
             "état": "Prévu",
         }
     ]
+
+
+def test_an_honoured_appointment_is_a_contact_and_retention_clears_its_subject(
+    client: FlaskClient, slots: list[AppointmentSlot], staff: dict[str, User], travel: clock.TravellingClock
+) -> None:
+    person_id = person(staff["nadia"], "Ancien")
+    as_user(client, "nadia")
+    assert _book(client, person_id, slots[0], subject="Dettes de loyer").status_code == 302
+    appointment = db.session.scalars(select(Appointment)).one()
+    travel.set(slots[0].ends_at)
+    booking.record_outcome(
+        actor=staff["julie"], appointment_id=appointment.id, status=AppointmentStatus.HONORE
+    )
+    day_before = slots[0].starts_at + timedelta(days=2 * 365)  # two years after the person was registered
+    assert person_id not in [due.person_id for due in retention.plan(day_before).people]
+    after = slots[0].starts_at + timedelta(days=2 * 366 + 1)
+    assert person_id in [due.person_id for due in retention.plan(after).people]
+    travel.set(after)
+    retention.run()
+    db.session.expire_all()
+    assert appointment.subject == ""

@@ -271,7 +271,20 @@ def test_a_cancelled_appointment_is_not_reminded_and_frees_its_slot(
     assert _book(client, first, slots[0]).status_code == 302
     appointment = db.session.scalars(select(Appointment)).one()
     page = f"/personnes/{first}/rendez-vous/nouveau"
-    response = post_form(client, page, {"status": "annule", "personne": str(first)},
+    asked = post_form(
+        client,
+        page,
+        {"status": "annule", "personne": str(first)},
+        action=f"/rendez-vous/{appointment.id}/suite",
+    )
+    assert asked.status_code == 200
+    assert "Le rendez-vous de ANNULE Camille du 26/11/2026 à 09:00 sera noté « annulé »." in text_of(asked)
+    assert "Le créneau redevient libre pour une autre personne ; la personne est prévenue par courriel." in (
+        text_of(asked)
+    )
+    db.session.expire_all()
+    assert appointment.status is AppointmentStatus.PREVU
+    response = post_form(client, page, {"status": "annule", "personne": str(first), "confirme": "oui"},
                          action=f"/rendez-vous/{appointment.id}/suite")  # fmt: skip
     assert response.status_code == 303
     db.session.expire_all()
@@ -300,17 +313,23 @@ def test_honoured_or_not_is_recorded_once_the_time_has_come(
     appointment = db.session.scalars(select(Appointment)).one()
     page = f"/personnes/{person_id}/rendez-vous/nouveau"
     action = f"/rendez-vous/{appointment.id}/suite"
-    early = post_form(client, page, {"status": "non_honore", "personne": str(person_id)}, action=action)
+    early = post_form(
+        client, page, {"status": "non_honore", "personne": str(person_id), "confirme": "oui"}, action=action
+    )
     assert "Le rendez-vous n'a pas encore eu lieu" in text_of(client.get(early.headers["Location"]))
     db.session.expire_all()
     assert appointment.status is AppointmentStatus.PREVU
     travel.set(slots[0].ends_at + timedelta(minutes=5))
     as_user(client, "julie")  # days later: a new session
-    post_form(client, page, {"status": "non_honore", "personne": str(person_id)}, action=action)
+    post_form(
+        client, page, {"status": "non_honore", "personne": str(person_id), "confirme": "oui"}, action=action
+    )
     db.session.expire_all()
     assert appointment.status is AppointmentStatus.NON_HONORE
     assert appointment.outcome_by_id == staff["julie"].id
-    again = post_form(client, page, {"status": "honore", "personne": str(person_id)}, action=action)
+    again = post_form(
+        client, page, {"status": "honore", "personne": str(person_id), "confirme": "oui"}, action=action
+    )
     assert "déjà noté « non honoré »" in text_of(client.get(again.headers["Location"]))
     db.session.expire_all()
     assert appointment.status is AppointmentStatus.NON_HONORE
@@ -381,7 +400,9 @@ def test_hostile_input_never_answers_500(
     assert _book(client, person_id, slots[1]).status_code == 302
     action = f"/rendez-vous/{db.session.scalars(select(Appointment.id)).one()}/suite"
     for value in ("²", "-1", "9" * 30, "\x00"):
-        outcome = post_form(client, page, {"status": "honore", "personne": value}, action=action)
+        outcome = post_form(
+            client, page, {"status": "honore", "personne": value, "confirme": "oui"}, action=action
+        )
         assert outcome.status_code == 303, (value, outcome.status_code)
     assert db.session.scalars(select(Appointment.status)).one() is AppointmentStatus.PREVU
     as_user(client, "julie")

@@ -76,6 +76,17 @@ def of_person(person_id: int) -> Sequence[Appointment]:
     ).all()
 
 
+@read_use_case
+def appointment(*, actor: User, appointment_id: int) -> Appointment:
+    """One appointment, for whoever may book for its person (what a confirmation page names)."""
+    require_booker(actor)
+    found = get_in_centre(db.session(), Appointment, appointment_id, actor.centre_id)
+    if found is None:
+        raise NotFoundError("Ce rendez-vous n'existe pas dans votre centre.")
+    access.person(actor, found.person_id, needs=Action.OUVRIR)
+    return found
+
+
 @dataclass(frozen=True)
 class SlotRow:
     slot: AppointmentSlot

@@ -14,6 +14,8 @@ from service.appointments.access import ORGANISING_ROLES, require_booker, requir
 from service.config import local_zone
 from service.errors import ConflictError, InvalidInputError
 from service.models import AppointmentStatus, Role
+from service.web import confirmation
+from service.web.formatting import datetime_fr
 from service.web.forms.appointments import BookingForm, OutcomeForm, SeriesForm
 
 bp = Blueprint("appointments", __name__)
@@ -101,7 +103,7 @@ def book(person_id: int) -> BaseResponse | tuple[str, int]:
 
 @bp.route("/rendez-vous/<int:appointment_id>/suite", methods=["POST"])
 @login_required
-def outcome(appointment_id: int) -> BaseResponse:
+def outcome(appointment_id: int) -> BaseResponse | tuple[str, int]:
     """Record what became of an appointment; back to the person's appointments, or to the slots."""
     require_booker(current_user)  # before the form: a refusal is a refusal, whatever was typed
     form = OutcomeForm()
@@ -112,6 +114,8 @@ def outcome(appointment_id: int) -> BaseResponse:
     if not form.validate_on_submit():
         flash("Choisissez ce qu'il est advenu du rendez-vous.", "error")
         return redirect(target, 303)
+    if not confirmation.is_confirmed():
+        return _confirm_outcome(appointment_id, AppointmentStatus(form.status.data), target)
     try:
         appointment = booking.record_outcome(
             actor=current_user, appointment_id=appointment_id, status=AppointmentStatus(form.status.data)
@@ -121,6 +125,26 @@ def outcome(appointment_id: int) -> BaseResponse:
         return redirect(target, 303)
     flash(f"Rendez-vous noté « {appointment.status.label.lower()} ».", "success")
     return redirect(target, 303)
+
+
+def _confirm_outcome(appointment_id: int, status: AppointmentStatus, back: str) -> tuple[str, int]:
+    found = pages.appointment(actor=current_user, appointment_id=appointment_id)
+    who = found.person.display_name
+    when = datetime_fr(found.slot.starts_at)
+    consequences = [f"Le rendez-vous de {who} du {when} sera noté « {status.label.lower()} »."]
+    if status is AppointmentStatus.ANNULE:
+        consequences.append(
+            "Le créneau redevient libre pour une autre personne"
+            + (" ; la personne est prévenue par courriel." if found.person.email else ".")
+        )
+    else:
+        consequences.append("Cette suite ne pourra plus être changée.")
+    return confirmation.ask(
+        title=f"Noter le rendez-vous « {status.label.lower()} » ?",
+        consequences=consequences,
+        button=f"Noter « {status.label.lower()} »",
+        back=back,
+    )
 
 
 @bp.route("/rendez-vous/agenda")

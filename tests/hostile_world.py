@@ -46,8 +46,9 @@ DEMO_ROLES = tuple(username for username, *_ in demo.DEMO_USERS)
 # Irreversible actions: their page's form only asks for the confirmation page; the run also posts each of
 # these forms with its confirmation (`confirme=oui`), so that the hostile values reach the use case.
 CONFIRMED_ENDPOINTS = frozenset({
-    "committee.cancel", "committee.postpone", "committee.set_aside", "committee.step", "documents.correct",
-    "workshops.cancel", "workshops.cancel_session", "workshops.decide", "workshops.evaluation",
+    "appointments.outcome", "committee.cancel", "committee.postpone", "committee.set_aside", "committee.step",
+    "documents.correct", "orientation.send", "workshops.cancel", "workshops.cancel_session", "workshops.decide",
+    "workshops.evaluation",
 })  # fmt: skip
 
 

@@ -3,6 +3,9 @@ convocation, the reminder 48 hours before, what became of it, a town hall's day 
 
 from __future__ import annotations
 
+import io
+import json
+import zipfile
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -29,6 +32,7 @@ from service.models import (
     User,
 )
 from service.notifications import service as notifications
+from service.privacy import retention
 from tests.conftest import START, text_of
 from tests.pdf import text_of_pdf
 from tests.smtp_server import Mailbox, free_port, smtp_server
@@ -267,7 +271,20 @@ def test_a_cancelled_appointment_is_not_reminded_and_frees_its_slot(
     assert _book(client, first, slots[0]).status_code == 302
     appointment = db.session.scalars(select(Appointment)).one()
     page = f"/personnes/{first}/rendez-vous/nouveau"
-    response = post_form(client, page, {"status": "annule", "personne": str(first)},
+    asked = post_form(
+        client,
+        page,
+        {"status": "annule", "personne": str(first)},
+        action=f"/rendez-vous/{appointment.id}/suite",
+    )
+    assert asked.status_code == 200
+    assert "Le rendez-vous de ANNULE Camille du 26/11/2026 à 09:00 sera noté « annulé »." in text_of(asked)
+    assert "Le créneau redevient libre pour une autre personne ; la personne est prévenue par courriel." in (
+        text_of(asked)
+    )
+    db.session.expire_all()
+    assert appointment.status is AppointmentStatus.PREVU
+    response = post_form(client, page, {"status": "annule", "personne": str(first), "confirme": "oui"},
                          action=f"/rendez-vous/{appointment.id}/suite")  # fmt: skip
     assert response.status_code == 303
     db.session.expire_all()
@@ -296,17 +313,23 @@ def test_honoured_or_not_is_recorded_once_the_time_has_come(
     appointment = db.session.scalars(select(Appointment)).one()
     page = f"/personnes/{person_id}/rendez-vous/nouveau"
     action = f"/rendez-vous/{appointment.id}/suite"
-    early = post_form(client, page, {"status": "non_honore", "personne": str(person_id)}, action=action)
+    early = post_form(
+        client, page, {"status": "non_honore", "personne": str(person_id), "confirme": "oui"}, action=action
+    )
     assert "Le rendez-vous n'a pas encore eu lieu" in text_of(client.get(early.headers["Location"]))
     db.session.expire_all()
     assert appointment.status is AppointmentStatus.PREVU
     travel.set(slots[0].ends_at + timedelta(minutes=5))
     as_user(client, "julie")  # days later: a new session
-    post_form(client, page, {"status": "non_honore", "personne": str(person_id)}, action=action)
+    post_form(
+        client, page, {"status": "non_honore", "personne": str(person_id), "confirme": "oui"}, action=action
+    )
     db.session.expire_all()
     assert appointment.status is AppointmentStatus.NON_HONORE
     assert appointment.outcome_by_id == staff["julie"].id
-    again = post_form(client, page, {"status": "honore", "personne": str(person_id)}, action=action)
+    again = post_form(
+        client, page, {"status": "honore", "personne": str(person_id), "confirme": "oui"}, action=action
+    )
     assert "déjà noté « non honoré »" in text_of(client.get(again.headers["Location"]))
     db.session.expire_all()
     assert appointment.status is AppointmentStatus.NON_HONORE
@@ -354,18 +377,34 @@ def test_hostile_input_never_answers_500(
     person_id = person(staff["nadia"], "Hostile")
     as_user(client, "nadia")
     page = f"/personnes/{person_id}/rendez-vous/nouveau"
-    for value in ("", "abc", "-1", "0", "99999999999999999999", "1e9", "\x00", str(slots[0].id) + "x"):
+    for value in ("", "abc", "-1", "0", "²", "99999999999999999999", "1e9", "\x00", str(slots[0].id) + "x"):
         response = post_form(client, page, {"slot_id": value, "subject": "x"})
         assert response.status_code in {404, 422}, (value, response.status_code)
     long_subject = post_form(client, page, {"slot_id": str(slots[0].id), "subject": "x" * 5000})
     assert long_subject.status_code == 422
     assert "300 caractères au plus." in text_of(long_subject)
     assert db.session.scalar(select(func.count()).select_from(Appointment)) == 0
-    for query in ("jour=2026-02-30", "jour=x&lieu=centre", "lieu=abc", "lieu=99999999999999", "lieu=-1"):
+    for query in (
+        "jour=2026-02-30",
+        "jour=x&lieu=centre",
+        "lieu=abc",
+        "lieu=²",
+        "lieu=99999999999999",
+        "lieu=-1",
+    ):
         response = client.get(f"/rendez-vous/agenda?{query}")
         assert response.status_code in {200, 404, 422}, (query, response.status_code)
     assert client.get("/rendez-vous/agenda?lieu=4242").status_code == 404  # no town hall of ours
+    assert client.get("/rendez-vous/agenda?jour=9999-12-31").status_code == 422
     assert client.post("/rendez-vous/abc/suite").status_code == 404
+    assert _book(client, person_id, slots[1]).status_code == 302
+    action = f"/rendez-vous/{db.session.scalars(select(Appointment.id)).one()}/suite"
+    for value in ("²", "-1", "9" * 30, "\x00"):
+        outcome = post_form(
+            client, page, {"status": "honore", "personne": value, "confirme": "oui"}, action=action
+        )
+        assert outcome.status_code == 303, (value, outcome.status_code)
+    assert db.session.scalars(select(Appointment.status)).one() is AppointmentStatus.PREVU
     as_user(client, "julie")
     bad = _series(
         client, agent_id=str(staff["julie"].id), day="2026-02-30", start="25:00", length_minutes="-5"
@@ -400,3 +439,46 @@ def test_the_agents_home_page_lists_their_appointments_of_the_day(
     assert "Point budget" in home
     as_user(client, "marc")
     assert "Mes rendez-vous du jour" not in text_of(client.get("/tableau-de-bord"))
+
+
+def test_the_persons_export_holds_their_appointments(
+    client: FlaskClient, slots: list[AppointmentSlot], staff: dict[str, User], commune: Commune
+) -> None:
+    person_id = person(staff["nadia"], "Exporte")
+    as_user(client, "nadia")
+    assert _book(client, person_id, slots[2], subject="Aide au logement").status_code == 302
+    as_user(client, "claire")
+    response = client.get(f"/personnes/{person_id}/donnees.zip")
+    assert response.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(response.data)) as archive:
+        held = json.loads(archive.read("donnees.json"))
+    assert held["rendez_vous"] == [
+        {
+            "le": "2026-11-26T10:30:00+01:00",
+            "avec": "Julie Martin",
+            "lieu": f"Mairie de {commune.name}",
+            "objet": "Aide au logement",
+            "état": "Prévu",
+        }
+    ]
+
+
+def test_an_honoured_appointment_is_a_contact_and_retention_clears_its_subject(
+    client: FlaskClient, slots: list[AppointmentSlot], staff: dict[str, User], travel: clock.TravellingClock
+) -> None:
+    person_id = person(staff["nadia"], "Ancien")
+    as_user(client, "nadia")
+    assert _book(client, person_id, slots[0], subject="Dettes de loyer").status_code == 302
+    appointment = db.session.scalars(select(Appointment)).one()
+    travel.set(slots[0].ends_at)
+    booking.record_outcome(
+        actor=staff["julie"], appointment_id=appointment.id, status=AppointmentStatus.HONORE
+    )
+    day_before = slots[0].starts_at + timedelta(days=2 * 365)  # two years after the person was registered
+    assert person_id not in [due.person_id for due in retention.plan(day_before).people]
+    after = slots[0].starts_at + timedelta(days=2 * 366 + 1)
+    assert person_id in [due.person_id for due in retention.plan(after).people]
+    travel.set(after)
+    retention.run()
+    db.session.expire_all()
+    assert appointment.subject == ""

@@ -72,7 +72,16 @@ def test_demo_instructeur_signs_in_and_sees_their_navigation(
     expect(page.get_by_text("CIAS du Val d'Aubin")).to_be_visible()
     navigation = page.get_by_role("navigation", name="Navigation principale")
     expect(navigation.get_by_role("link")).to_have_text(
-        ["Tableau de bord", "Tâches", "Personnes", "Ateliers", "Domiciliation", "Autorités", "Mon compte"]
+        [
+            "Tableau de bord",
+            "Tâches",
+            "Personnes",
+            "Ateliers",
+            "Rendez-vous",
+            "Domiciliation",
+            "Autorités",
+            "Mon compte",
+        ]
     )
     page.screenshot(path=str(tmp_path / "tableau-de-bord.png"), full_page=True)
 

@@ -76,6 +76,17 @@ def of_person(person_id: int) -> Sequence[Appointment]:
     ).all()
 
 
+@read_use_case
+def appointment(*, actor: User, appointment_id: int) -> Appointment:
+    """One appointment, for whoever may book for its person (what a confirmation page names)."""
+    require_booker(actor)
+    found = get_in_centre(db.session(), Appointment, appointment_id, actor.centre_id)
+    if found is None:
+        raise NotFoundError("Ce rendez-vous n'existe pas dans votre centre.")
+    access.person(actor, found.person_id, needs=Action.OUVRIR)
+    return found
+
+
 @dataclass(frozen=True)
 class SlotRow:
     slot: AppointmentSlot
@@ -137,7 +148,7 @@ def day_agenda(*, actor: User, day: date, place: str) -> DayAgenda:
     if place != places.CENTRE:
         commune = (
             get_in_centre(db.session(), Commune, int(place), actor.centre_id)
-            if place.isdigit() and len(place) < 10
+            if place.isascii() and place.isdigit() and len(place) < 10
             else None
         )
         if commune is None:

@@ -17,6 +17,8 @@ from sqlalchemy.orm import undefer
 from service import aids, clock
 from service.access import service as access
 from service.access.policy import Action, Part
+from service.appointments import pages as appointment_pages
+from service.appointments import places
 from service.audit.actions import READS, AuditAction
 from service.config import local_zone
 from service.documents.rendering import render_pdf
@@ -93,6 +95,7 @@ def _held(person: Person) -> tuple[dict[str, Any], Sequence[Document]]:
         "dossiers": [_dossier(dossier, documents) for dossier in dossiers],
         "documents": [_document(document) for document in documents],
         "ateliers": _workshops(person),
+        "rendez_vous": _appointments(person),
         "consultations": _consultations(person, dossier_ids),
     }
     return held, documents
@@ -300,6 +303,19 @@ def _workshops(person: Person) -> list[dict[str, Any]]:
             "présence": registration.attended,
         }
         for registration in registrations
+    ]
+
+
+def _appointments(person: Person) -> list[dict[str, Any]]:
+    return [
+        {
+            "le": _instant(appointment.slot.starts_at),
+            "avec": appointment.slot.agent.full_name,
+            "lieu": places.label(appointment.slot),
+            "objet": appointment.subject,
+            "état": appointment.status.label,
+        }
+        for appointment in reversed(appointment_pages.of_person(person.id))
     ]
 
 

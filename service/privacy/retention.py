@@ -24,6 +24,9 @@ from service.config import current_settings, local_zone
 from service.extensions import db
 from service.models import (
     AgendaItem,
+    Appointment,
+    AppointmentSlot,
+    AppointmentStatus,
     BudgetLine,
     Document,
     Domiciliation,
@@ -149,6 +152,10 @@ def last_contacts() -> Select[Any]:
         _contact(WorkshopRegistration.person_id, WorkshopSession.starts_at)
         .join(WorkshopSession, WorkshopSession.id == WorkshopRegistration.session_id)
         .where(WorkshopRegistration.attended.is_(True)),
+        _contact(Appointment.person_id, Appointment.booked_at),
+        _contact(Appointment.person_id, AppointmentSlot.starts_at)
+        .join(AppointmentSlot, AppointmentSlot.id == Appointment.slot_id)
+        .where(Appointment.status == AppointmentStatus.HONORE),
     ).subquery()
     last = func.max(instants.c.at, type_=UtcDateTime()).label("at")
     return select(instants.c.person_id, last).group_by(instants.c.person_id)
@@ -330,6 +337,12 @@ def _pseudonymise(person_id: int, now: datetime) -> None:
         update(WorkshopRegistration)
         .where(WorkshopRegistration.person_id == person.id)
         .values(referral_detail="")
+        .execution_options(**_ALL)
+    )
+    db.session.execute(
+        update(Appointment)
+        .where(Appointment.person_id == person.id)
+        .values(subject="")
         .execution_options(**_ALL)
     )
     audit.record(

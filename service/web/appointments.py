@@ -14,9 +14,12 @@ from service.appointments.access import ORGANISING_ROLES, require_booker, requir
 from service.config import local_zone
 from service.errors import ConflictError, InvalidInputError
 from service.models import AppointmentStatus, Role
+from service.web import confirmation
+from service.web.formatting import datetime_fr
 from service.web.forms.appointments import BookingForm, OutcomeForm, SeriesForm
 
 bp = Blueprint("appointments", __name__)
+MAX_AGENDA_DAYS = 3660  # ten years either way: further is a typing error
 
 
 @bp.route("/rendez-vous/", methods=["GET", "POST"])
@@ -100,17 +103,19 @@ def book(person_id: int) -> BaseResponse | tuple[str, int]:
 
 @bp.route("/rendez-vous/<int:appointment_id>/suite", methods=["POST"])
 @login_required
-def outcome(appointment_id: int) -> BaseResponse:
+def outcome(appointment_id: int) -> BaseResponse | tuple[str, int]:
     """Record what became of an appointment; back to the person's appointments, or to the slots."""
     require_booker(current_user)  # before the form: a refusal is a refusal, whatever was typed
     form = OutcomeForm()
     back = request.form.get("personne", "")
     target = url_for("appointments.index")
-    if back.isdigit() and len(back) < 10:
+    if back.isascii() and back.isdigit() and len(back) < 10:
         target = url_for("appointments.book", person_id=int(back))
     if not form.validate_on_submit():
         flash("Choisissez ce qu'il est advenu du rendez-vous.", "error")
         return redirect(target, 303)
+    if not confirmation.is_confirmed():
+        return _confirm_outcome(appointment_id, AppointmentStatus(form.status.data), target)
     try:
         appointment = booking.record_outcome(
             actor=current_user, appointment_id=appointment_id, status=AppointmentStatus(form.status.data)
@@ -122,17 +127,39 @@ def outcome(appointment_id: int) -> BaseResponse:
     return redirect(target, 303)
 
 
+def _confirm_outcome(appointment_id: int, status: AppointmentStatus, back: str) -> tuple[str, int]:
+    found = pages.appointment(actor=current_user, appointment_id=appointment_id)
+    who = found.person.display_name
+    when = datetime_fr(found.slot.starts_at)
+    consequences = [f"Le rendez-vous de {who} du {when} sera noté « {status.label.lower()} »."]
+    if status is AppointmentStatus.ANNULE:
+        consequences.append(
+            "Le créneau redevient libre pour une autre personne"
+            + (" ; la personne est prévenue par courriel." if found.person.email else ".")
+        )
+    else:
+        consequences.append("Cette suite ne pourra plus être changée.")
+    return confirmation.ask(
+        title=f"Noter le rendez-vous « {status.label.lower()} » ?",
+        consequences=consequences,
+        button=f"Noter « {status.label.lower()} »",
+        back=back,
+    )
+
+
 @bp.route("/rendez-vous/agenda")
 @login_required
 def agenda() -> tuple[str, int]:
     place = request.args.get("lieu", places.CENTRE)
     raw_day = request.args.get("jour", "")
+    today = clock.now().astimezone(local_zone()).date()
     try:
-        day = date.fromisoformat(raw_day) if raw_day else clock.now().astimezone(local_zone()).date()
+        day = date.fromisoformat(raw_day) if raw_day else today
     except ValueError:
-        day, status = clock.now().astimezone(local_zone()).date(), 422
+        day = date.min
+    status = 200
+    if abs((day - today).days) > MAX_AGENDA_DAYS:
+        day, status = today, 422
         flash("Le jour demandé n'est pas une date valide : voici celui d'aujourd'hui.", "error")
-    else:
-        status = 200
     page = pages.day_agenda(actor=current_user, day=day, place=place)
     return render_template("appointments/agenda.html", page=page, label=places.label), status

@@ -55,7 +55,7 @@ class BookingForm(Form):
     @property
     def slot(self) -> int | None:
         raw = (self.slot_id.data or "").strip()
-        return int(raw) if raw.isdigit() and len(raw) < 10 else None
+        return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
 
 
 class OutcomeForm(Form):

@@ -92,9 +92,13 @@ def test_the_head_of_service_keeps_the_directory_and_the_front_desk_only_reads_i
     directory.update_partner(
         actor=head,
         partner_id=partner.id,
-        entry=PartnerInput(name="CAF — Saint-Aubin", kind="caf", domains=["acces_droits"], phone="0969325252"),
+        entry=PartnerInput(
+            name="CAF — Saint-Aubin", kind="caf", domains=["acces_droits"], phone="0969325252"
+        ),
     )
-    assert [p.name for p in directory.list_partners(actor=agent, domain="acces_droits")] == ["CAF — Saint-Aubin"]
+    assert [p.name for p in directory.list_partners(actor=agent, domain="acces_droits")] == [
+        "CAF — Saint-Aubin"
+    ]
     assert directory.list_partners(actor=agent, domain="logement") == []
 
 
@@ -152,10 +156,12 @@ def test_with_consent_the_liaison_form_names_partner_and_person_and_is_mailed_wi
         reason="Ouverture des droits à l'aide au logement", consent=True, send=True,
     )  # fmt: skip
     document = db.session.get(Document, orientation.document_id)
-    assert document is not None and document.subject_type == "orientation"
+    assert document is not None
+    assert document.subject_type == "orientation"
     text = text_of_pdf(document.content)
     assert "CAF du Val d'Aubin" in text
-    assert "ORIENTÉE" in text.upper() and "Ouverture des droits à l'aide au logement" in text
+    assert "ORIENTÉE" in text.upper()
+    assert "Ouverture des droits à l'aide au logement" in text
     message = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "fiche_liaison")).one()
     assert message.recipients == [partner.email]
     assert message.attachment_document_ids == [document.id]
@@ -190,7 +196,12 @@ def test_a_partner_must_handle_the_domain(head: User, agent: User) -> None:
     person_id = person_with_budget(agent, "Mauvaisdomaine")
     with pytest.raises(InvalidInputError, match="ne traite pas"):
         orienting.orient(
-            actor=agent, person_id=person_id, partner_id=partner.id, domain="juridique", reason="x", consent=True
+            actor=agent,
+            person_id=person_id,
+            partner_id=partner.id,
+            domain="juridique",
+            reason="x",
+            consent=True,
         )
 
 
@@ -201,9 +212,13 @@ def test_the_follow_up_task_appears_after_the_delay_and_records_each_outcome(
     person_id = person_with_budget(agent, "Suivie")
     oriented = [
         orienting.orient(
-            actor=agent, person_id=person_id, partner_id=partner.id, domain="famille",
-            reason=f"Motif {n}", consent=True,
-        )  # fmt: skip
+            actor=agent,
+            person_id=person_id,
+            partner_id=partner.id,
+            domain="famille",
+            reason=f"Motif {n}",
+            consent=True,
+        )
         for n in range(3)
     ]
     with pytest.raises(InvalidInputError, match="quand le suivi est échu"):
@@ -216,7 +231,9 @@ def test_the_follow_up_task_appears_after_the_delay_and_records_each_outcome(
     travel.advance(timedelta(minutes=2))
     _wake()
     tasks = [_follow_up(o) for o in oriented]
-    assert all(t is not None and t.task_name == "verifier_orientation" and t.role == "instructeur" for t in tasks)
+    assert all(
+        t is not None and t.task_name == "verifier_orientation" and t.role == "instructeur" for t in tasks
+    )
     for orientation, outcome in zip(oriented, OrientationOutcome, strict=True):
         orienting.record_outcome(
             actor=agent, person_id=person_id, orientation_id=orientation.id, outcome=outcome.value
@@ -228,7 +245,9 @@ def test_the_follow_up_task_appears_after_the_delay_and_records_each_outcome(
     ).all()
     assert {i.status for i in instances} == {InstanceStatus.COMPLETED}
     with pytest.raises(InvalidInputError):
-        orienting.record_outcome(actor=agent, person_id=person_id, orientation_id=oriented[0].id, outcome="contacte")
+        orienting.record_outcome(
+            actor=agent, person_id=person_id, orientation_id=oriented[0].id, outcome="contacte"
+        )
 
 
 def test_the_pages_orient_a_person_and_the_timeline_and_worklist_lead_there(
@@ -243,7 +262,8 @@ def test_the_pages_orient_a_person_and_the_timeline_and_worklist_lead_there(
     form = {"csrf_token": csrf_token(client, path), "domain": "logement", "partner": "999999999",
             "reason": "Recherche de logement", "consent": "y"}  # fmt: skip
     refused = client.post(path, data=form)
-    assert refused.status_code == 422 and "Recherche de logement" in refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert "Recherche de logement" in refused.get_data(as_text=True)
     form["partner"] = "<script>"
     assert client.post(path, data=form).status_code == 422
     form["partner"] = str(partner.id)
@@ -261,9 +281,11 @@ def test_the_pages_orient_a_person_and_the_timeline_and_worklist_lead_there(
     assert task is not None
     as_user(client, "ines")  # a fortnight later: signed in again
     moved = client.get(f"/taches/{task.id}")
-    assert moved.status_code == 302 and moved.location.endswith(f"{path}#suivi")
+    assert moved.status_code == 302
+    assert moved.location.endswith(f"{path}#suivi")
     answered = client.post(
-        f"{path}/{orientation.id}/suite", data={"csrf_token": csrf_token(client, path), "outcome": "non_joint"}
+        f"{path}/{orientation.id}/suite",
+        data={"csrf_token": csrf_token(client, path), "outcome": "non_joint"},
     )
     assert answered.status_code == 302
     assert "n'a pas joint le partenaire" in text_of(client.get(f"/personnes/{person_id}/suivi"))

@@ -60,7 +60,7 @@ def partners() -> Response | tuple[str, int]:
 @bp.route("/partenaires/<int:partner_id>", methods=["GET", "POST"])
 @login_required
 def edit_partner(partner_id: int) -> Response | tuple[str, int]:
-    partner = directory.get_partner(actor=current_user, partner_id=partner_id)
+    partner = directory.partner_to_edit(actor=current_user, partner_id=partner_id)
     form = PartnerForm(obj=partner if request.method == "GET" else None)
     if request.method == "GET":
         form.kind.data = partner.kind.value

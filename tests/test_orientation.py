@@ -30,6 +30,9 @@ from service.models import (
 from service.orientation import directory, orienting
 from service.orientation.directory import PartnerInput
 from service.scheduling.wake import wake_due_instances
+from service.stats import service as stats
+from service.stats.figures import Split
+from service.stats.period import Period
 from tests.conftest import csrf_token, text_of
 from tests.factories import person_with_budget
 from tests.pdf import text_of_pdf
@@ -293,3 +296,44 @@ def test_the_pages_orient_a_person_and_the_timeline_and_worklist_lead_there(
         select(AuditEvent).where(AuditEvent.subject_type == "personne", AuditEvent.subject_id == person_id)
     ).all()
     assert any((event.details or {}).get("page") == "orientations" for event in reads)
+
+
+def test_orientations_count_in_the_statistics_by_partner_kind_and_domain(
+    client: FlaskClient, head: User, agent: User
+) -> None:
+    caf = _caf(head)
+    food = _caf(
+        head,
+        name="Épicerie solidaire La Passerelle",
+        kind="aide_alimentaire",
+        domains=["alimentation"],
+        email="",
+    )
+    first, second = person_with_budget(agent, "Premier"), person_with_budget(agent, "Second")
+    for person_id, partner, domain in (
+        (first, caf, "logement"),
+        (first, caf, "acces_droits"),
+        (second, caf, "logement"),
+        (second, food, "alimentation"),
+    ):
+        orienting.orient(
+            actor=agent,
+            person_id=person_id,
+            partner_id=partner.id,
+            domain=domain,
+            reason="Motif",
+            consent=True,
+        )
+    year = Period.year(clock.now().year)
+    figures = {f.key: f for f in stats.page(actor=head, period=year, split=Split.CENTRE).figures}
+    by_kind = {row.label: row.cells[-1].value for row in figures["orientations_partenaires"].rows}
+    assert by_kind["Caisse d'allocations familiales"] == 3
+    assert by_kind["Association d'aide alimentaire"] == 1
+    assert by_kind["Total"] == 4
+    by_domain = {row.label: row.cells[-1].value for row in figures["orientations_domaines"].rows}
+    assert by_domain["Logement"] == 2
+    assert by_domain["Alimentation"] == 1
+    assert by_domain["Juridique"] == 0
+    as_user(client, "direction")
+    page = text_of(client.get(f"/statistiques/?debut={year.start}&fin={year.end}"))
+    assert "Orientations vers les partenaires, par domaine" in page

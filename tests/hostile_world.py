@@ -25,6 +25,7 @@ from service.models import (
     Dossier,
     HumanTask,
     LetterBatch,
+    Orientation,
     Person,
     Referral,
     Role,
@@ -116,6 +117,9 @@ def build() -> World:
     # The observation's forms (communes, quartiers, yearly report) and figures, whatever the crawl's order.
     pages = ["/communes/", "/statistiques/", "/statistiques/rapport"]
     pages += [f"/dossiers/{i}" for i in db.session.scalars(select(Dossier.id).order_by(Dossier.id))]
+    # The demo's people oriented to a partner: their follow-ups are due, their liaison forms can be sent.
+    oriented = db.session.scalars(select(Orientation.person_id).order_by(Orientation.id).limit(3))
+    pages += [f"/personnes/{i}/orientations" for i in oriented]
     pages += [
         f"/taches/{i}"
         for i in db.session.scalars(

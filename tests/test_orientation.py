@@ -293,7 +293,9 @@ def test_the_pages_orient_a_person_and_the_timeline_and_worklist_lead_there(
     assert answered.status_code == 302
     assert "n'a pas joint le partenaire" in text_of(client.get(f"/personnes/{person_id}/suivi"))
     reads = db.session.scalars(
-        select(AuditEvent).where(AuditEvent.subject_type == "personne", AuditEvent.subject_id == person_id)
+        select(AuditEvent).where(
+            AuditEvent.subject_type == "personne", AuditEvent.subject_id == str(person_id)
+        )
     ).all()
     assert any((event.details or {}).get("page") == "orientations" for event in reads)
 

@@ -44,7 +44,7 @@ DEMO_ROLES = tuple(username for username, *_ in demo.DEMO_USERS)
 # these forms with its confirmation (`confirme=oui`), so that the hostile values reach the use case.
 CONFIRMED_ENDPOINTS = frozenset({
     "committee.set_aside", "committee.step", "documents.correct", "workshops.cancel",
-    "workshops.cancel_session", "workshops.decide", "workshops.evaluation",
+    "workshops.cancel_session", "workshops.decide", "workshops.evaluation", "orientation.send",
 })  # fmt: skip
 
 

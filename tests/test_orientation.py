@@ -273,7 +273,13 @@ def test_the_pages_orient_a_person_and_the_timeline_and_worklist_lead_there(
     assert client.post(path, data=form).status_code == 302
     orientation = db.session.scalars(select(Orientation)).one()
     assert client.get(f"/documents/{orientation.document_id}").status_code == 200
-    sent = client.post(f"{path}/{orientation.id}/envoyer", data={"csrf_token": csrf_token(client, path)})
+    asked = client.post(f"{path}/{orientation.id}/envoyer", data={"csrf_token": csrf_token(client, path)})
+    assert asked.status_code == 200
+    assert "Un courriel envoyé ne se reprend pas" in text_of(asked)
+    assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
+    sent = client.post(
+        f"{path}/{orientation.id}/envoyer", data={"csrf_token": csrf_token(client, path), "confirme": "oui"}
+    )
     assert sent.status_code == 302
     assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 1
     timeline = text_of(client.get(f"/personnes/{person_id}/suivi"))

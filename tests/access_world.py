@@ -50,6 +50,7 @@ from service.models import (
     User,
 )
 from service.people import importing
+from service.orientation import directory, orienting
 from service.people import service as people
 from service.workshops import holding, planning, registrations, themes
 from tests.conftest import PASSWORD, csrf_token, login, make_centre
@@ -69,6 +70,7 @@ class Scenario:
     document_id: int = 0
     member_id: int = 0
     line_id: int = 0
+    orientation_id: int = 0  # the person oriented to the world's partner, with consent
 
     @property
     def last_name(self) -> str:
@@ -149,6 +151,7 @@ def build(app: Flask, connection: object) -> World:
     _imports(world, autre)
     _appointments(world, autre, centre.communes[0].id)
     _liaison(world, centre.communes[0].id)
+    _orientations(world, autre)
     _mail(world, centre.id)
     world.ids["user"] = world.users["v_accueil"].id
     world.ids["commune"] = centre.communes[0].id
@@ -389,6 +392,21 @@ def _liaison(world: World, commune_id: int) -> None:
         ),
     )  # fmt: skip
     world.ids["liaison"] = liaison.id
+def _orientations(world: World, autre: User) -> None:
+    """A partner in the directory, and the person of each scenario oriented to it, with consent."""
+    partner = directory.add_partner(
+        actor=autre,
+        entry=directory.PartnerInput(
+            name="Point conseil budget d'Essai", kind="mediation_dettes", domains=["budget"],
+            phone="02 38 00 00 00", email="pcb@essai.invalid",
+        ),
+    )  # fmt: skip
+    world.ids["partner"] = partner.id
+    for scenario in world.scenarios.values():
+        scenario.orientation_id = orienting.orient(
+            actor=autre, person_id=scenario.person_id, partner_id=partner.id, domain="budget",
+            reason="Dettes d'énergie", consent=True,
+        ).id  # fmt: skip
 
 
 def _mail(world: World, centre_id: int) -> None:

@@ -29,6 +29,7 @@ from service.models import (
     HumanTask,
     LetterBatch,
     Liaison,
+    Orientation,
     Person,
     Referral,
     Role,
@@ -124,6 +125,9 @@ def build() -> World:
     # The demo's appointment (past by now: honoured or not to record) and the free slots to book.
     pages += [f"/personnes/{martin.id}/rendez-vous/nouveau"]
     pages += [f"/dossiers/{i}" for i in db.session.scalars(select(Dossier.id).order_by(Dossier.id))]
+    # The demo's people oriented to a partner: their follow-ups are due, their liaison forms can be sent.
+    oriented = db.session.scalars(select(Orientation.person_id).order_by(Orientation.id).limit(3))
+    pages += [f"/personnes/{i}/orientations" for i in oriented]
     pages += [
         f"/taches/{i}"
         for i in db.session.scalars(

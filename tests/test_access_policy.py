@@ -331,6 +331,20 @@ PROBES: dict[tuple[str, str], Probe] = {
     ("people.export", "GET"): _for_people(lambda s, w: f"/personnes/{s.person_id}/donnees.zip", method="GET"),
     ("people.timeline", "GET"): _for_people(lambda s, w: f"/personnes/{s.person_id}/suivi", method="GET"),
     ("rights.show", "GET"): _for_people(lambda s, w: f"/personnes/{s.person_id}/droits", method="GET"),
+    ("orientation.person_page", "GET"): _for_people(
+        lambda s, w: f"/personnes/{s.person_id}/orientations", method="GET"
+    ),
+    ("orientation.person_page", "POST"): _for_people(
+        lambda s, w: f"/personnes/{s.person_id}/orientations",
+        data=lambda s: {"domain": "budget", "partner": "1", "reason": "Dettes", "consent": "y"},
+    ),
+    ("orientation.send", "POST"): _for_people(
+        lambda s, w: f"/personnes/{s.person_id}/orientations/{s.orientation_id}/envoyer"
+    ),
+    ("orientation.outcome", "POST"): _for_people(
+        lambda s, w: f"/personnes/{s.person_id}/orientations/{s.orientation_id}/suite",
+        data=lambda s: {"outcome": "contacte"},
+    ),
     ("rights.estimate", "POST"): _for_people(
         lambda s, w: f"/personnes/{s.person_id}/droits/estimer", data=lambda s: {"housing": "locataire_vide"}
     ),
@@ -564,6 +578,29 @@ PROBES: dict[tuple[str, str], Probe] = {
         lambda w: f"/liaisons/{w.ids['liaison']}",
         method="POST",
         data={"issue": "information", "note": "Information donnée."},
+    ),
+    ("orientation.partners", "GET"): _for_roles("/partenaires/?domaine=budget"),
+    ("orientation.partners", "POST"): _for_roles(
+        "/partenaires/",
+        method="POST",
+        data={
+            "name": "Épicerie d'Essai",
+            "kind": "aide_alimentaire",
+            "domains": "alimentation",
+            "phone": "02 38 11 11 11",
+        },
+    ),
+    ("orientation.edit_partner", "GET"): _for_roles(lambda w: f"/partenaires/{w.ids['partner']}"),
+    ("orientation.edit_partner", "POST"): _for_roles(
+        lambda w: f"/partenaires/{w.ids['partner']}",
+        method="POST",
+        data={
+            "name": "Point conseil budget",
+            "kind": "mediation_dettes",
+            "domains": "budget",
+            "email": "pcb@essai.invalid",
+            "active": "y",
+        },
     ),
     ("authorities.index", "GET"): _for_roles("/autorites/"),
     ("authorities.index", "POST"): _for_roles(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -79,6 +80,7 @@ def test_demo_instructeur_signs_in_and_sees_their_navigation(
             "Ateliers",
             "Rendez-vous",
             "Domiciliation",
+            "Partenaires",
             "Autorités",
             "Mon compte",
         ]
@@ -179,3 +181,37 @@ def test_the_organiser_registers_a_person_then_ticks_attendance_on_a_tablet(
         expect(page.get_by_role("heading", name="À faire : Saisir l'évaluation de la séance")).to_be_visible()
         page.screenshot(path=str(tmp_path / "atelier.png"), full_page=True)
         context.close()
+
+
+def test_the_instructing_agent_orients_a_person_to_the_caf_with_consent(
+    page: Page, base_url: str, tmp_path: Path
+) -> None:
+    _sign_in(page, base_url, "instructeur")
+    page.goto(base_url + "/personnes/?q=Martin+Fatou")
+    page.get_by_role("link", name="MARTIN Fatou").first.click()
+    page.get_by_role("link", name=re.compile("Orienter vers un partenaire")).click()
+    expect(page.get_by_role("heading", name="Orientations de MARTIN Fatou")).to_be_visible()
+    page.get_by_label("Partenaires du domaine").select_option(label="Accès aux droits")
+    page.get_by_role("button", name="Filtrer les partenaires").click()
+    partner = page.get_by_label("Partenaire", exact=True)
+    expect(partner.locator("option", has_text="Épicerie solidaire")).to_have_count(0)
+    page.get_by_label("Domaine", exact=True).select_option(label="Accès aux droits")
+    partner.select_option(label="CAF du Loiret — accueil de Saint-Aubin")
+    reason = "Séparation récente : droits aux prestations familiales à revoir."
+    page.get_by_label("Motif de l'orientation").fill(reason)
+    page.get_by_label("Envoyer la fiche de liaison").check()  # without consent: refused, nothing lost
+    page.get_by_role("button", name="Orienter").click()
+    expect(page.get_by_text("Sans l'accord de la personne, rien n'est envoyé")).to_be_visible()
+    expect(page.get_by_label("Motif de l'orientation")).to_have_value(reason)
+    page.get_by_label("La personne accepte").check()
+    page.get_by_role("button", name="Orienter").click()
+    expect(
+        page.get_by_text("est enregistrée et la fiche de liaison est envoyée au partenaire")
+    ).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("Imprimer la fiche"))).to_be_visible()
+    page.screenshot(path=str(tmp_path / "orientation.png"), full_page=True)
+    page.get_by_role("link", name=re.compile("Fiche de MARTIN Fatou")).click()
+    page.get_by_role("link", name=re.compile("Accompagnement et suivi")).click()
+    expect(
+        page.get_by_text("Orientée vers CAF du Loiret — accueil de Saint-Aubin (accès aux droits)")
+    ).to_be_visible()

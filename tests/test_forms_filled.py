@@ -4,6 +4,7 @@ that uses it: the address is kept and shown, and editing a record whose address 
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 
 import pytest
@@ -27,6 +28,7 @@ from service.models import (
     User,
 )
 from service.people import importing
+from service.models import Authority, CommitteeMember, Partner, Person, Quartier, Role, User
 from tests.conftest import csrf_token, text_of
 from tests.workflow_helpers import as_user, post_form
 
@@ -255,3 +257,37 @@ def test_a_liaison_with_every_field_and_an_address(
         "damien.rocher@exemple.fr", "07 55 44 33 22", "Damien", 1979, True
     )  # fmt: skip
     assert "ROCHER Damien" in text_of(client.get("/liaisons/"))
+def test_a_partner_with_every_field_is_created_then_edited_with_its_address_prefilled(
+    client: FlaskClient, staff: dict[str, User]
+) -> None:
+    as_user(client, "lea")
+    fields = {
+        "name": "Point conseil budget du Val d'Aubin",
+        "kind": "mediation_dettes",
+        "domains": ["budget", "energie"],
+        "address": "5 rue Jeanne d'Arc\n45000 Orléans",
+        "phone": "02 38 77 88 99",
+        "email": "pcb@cresus.exemple.fr",
+        "hours": "Sur rendez-vous",
+        "active": "y",
+    }
+    response = client.post(
+        "/partenaires/", data={**fields, "csrf_token": csrf_token(client, "/partenaires/")}
+    )
+    assert response.status_code == 302, text_of(response)
+    partner = db.session.scalars(select(Partner)).one()
+    assert (partner.email, partner.domains, partner.active) == (
+        "pcb@cresus.exemple.fr",
+        ["budget", "energie"],
+        True,
+    )
+    assert "pcb@cresus.exemple.fr" in text_of(client.get("/partenaires/"))
+    edit = text_of(client.get(f"/partenaires/{partner.id}"))
+    assert 'value="pcb@cresus.exemple.fr"' in edit
+    assert re.search(r'<input checked[^>]*value="budget"', edit)
+    assert not re.search(r'<input checked[^>]*value="juridique"', edit)
+    page = f"/partenaires/{partner.id}"
+    kept = client.post(page, data={**fields, "hours": "Lundi", "csrf_token": csrf_token(client, page)})
+    assert kept.status_code == 302, text_of(kept)
+    db.session.expire_all()
+    assert (partner.email, partner.hours) == ("pcb@cresus.exemple.fr", "Lundi")

@@ -37,7 +37,13 @@ from tests import hostile_world
 from tests.conftest import login
 
 EXAMPLES_PER_FORM = 24
-MAX_VISITS_PER_ENDPOINT = {"tasks.show": 60, "dossiers.show": 30, "people.show": 4, "workshops.show": 8}
+MAX_VISITS_PER_ENDPOINT = {
+    "tasks.show": 60,
+    "dossiers.show": 30,
+    "people.show": 4,
+    "workshops.show": 8,
+    "orientation.person_page": 8,  # the people of the pages above, then the oriented ones of the world
+}
 MAX_VISITS_DEFAULT = 3
 MAX_PAGES_PER_ROLE = 200
 SKIPPED_LINKS = (".pdf", ".ics", ".csv", ".zip", "/static/", "/deconnexion")

@@ -30,6 +30,9 @@ from service.models import (
 from service.orientation import directory, orienting
 from service.orientation.directory import PartnerInput
 from service.scheduling.wake import wake_due_instances
+from service.stats import service as stats
+from service.stats.figures import Split
+from service.stats.period import Period
 from tests.conftest import csrf_token, text_of
 from tests.factories import person_with_budget
 from tests.pdf import text_of_pdf
@@ -92,9 +95,13 @@ def test_the_head_of_service_keeps_the_directory_and_the_front_desk_only_reads_i
     directory.update_partner(
         actor=head,
         partner_id=partner.id,
-        entry=PartnerInput(name="CAF — Saint-Aubin", kind="caf", domains=["acces_droits"], phone="0969325252"),
+        entry=PartnerInput(
+            name="CAF — Saint-Aubin", kind="caf", domains=["acces_droits"], phone="0969325252"
+        ),
     )
-    assert [p.name for p in directory.list_partners(actor=agent, domain="acces_droits")] == ["CAF — Saint-Aubin"]
+    assert [p.name for p in directory.list_partners(actor=agent, domain="acces_droits")] == [
+        "CAF — Saint-Aubin"
+    ]
     assert directory.list_partners(actor=agent, domain="logement") == []
 
 
@@ -152,10 +159,12 @@ def test_with_consent_the_liaison_form_names_partner_and_person_and_is_mailed_wi
         reason="Ouverture des droits à l'aide au logement", consent=True, send=True,
     )  # fmt: skip
     document = db.session.get(Document, orientation.document_id)
-    assert document is not None and document.subject_type == "orientation"
+    assert document is not None
+    assert document.subject_type == "orientation"
     text = text_of_pdf(document.content)
     assert "CAF du Val d'Aubin" in text
-    assert "ORIENTÉE" in text.upper() and "Ouverture des droits à l'aide au logement" in text
+    assert "ORIENTÉE" in text.upper()
+    assert "Ouverture des droits à l'aide au logement" in text
     message = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "fiche_liaison")).one()
     assert message.recipients == [partner.email]
     assert message.attachment_document_ids == [document.id]
@@ -190,7 +199,12 @@ def test_a_partner_must_handle_the_domain(head: User, agent: User) -> None:
     person_id = person_with_budget(agent, "Mauvaisdomaine")
     with pytest.raises(InvalidInputError, match="ne traite pas"):
         orienting.orient(
-            actor=agent, person_id=person_id, partner_id=partner.id, domain="juridique", reason="x", consent=True
+            actor=agent,
+            person_id=person_id,
+            partner_id=partner.id,
+            domain="juridique",
+            reason="x",
+            consent=True,
         )
 
 
@@ -201,9 +215,13 @@ def test_the_follow_up_task_appears_after_the_delay_and_records_each_outcome(
     person_id = person_with_budget(agent, "Suivie")
     oriented = [
         orienting.orient(
-            actor=agent, person_id=person_id, partner_id=partner.id, domain="famille",
-            reason=f"Motif {n}", consent=True,
-        )  # fmt: skip
+            actor=agent,
+            person_id=person_id,
+            partner_id=partner.id,
+            domain="famille",
+            reason=f"Motif {n}",
+            consent=True,
+        )
         for n in range(3)
     ]
     with pytest.raises(InvalidInputError, match="quand le suivi est échu"):
@@ -216,7 +234,9 @@ def test_the_follow_up_task_appears_after_the_delay_and_records_each_outcome(
     travel.advance(timedelta(minutes=2))
     _wake()
     tasks = [_follow_up(o) for o in oriented]
-    assert all(t is not None and t.task_name == "verifier_orientation" and t.role == "instructeur" for t in tasks)
+    assert all(
+        t is not None and t.task_name == "verifier_orientation" and t.role == "instructeur" for t in tasks
+    )
     for orientation, outcome in zip(oriented, OrientationOutcome, strict=True):
         orienting.record_outcome(
             actor=agent, person_id=person_id, orientation_id=orientation.id, outcome=outcome.value
@@ -228,7 +248,9 @@ def test_the_follow_up_task_appears_after_the_delay_and_records_each_outcome(
     ).all()
     assert {i.status for i in instances} == {InstanceStatus.COMPLETED}
     with pytest.raises(InvalidInputError):
-        orienting.record_outcome(actor=agent, person_id=person_id, orientation_id=oriented[0].id, outcome="contacte")
+        orienting.record_outcome(
+            actor=agent, person_id=person_id, orientation_id=oriented[0].id, outcome="contacte"
+        )
 
 
 def test_the_pages_orient_a_person_and_the_timeline_and_worklist_lead_there(
@@ -243,14 +265,21 @@ def test_the_pages_orient_a_person_and_the_timeline_and_worklist_lead_there(
     form = {"csrf_token": csrf_token(client, path), "domain": "logement", "partner": "999999999",
             "reason": "Recherche de logement", "consent": "y"}  # fmt: skip
     refused = client.post(path, data=form)
-    assert refused.status_code == 422 and "Recherche de logement" in refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert "Recherche de logement" in refused.get_data(as_text=True)
     form["partner"] = "<script>"
     assert client.post(path, data=form).status_code == 422
     form["partner"] = str(partner.id)
     assert client.post(path, data=form).status_code == 302
     orientation = db.session.scalars(select(Orientation)).one()
     assert client.get(f"/documents/{orientation.document_id}").status_code == 200
-    sent = client.post(f"{path}/{orientation.id}/envoyer", data={"csrf_token": csrf_token(client, path)})
+    asked = client.post(f"{path}/{orientation.id}/envoyer", data={"csrf_token": csrf_token(client, path)})
+    assert asked.status_code == 200
+    assert "Un courriel envoyé ne se reprend pas" in text_of(asked)
+    assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
+    sent = client.post(
+        f"{path}/{orientation.id}/envoyer", data={"csrf_token": csrf_token(client, path), "confirme": "oui"}
+    )
     assert sent.status_code == 302
     assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 1
     timeline = text_of(client.get(f"/personnes/{person_id}/suivi"))
@@ -261,13 +290,58 @@ def test_the_pages_orient_a_person_and_the_timeline_and_worklist_lead_there(
     assert task is not None
     as_user(client, "ines")  # a fortnight later: signed in again
     moved = client.get(f"/taches/{task.id}")
-    assert moved.status_code == 302 and moved.location.endswith(f"{path}#suivi")
+    assert moved.status_code == 302
+    assert moved.location.endswith(f"{path}#suivi")
     answered = client.post(
-        f"{path}/{orientation.id}/suite", data={"csrf_token": csrf_token(client, path), "outcome": "non_joint"}
+        f"{path}/{orientation.id}/suite",
+        data={"csrf_token": csrf_token(client, path), "outcome": "non_joint"},
     )
     assert answered.status_code == 302
     assert "n'a pas joint le partenaire" in text_of(client.get(f"/personnes/{person_id}/suivi"))
     reads = db.session.scalars(
-        select(AuditEvent).where(AuditEvent.subject_type == "personne", AuditEvent.subject_id == person_id)
+        select(AuditEvent).where(
+            AuditEvent.subject_type == "personne", AuditEvent.subject_id == str(person_id)
+        )
     ).all()
     assert any((event.details or {}).get("page") == "orientations" for event in reads)
+
+
+def test_orientations_count_in_the_statistics_by_partner_kind_and_domain(
+    client: FlaskClient, head: User, agent: User
+) -> None:
+    caf = _caf(head)
+    food = _caf(
+        head,
+        name="Épicerie solidaire La Passerelle",
+        kind="aide_alimentaire",
+        domains=["alimentation"],
+        email="",
+    )
+    first, second = person_with_budget(agent, "Premier"), person_with_budget(agent, "Second")
+    for person_id, partner, domain in (
+        (first, caf, "logement"),
+        (first, caf, "acces_droits"),
+        (second, caf, "logement"),
+        (second, food, "alimentation"),
+    ):
+        orienting.orient(
+            actor=agent,
+            person_id=person_id,
+            partner_id=partner.id,
+            domain=domain,
+            reason="Motif",
+            consent=True,
+        )
+    year = Period.year(clock.now().year)
+    figures = {f.key: f for f in stats.page(actor=head, period=year, split=Split.CENTRE).figures}
+    by_kind = {row.label: row.cells[-1].value for row in figures["orientations_partenaires"].rows}
+    assert by_kind["Caisse d'allocations familiales"] == 3
+    assert by_kind["Association d'aide alimentaire"] == 1
+    assert by_kind["Total"] == 4
+    by_domain = {row.label: row.cells[-1].value for row in figures["orientations_domaines"].rows}
+    assert by_domain["Logement"] == 2
+    assert by_domain["Alimentation"] == 1
+    assert by_domain["Juridique"] == 0
+    as_user(client, "direction")
+    page = text_of(client.get(f"/statistiques/?debut={year.start}&fin={year.end}"))
+    assert "Orientations vers les partenaires, par domaine" in page

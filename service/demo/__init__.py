@@ -27,6 +27,7 @@ from service.models import (
     DelegateeCapacity,
     Frequency,
     MemberKind,
+    PartnerKind,
     Referral,
     Relationship,
     Role,
@@ -34,6 +35,7 @@ from service.models import (
     User,
 )
 from service.organisation import service as organisation
+from service.orientation import directory as partners
 from service.people import service as people
 from service.workshops import planning, registrations, themes
 
@@ -103,6 +105,7 @@ def seed_if_empty(*, with_history: bool = True) -> bool:
     _seed_appointments(users["instructeur"])
     _seed_domiciliation(users["accueil"])
     _seed_liaisons(users["admin"], users["mairie"])
+    _seed_partners(users["responsable"])
     if with_history:
         history.seed(users)
     return True
@@ -367,3 +370,105 @@ def _seed_liaisons(admin: User, agent: User) -> None:
             question="Demande un rendez-vous avec une assistante sociale : séparation récente, 3 enfants.",
         ),
     )  # fmt: skip
+# The partners of the Val d'Aubin (fictional): name, kind, domains, address, phone, e-mail, opening hours.
+_PARTNERS: tuple[tuple[str, PartnerKind, tuple[str, ...], str, str, str, str], ...] = (
+    (
+        "Espace départemental des solidarités de Saint-Aubin",
+        PartnerKind.CMS_EDS,
+        ("famille", "logement", "budget", "sante"),
+        "8 avenue des Tilleuls\n45999 Saint-Aubin-sur-Loire",
+        "02 38 10 20 30",
+        "eds.saint-aubin@departement.example",
+        "Lundi au vendredi, 9 h – 12 h et 13 h 30 – 17 h",
+    ),
+    (
+        "Centre médico-social des Grillons (PMI)",
+        PartnerKind.CMS_EDS,
+        ("sante", "famille"),
+        "3 rue des Grillons\n45999 Saint-Aubin-sur-Loire",
+        "02 38 10 20 40",
+        "",
+        "Consultations PMI le mardi et le jeudi matin",
+    ),
+    (
+        "CAF du Loiret — accueil de Saint-Aubin",
+        PartnerKind.CAF,
+        ("acces_droits", "logement", "famille"),
+        "14 rue de la Gare\n45999 Saint-Aubin-sur-Loire",
+        "32 30",
+        "partenaires.saint-aubin@caf.example",
+        "Sur rendez-vous, lundi au jeudi",
+    ),
+    (
+        "CPAM du Loiret — point d'accueil de Villiers",
+        PartnerKind.CPAM,
+        ("sante", "acces_droits"),
+        "Mairie annexe, 1 quai du Port\n45998 Villiers-sur-Loire",
+        "36 46",
+        "accueil.villiers@cpam.example",
+        "Mercredi, 9 h – 12 h",
+    ),
+    (
+        "France Services du Val d'Aubin",
+        PartnerKind.FRANCE_SERVICES,
+        ("acces_droits", "numerique", "emploi"),
+        "2 place de la Mairie\n45999 Saint-Aubin-sur-Loire",
+        "02 38 00 00 10",
+        "franceservices@val-d-aubin.example",
+        "Lundi au samedi matin",
+    ),
+    (
+        "Épicerie solidaire La Passerelle",
+        PartnerKind.AIDE_ALIMENTAIRE,
+        ("alimentation", "budget"),
+        "27 rue du Bourg\n45999 Saint-Aubin-sur-Loire",
+        "02 38 44 55 66",
+        "passerelle@asso.example",
+        "Mardi et vendredi, 14 h – 18 h",
+    ),
+    (
+        "Restos du Cœur — centre des Aubiers",
+        PartnerKind.AIDE_ALIMENTAIRE,
+        ("alimentation",),
+        "Salle des fêtes\n45997 Les Aubiers",
+        "",
+        "",
+        "Jeudi, 9 h – 11 h 30 (campagne d'hiver)",
+    ),
+    (
+        "Point conseil budget — Crésus Val de Loire",
+        PartnerKind.MEDIATION_DETTES,
+        ("budget", "energie"),
+        "5 rue Jeanne d'Arc\n45000 Orléans",
+        "02 38 77 88 99",
+        "pcb@cresus.example",
+        "Sur rendez-vous",
+    ),
+    (
+        "Point-justice du Val d'Aubin (CDAD)",
+        PartnerKind.CONSEIL_JURIDIQUE,
+        ("juridique", "logement"),
+        "Maison de la justice, 9 rue du Palais\n45999 Saint-Aubin-sur-Loire",
+        "02 38 55 66 77",
+        "",
+        "Permanences d'avocats le premier lundi du mois",
+    ),
+)
+
+
+def _seed_partners(responsable: User) -> None:
+    """The directory of partners the centre orients people to."""
+    accounts.scope_session_to(responsable)
+    for name, kind, domains, address, phone, email, hours in _PARTNERS:
+        partners.add_partner(
+            actor=responsable,
+            entry=partners.PartnerInput(
+                name=name,
+                kind=kind.value,
+                domains=domains,
+                address=address,
+                phone=phone,
+                email=email,
+                hours=hours,
+            ),
+        )

@@ -18,7 +18,19 @@ from service.config import local_zone
 from service.dossiers import service as dossiers
 from service.dossiers import tasks
 from service.extensions import db
-from service.models import AidType, Authority, BudgetKind, BudgetLine, Commune, HumanTask, Relationship, User
+from service.models import (
+    AidType,
+    Authority,
+    BudgetKind,
+    BudgetLine,
+    Commune,
+    HumanTask,
+    Partner,
+    PartnerKind,
+    Relationship,
+    User,
+)
+from service.orientation import orienting
 from service.people import service as people
 
 _CLOCK = "entraide.clock"
@@ -111,12 +123,41 @@ def seed(users: dict[str, User]) -> int:
             asked, decision, category = _OUTCOMES[index % len(_OUTCOMES)]
             _relief(users, travelling, person_id, asked, decision, category)
             made += 1
+            if index % 3 == 1:
+                travelling.advance(timedelta(hours=1))
+                _orientation(users["instructeur"], person_id, index)
             if index in _LEGAL_AID:
                 travelling.advance(timedelta(days=2))
                 _legal_aid(users, travelling, person_id, late=index == 10)
                 made += 1
     accounts.scope_session_to(users["accueil"])
     return made
+
+
+# Orientations of the year: (partner kind, domain, reason), the person agreeing to share it but every third.
+_ORIENTATIONS = (
+    (PartnerKind.MEDIATION_DETTES, "budget", "Plusieurs crédits à la consommation et des retards de loyer."),
+    (PartnerKind.CAF, "acces_droits", "Changement de situation familiale à déclarer, droits à revoir."),
+    (PartnerKind.AIDE_ALIMENTAIRE, "alimentation", "Reste à vivre très faible en fin de mois."),
+    (PartnerKind.CMS_EDS, "famille", "Accompagnement éducatif et budgétaire de la famille."),
+    (PartnerKind.FRANCE_SERVICES, "numerique", "Aide aux démarches en ligne (compte ameli, espace CAF)."),
+    (PartnerKind.CONSEIL_JURIDIQUE, "juridique", "Procédure d'expulsion engagée par le bailleur."),
+)
+
+
+def _orientation(instructeur: User, person_id: int, index: int) -> None:
+    """An orientation to a partner: its follow-up opens at the demo's first wake."""
+    accounts.scope_session_to(instructeur)
+    kind, domain, reason = _ORIENTATIONS[(index // 3) % len(_ORIENTATIONS)]
+    partner = db.session.scalars(
+        select(Partner).where(Partner.kind == kind, Partner.active.is_(True)).order_by(Partner.id)
+    ).first()
+    if partner is None or domain not in partner.domains:
+        return
+    orienting.orient(
+        actor=instructeur, person_id=person_id, partner_id=partner.id, domain=domain, reason=reason,
+        consent=index % 9 != 7,
+    )  # fmt: skip
 
 
 def _register(accueil: User, household: Household, communes: dict[str, Commune]) -> int:

@@ -21,7 +21,7 @@ from service.unit_of_work import reading_use_case, use_case
 READING_ROLES = (Role.ACCUEIL, Role.INSTRUCTEUR, Role.RESPONSABLE, Role.ADMIN)
 EDITING_ROLES = (Role.RESPONSABLE, Role.ADMIN)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_PHONE = re.compile(r"^[0-9+() .-]{6,40}$")
+_PHONE = re.compile(r"^[0-9+() .-]{4,40}$")  # "32 30", "36 46": the short numbers count
 
 
 @dataclass(frozen=True)
@@ -59,8 +59,9 @@ def partner_in_centre(actor: User, partner_id: int) -> Partner:
 
 
 @reading_use_case
-def get_partner(*, actor: User, partner_id: int) -> Partner:
-    require_role(actor, *READING_ROLES)
+def partner_to_edit(*, actor: User, partner_id: int) -> Partner:
+    """A partner of the directory, for those who keep it."""
+    require_role(actor, *EDITING_ROLES)
     return partner_in_centre(actor, partner_id)
 
 

@@ -152,17 +152,34 @@ def orient(
     return orientation
 
 
+@reading_use_case
+def check_send(*, actor: User, person_id: int, orientation_id: int) -> Orientation:
+    """What `send` would mail, changing nothing: its confirmation page names the partner and the address."""
+    orientation, _ = _orientation(actor, person_id, orientation_id)
+    _sendable(orientation)
+    return orientation
+
+
 @use_case
 def send(*, actor: User, person_id: int, orientation_id: int) -> Orientation:
     """Mail the liaison form to the partner, with the PDF: only with the person's consent."""
     orientation, person = _orientation(actor, person_id, orientation_id)
+    _sendable(orientation)
+    _mail(orientation, person, orientation.partner, actor)
+    return orientation
+
+
+def _sendable(orientation: Orientation) -> None:
     if not orientation.consent:
         raise InvalidInputError(
             "La personne n'a pas donné son accord : la fiche de liaison ne peut pas être envoyée "
             "au partenaire."
         )
-    _mail(orientation, person, orientation.partner, actor)
-    return orientation
+    if not orientation.partner.email:
+        raise InvalidInputError(
+            f"{orientation.partner.name} n'a pas d'adresse de courriel dans l'annuaire : imprimez la fiche "
+            "de liaison."
+        )
 
 
 @use_case

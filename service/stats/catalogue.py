@@ -1,6 +1,6 @@
 """The centre's figures over a period, each built from a few grouped queries: requests and what became of
-them, amounts, refusals, who decided, delays, legal aid, the households reached, the workshops, the liaisons
-received from the town halls."""
+them, amounts, refusals, who decided, delays, legal aid, the households reached, the workshops, the rights asked,
+the domiciliations, the liaisons received from the town halls, the orientations to partners."""
 
 from __future__ import annotations
 
@@ -20,6 +20,9 @@ from service.models import (
     LegalAidRequest,
     Liaison,
     LiaisonOutcome,
+    Orientation,
+    Partner,
+    PartnerKind,
     Person,
     Quartier,
     RegistrationStatus,
@@ -30,6 +33,7 @@ from service.models import (
     WorkshopTheme,
 )
 from service.models.dossier import REFUSAL_CATEGORIES
+from service.orientation.domains import DOMAINS
 from service.people.profile import AGE_LABELS, HOUSEHOLD_LABELS, HOUSING_LABELS, RESOURCES_LABELS
 from service.rights.catalogue import RIGHTS
 from service.stats import sql
@@ -101,6 +105,7 @@ def figures(*, centre_id: int, period: Period, split: Split) -> list[Figure]:
         _rights_asked(centre_id, period, split),
         _domiciliations(centre_id, period, split),
         _liaisons(centre_id, period, split),
+        *_orientations(centre_id, period, split),
     ]
 
 
@@ -444,3 +449,43 @@ def _liaisons(centre_id: int, period: Period, split: Split) -> Figure:
         split=columns,
         note="Fiches envoyées pendant la période, selon la commune (ou le quartier) de la mairie.",
     )
+
+
+def _orientations(centre_id: int, period: Period, split: Split) -> list[Figure]:
+    columns = split_columns(centre_id, split, commune=Person.commune_id, quartier=Person.quartier_id)
+    base = (
+        select(Orientation)
+        .join(Partner, Partner.id == Orientation.partner_id)
+        .join(Person, Person.id == Orientation.person_id)
+        .where(Orientation.centre_id == centre_id, _within(Orientation.oriented_at, period))
+    )
+    oriented = Measure(
+        "Orientations", func.count(Orientation.id), func.count(func.distinct(Orientation.person_id))
+    )
+    note = "Orientations faites pendant la période (commune de la personne)."
+    return [
+        by_category(
+            key="orientations_partenaires",
+            title="Orientations vers les partenaires, par type de partenaire",
+            unit=Unit.NOMBRE,
+            row_header="Type de partenaire",
+            base=base,
+            category=Partner.kind,
+            categories={kind.value: kind.label for kind in PartnerKind},
+            measure=oriented,
+            split=columns,
+            note=note,
+        ),
+        by_category(
+            key="orientations_domaines",
+            title="Orientations vers les partenaires, par domaine",
+            unit=Unit.NOMBRE,
+            row_header="Domaine",
+            base=base,
+            category=Orientation.domain,
+            categories=DOMAINS,
+            measure=oriented,
+            split=columns,
+            note=note,
+        ),
+    ]

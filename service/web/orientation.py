@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 from service.errors import InvalidInputError
 from service.orientation import directory, orienting
 from service.orientation.domains import DOMAINS
-from service.web import inputs
+from service.web import confirmation, inputs
 from service.web.forms.orientation import OrientationForm, OutcomeForm, PartnerForm
 
 bp = Blueprint("orientation", __name__)
@@ -60,7 +60,7 @@ def partners() -> Response | tuple[str, int]:
 @bp.route("/partenaires/<int:partner_id>", methods=["GET", "POST"])
 @login_required
 def edit_partner(partner_id: int) -> Response | tuple[str, int]:
-    partner = directory.get_partner(actor=current_user, partner_id=partner_id)
+    partner = directory.partner_to_edit(actor=current_user, partner_id=partner_id)
     form = PartnerForm(obj=partner if request.method == "GET" else None)
     if request.method == "GET":
         form.kind.data = partner.kind.value
@@ -130,6 +130,20 @@ def person_page(person_id: int) -> Response | tuple[str, int]:
 @login_required
 def send(person_id: int, orientation_id: int) -> Response | tuple[str, int]:
     try:
+        if not confirmation.is_confirmed():  # a mail sent is not taken back: the page says so first
+            found = orienting.check_send(
+                actor=current_user, person_id=person_id, orientation_id=orientation_id
+            )
+            return confirmation.ask(
+                title=f"Envoyer la fiche de liaison à {found.partner.name} ?",
+                consequences=[
+                    f"La fiche de liaison part par courriel à {found.partner.email}, avec le motif de "
+                    "l'orientation et les coordonnées de la personne, qui a donné son accord.",
+                    "Un courriel envoyé ne se reprend pas.",
+                ],
+                button="Envoyer la fiche de liaison",
+                back=url_for("orientation.person_page", person_id=person_id),
+            )
         orientation = orienting.send(actor=current_user, person_id=person_id, orientation_id=orientation_id)
     except InvalidInputError as error:
         flash(error.message, "error")

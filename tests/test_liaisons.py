@@ -33,6 +33,7 @@ from service.models import (
     tenancy,
 )
 from service.people import service as people
+from service.privacy import retention
 from service.scheduling import wake
 from service.stats import catalogue
 from service.stats.figures import Split
@@ -455,3 +456,19 @@ def test_the_statistics_count_the_liaisons_received_by_outcome(
     assert counts["En attente de l'évaluation"] == 1
     assert counts["Information donnée"] == 0
     assert counts["Total"] == 2
+
+
+def test_a_liaison_counts_as_a_contact_and_its_texts_go_with_the_pseudonymisation(
+    town: dict[str, User], travel: clock.TravellingClock
+) -> None:
+    rose = _person(town["nadia"])
+    travel.advance(timedelta(days=400))
+    liaison = _send(town["sylvie"], person_id=rose.id, email="rose@exemple.fr")
+    travel.advance(timedelta(days=365 * 2 - 399))  # two years after her registration, not after the liaison
+    assert rose.id not in {person.person_id for person in retention.plan().people}
+    travel.advance(timedelta(days=410))  # two years and more after the liaison
+    retention.run()
+    db.session.expire_all()
+    stored = db.session.get(Liaison, liaison.id)
+    assert stored is not None
+    assert (stored.question, stored.phone, stored.email, stored.outcome_note) == ("", "", "", "")

@@ -35,6 +35,7 @@ from service.models import (
     HouseholdMember,
     HumanTask,
     LegalAidRequest,
+    Liaison,
     Loan,
     LoanSchedule,
     MailStatus,
@@ -149,6 +150,9 @@ def last_contacts() -> Select[Any]:
         ),
         _contact(Domiciliation.person_id, Domiciliation.last_contact_at),  # a visit, a letter handed over
         _contact(WorkshopRegistration.person_id, WorkshopRegistration.registered_at),
+        _contact(Liaison.person_id, Liaison.sent_at).where(
+            Liaison.person_id.is_not(None)
+        ),  # a town hall's call
         _contact(WorkshopRegistration.person_id, WorkshopSession.starts_at)
         .join(WorkshopSession, WorkshopSession.id == WorkshopRegistration.session_id)
         .where(WorkshopRegistration.attended.is_(True)),
@@ -309,6 +313,12 @@ def _pseudonymise(person_id: int, now: datetime) -> None:
         update(LegalAidRequest)
         .where(LegalAidRequest.dossier_id.in_(dossier_ids))
         .values(opinion_reasons="", pieces="")
+        .execution_options(**_ALL)
+    )
+    db.session.execute(  # what the town hall wrote, how to reach the person, the call's note
+        update(Liaison)
+        .where(Liaison.person_id == person.id)
+        .values(question="", phone="", email="", outcome_note="", last_name="", first_name="")
         .execution_options(**_ALL)
     )
     db.session.execute(

@@ -124,9 +124,16 @@ def worklist_steps(*, actor: User) -> list[tuple[str, str]]:
     return worklist_query.steps(worklist_scope(actor))
 
 
-def worklist_assignees(*, actor: User) -> Sequence[User]:
-    """The centre's active agents, for the assignee filter."""
-    return db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.full_name)).all()
+@dataclass(frozen=True)
+class Assignee:
+    id: int
+    full_name: str
+
+
+def worklist_assignees(*, actor: User) -> list[Assignee]:
+    """The centre's active agents, for the assignee filter: what the list shows, not the accounts."""
+    query = select(User.id, User.full_name).where(User.active.is_(True)).order_by(User.full_name)
+    return [Assignee(user_id, name) for user_id, name in db.session.execute(query).all()]
 
 
 @read_use_case

@@ -30,7 +30,7 @@ from sqlalchemy import Table, create_engine, event, make_url, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.kit import BENCH_URL, migrated_app, server_database, signed_in_client
+from bench.kit import BENCH_URL, delegate_power, migrated_app, server_database, signed_in_client
 from service.accounts import service as accounts
 from service.dossiers import service as dossiers
 from service.dossiers import tasks
@@ -247,6 +247,7 @@ def _real_rows() -> User:
     """Real people and dossiers of the measured centre, made through the use cases."""
     agent = accounts.authenticate(username=f"{MEASURED}-agent0", password=PASSWORD, address="banc")
     accounts.scope_session_to(agent)
+    delegate_power(agent)  # the president, holding the board's delegation: the decisions are theirs
     for index in range(REAL_DOSSIERS):
         person = people.create(
             actor=agent,
@@ -260,6 +261,10 @@ def _real_rows() -> User:
         people.add_budget_line(
             actor=agent, person_id=person.id, kind=BudgetKind.RESSOURCE, category="rsa", label="",
             monthly_amount_cents=60000,
+        )  # fmt: skip
+        people.add_budget_line(
+            actor=agent, person_id=person.id, kind=BudgetKind.CHARGE, category="loyer", label="",
+            monthly_amount_cents=45000,
         )  # fmt: skip
         dossier = dossiers.open_request(
             actor=agent, person_id=person.id, aid_type=AidType.SECOURS_URGENCE, reason="Énergie"

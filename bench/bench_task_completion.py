@@ -30,7 +30,7 @@ from service.dossiers import tasks
 from service.engine import registry, runtime
 from service.engine.serialization import default_serialization
 from service.extensions import db
-from service.models import AidType, CentreKind, HumanTask, ProcessInstance, Role
+from service.models import AidType, BudgetKind, CentreKind, HumanTask, ProcessInstance, Role
 from service.organisation import service as organisation
 from service.people import service as people
 
@@ -83,6 +83,14 @@ def prepare_notifications(app: Flask, count: int) -> list[int]:
                 identity=people.Identity(last_name=f"Banc{index}", first_name="A"),
                 confirm_duplicate=True,
             )
+            for kind, category, cents in (
+                (BudgetKind.RESSOURCE, "rsa", 60000),
+                (BudgetKind.CHARGE, "loyer", 45000),
+            ):
+                people.add_budget_line(
+                    actor=agent, person_id=person.id, kind=kind, category=category, label="",
+                    monthly_amount_cents=cents,
+                )  # fmt: skip
             dossier = dossiers.open_request(
                 actor=agent, person_id=person.id, aid_type=AidType.SECOURS_URGENCE, reason="Énergie"
             )

@@ -30,6 +30,8 @@ __all__ = [
     "ReadableDossier",
     "consultations",
     "dossier",
+    "dossier_flags",
+    "dossier_loaded",
     "dossiers_of_person",
     "person",
     "record_read",
@@ -94,6 +96,24 @@ def dossier(
     extra = tuple(row[1 + relations.FLAG_COUNT :])
     related = relations.relations_of(actor, found.id, _flags(row))
     access = DossierAccess(found, related, dossier_grant(actor.roles, related), extra)
+    _require(access.grant, needs, DOSSIER_REFUSED)
+    return access
+
+
+def dossier_flags(actor: User) -> tuple[ColumnElement[bool], ...]:
+    """The columns a statement selecting (or joining) Dossier adds to learn the actor's relations to it, so
+    that `dossier_loaded` decides without a statement of its own."""
+    return relations.flags(actor)
+
+
+def dossier_loaded(
+    actor: User, found: Dossier, flags: Sequence[object], *, needs: Part | Action | None = None
+) -> DossierAccess:
+    """What `dossier` says of a dossier the caller loaded itself, with `dossier_flags` in its statement."""
+    if found.centre_id != actor.centre_id:
+        raise NotFoundError(_NOT_IN_CENTRE)
+    related = relations.relations_of(actor, found.id, tuple(flags))
+    access = DossierAccess(found, related, dossier_grant(actor.roles, related))
     _require(access.grant, needs, DOSSIER_REFUSED)
     return access
 

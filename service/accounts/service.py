@@ -123,7 +123,9 @@ def load_user(user_id: str) -> User | None:
     user = (
         db.session.scalars(
             select(User)
-            .options(joinedload(User.role_rows))  # one statement per request for the user and their roles
+            # One statement per request for the user, their roles and their centre (every page's header
+            # names it: held by the user, it is found in the session, with no second statement).
+            .options(joinedload(User.role_rows), joinedload(User.centre))
             .where(User.id == int(user_id))
             .execution_options(**{ALL_CENTRES: True})
         )

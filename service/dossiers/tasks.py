@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, contains_eager, joinedload
 
 from service import aids, clock, processes
 from service.access import service as access
@@ -21,7 +21,7 @@ from service.dossiers.reading import DossierSummary, summary_of
 from service.engine import registry, runtime, worklist, worklist_query
 from service.errors import InvalidInputError, NotFoundError
 from service.extensions import db
-from service.models import HumanTask, Role, User
+from service.models import Dossier, HumanTask, Person, Role, User
 from service.models.dossier import aid_label
 from service.people import service as people
 from service.people.budget import BudgetSummary
@@ -123,9 +123,16 @@ def worklist_steps(*, actor: User) -> list[tuple[str, str]]:
     return worklist_query.steps(worklist_scope(actor))
 
 
-def worklist_assignees(*, actor: User) -> Sequence[User]:
-    """The centre's active agents, for the assignee filter."""
-    return db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.full_name)).all()
+@dataclass(frozen=True)
+class Assignee:
+    id: int
+    full_name: str
+
+
+def worklist_assignees(*, actor: User) -> list[Assignee]:
+    """The centre's active agents, for the assignee filter: what the list shows, not the accounts."""
+    query = select(User.id, User.full_name).where(User.active.is_(True)).order_by(User.full_name)
+    return [Assignee(user_id, name) for user_id, name in db.session.execute(query).all()]
 
 
 @read_use_case
@@ -134,14 +141,48 @@ def worklist_counts(*, actor: User) -> worklist_query.Counts:
     return worklist_query.counts(worklist_scope(actor))
 
 
-# A task comes with its instance and dossier, in one statement: the use case that follows finds them loaded.
-_WITH_INSTANCE_AND_DOSSIER = (joinedload(HumanTask.instance), joinedload(HumanTask.dossier))
+# A task comes with its instance, its dossier and the actor's relations to that dossier, in one statement,
+# kept for the transaction it was read in: the use case that follows in that transaction finds them loaded,
+# with nothing read twice; a later transaction (after a commit or a rollback) reads them again.
+_LOADED_TASKS = "entraide.tasks.loaded"
+
+
+@dataclass(frozen=True)
+class _LoadedTask:
+    actor_id: int
+    task: HumanTask
+    flags: tuple[object, ...]
+
+
+def _load_task(actor: User, task_id: int) -> _LoadedTask | None:
+    session = db.session()
+    current = session.get_transaction()
+    kept: tuple[object, dict[int, _LoadedTask]] | None = session.info.get(_LOADED_TASKS)
+    loaded = kept[1] if kept is not None and current is not None and kept[0] is current else {}
+    known = loaded.get(task_id)
+    if known is not None and known.actor_id == actor.id:
+        return known
+    # The relations' subqueries read the dossier's tasks: the task read here must not correlate them.
+    task = aliased(HumanTask)
+    row = session.execute(
+        select(task, *access.dossier_flags(actor))
+        .outerjoin(Dossier, Dossier.id == task.dossier_id)  # a sitting's step has none
+        .outerjoin(Person, Person.id == Dossier.person_id)
+        .options(joinedload(task.instance), contains_eager(task.dossier).contains_eager(Dossier.person))
+        .where(task.id == task_id)
+    ).first()
+    if row is None:
+        return None
+    found = _LoadedTask(actor.id, row[0], tuple(row[1:]))
+    loaded[task_id] = found
+    session.info[_LOADED_TASKS] = (session.get_transaction(), loaded)  # what an earlier one kept is dropped
+    return found
 
 
 def task_in_centre(*, actor: User, task_id: int) -> HumanTask | None:
     """The task, if it is one of the actor's centre; who may work on it is checked by each use case."""
-    task = db.session.get(HumanTask, task_id, options=_WITH_INSTANCE_AND_DOSSIER)
-    return task if task is not None and task.centre_id == actor.centre_id else None
+    found = _load_task(actor, task_id)
+    return found.task if found is not None and found.task.centre_id == actor.centre_id else None
 
 
 def get_task(*, actor: User, task_id: int, working: bool = False) -> HumanTask:
@@ -156,13 +197,18 @@ def get_task(*, actor: User, task_id: int, working: bool = False) -> HumanTask:
 def _task_with_access(
     actor: User, task_id: int, *, working: bool = False
 ) -> tuple[HumanTask, access.DossierAccess | None]:
-    task = task_in_centre(actor=actor, task_id=task_id)  # already loaded by the page, if it asked
-    if task is None:
+    loaded = _load_task(actor, task_id)  # already loaded by the page in this transaction, if it asked
+    if loaded is None or loaded.task.centre_id != actor.centre_id:
         raise NotFoundError("Cette tâche n'existe pas dans votre centre.")
+    task = loaded.task
     if working or not actor.has_role(Role(task.role), Role.RESPONSABLE):  # heads of service see every lane
         worklist.check_can_work_on(task, actor)  # raises the French refusal
-    # A dossier's step is worked on by those the policy lets work on the dossier (need to know).
-    found = None if task.dossier_id is None else access.dossier(actor, task.dossier_id, needs=Action.TRAITER)
+    # A dossier's step is worked on by those the policy lets work on the dossier (need to know): decided on
+    # the relations read with the task.
+    dossier = task.dossier
+    found = (
+        None if dossier is None else access.dossier_loaded(actor, dossier, loaded.flags, needs=Action.TRAITER)
+    )
     return task, found
 
 

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Boolean, Enum, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.models.base import Base, UtcDateTime, enum_values
 from service.models.tenancy import CentreScoped
+
+if TYPE_CHECKING:
+    from service.models.organisation import Centre
 
 
 class Role(enum.StrEnum):
@@ -64,6 +68,8 @@ class User(CentreScoped, Base):
     role_rows: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
+    # The user's centre, which every page's header names: the signed-in user is loaded with it.
+    centre: Mapped[Centre] = relationship(viewonly=True)
 
     @property
     def roles(self) -> frozenset[Role]:

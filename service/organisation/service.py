@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager
 
 from service.audit import service as audit
 from service.audit.actions import AuditAction
@@ -60,7 +61,12 @@ def get_centre(centre_id: int) -> Centre:
 
 def list_quartiers() -> Sequence[Quartier]:
     """Return the quartiers of the session's centre, by commune and name."""
-    query = select(Quartier).join(Quartier.commune).order_by(Commune.name, Quartier.name)
+    query = (
+        select(Quartier)
+        .join(Quartier.commune)
+        .options(contains_eager(Quartier.commune))  # the commune each is listed under: no statement each
+        .order_by(Commune.name, Quartier.name)
+    )
     return db.session.scalars(query).all()
 
 

@@ -64,6 +64,11 @@ def index() -> str:
     except ValueError:
         view = WorklistView.TEAM
     filters = _filters()
+    # The filters' choices are read first, in the transaction the page's unit of work then ends: one
+    # transaction (and one connection taken from the pool) for the whole page.
+    steps = worklist.worklist_steps(actor=current_user)
+    agents = worklist.worklist_assignees(actor=current_user)
+    quartiers = organisation.list_quartiers()
     page = worklist.worklist_page(
         actor=current_user,
         view=view,
@@ -86,9 +91,9 @@ def index() -> str:
         kept=kept,
         dues=list(worklist.Due),
         aid_types=aids.all_aids(),
-        steps=worklist.worklist_steps(actor=current_user),
-        agents=worklist.worklist_assignees(actor=current_user),
-        quartiers=organisation.list_quartiers(),
+        steps=steps,
+        agents=agents,
+        quartiers=quartiers,
         role_labels={role.value: role.label for role in Role},
     )
 

@@ -30,7 +30,8 @@ from sqlalchemy import Table, create_engine, event, make_url, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.kit import BENCH_URL, delegate_power, migrated_app, server_database, signed_in_client
+from bench.kit import BENCH_URL, migrated_app, server_database, signed_in_client
+from scenarios.factories import delegate_power
 from service.accounts import service as accounts
 from service.dossiers import service as dossiers
 from service.dossiers import tasks
@@ -153,7 +154,6 @@ EVALUATION = {
     "nature_besoin": "energie",
     "montant_cents": "150",
     "mode_paiement": "bon",
-    "budget_declare": "on",  # no budget entered: the agent records that the person declared none
 }
 DECISION = {"decision": "accord", "montant_accorde_cents": "150"}
 

@@ -41,7 +41,6 @@ EVALUATION = {
     "nature_besoin": "energie",
     "montant_cents": "150",
     "mode_paiement": "bon",
-    "budget_declare": "on",  # no budget entered: the agent records that the person declared none
 }
 DECISION_FORM = {"decision": "accord", "montant_accorde_cents": "150"}
 NOTIFICATION_FORM = {"moyen": "courrier", "date_notification": "2026-11-23"}

@@ -49,8 +49,8 @@ from service.models import (
     SessionKind,
     User,
 )
-from service.people import importing
 from service.orientation import directory, orienting
+from service.people import importing
 from service.people import service as people
 from service.workshops import holding, planning, registrations, themes
 from tests.conftest import PASSWORD, csrf_token, login, make_centre
@@ -392,6 +392,8 @@ def _liaison(world: World, commune_id: int) -> None:
         ),
     )  # fmt: skip
     world.ids["liaison"] = liaison.id
+
+
 def _orientations(world: World, autre: User) -> None:
     """A partner in the directory, and the person of each scenario oriented to it, with consent."""
     partner = directory.add_partner(

@@ -48,8 +48,8 @@ DEMO_ROLES = tuple(username for username, *_ in demo.DEMO_USERS)
 # these forms with its confirmation (`confirme=oui`), so that the hostile values reach the use case.
 CONFIRMED_ENDPOINTS = frozenset({
     "appointments.outcome", "committee.cancel", "committee.postpone", "committee.set_aside", "committee.step",
-    "documents.correct", "orientation.send", "workshops.cancel", "workshops.cancel_session", "workshops.decide",
-    "workshops.evaluation",
+    "documents.correct", "orientation.send", "workshops.cancel", "workshops.cancel_session",
+    "workshops.decide", "workshops.evaluation",
 })  # fmt: skip
 
 

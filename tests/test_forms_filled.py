@@ -22,13 +22,13 @@ from service.models import (
     Commune,
     Liaison,
     OutboxMessage,
+    Partner,
     Person,
     Quartier,
     Role,
     User,
 )
 from service.people import importing
-from service.models import Authority, CommitteeMember, Partner, Person, Quartier, Role, User
 from tests.conftest import csrf_token, text_of
 from tests.workflow_helpers import as_user, post_form
 
@@ -257,6 +257,8 @@ def test_a_liaison_with_every_field_and_an_address(
         "damien.rocher@exemple.fr", "07 55 44 33 22", "Damien", 1979, True
     )  # fmt: skip
     assert "ROCHER Damien" in text_of(client.get("/liaisons/"))
+
+
 def test_a_partner_with_every_field_is_created_then_edited_with_its_address_prefilled(
     client: FlaskClient, staff: dict[str, User]
 ) -> None:

@@ -13,6 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from scenarios.factories import make_centre, open_aid
 from service import clock
 from service.accounts import service as accounts
 from service.errors import InvalidInputError, PermissionDeniedError
@@ -39,7 +40,6 @@ from service.stats import catalogue
 from service.stats.figures import Split
 from service.stats.period import Period
 from tests.conftest import START, text_of
-from tests.factories import make_centre, open_aid
 from tests.workflow_helpers import as_user, post_form
 
 PARIS = ZoneInfo("Europe/Paris")

@@ -11,6 +11,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from scenarios.factories import person_with_budget
 from service import clock
 from service.errors import InvalidInputError, PermissionDeniedError
 from service.extensions import db
@@ -34,7 +35,6 @@ from service.stats import service as stats
 from service.stats.figures import Split
 from service.stats.period import Period
 from tests.conftest import csrf_token, text_of
-from tests.factories import person_with_budget
 from tests.pdf import text_of_pdf
 from tests.workflow_helpers import as_user
 

@@ -370,6 +370,8 @@ def _seed_liaisons(admin: User, agent: User) -> None:
             question="Demande un rendez-vous avec une assistante sociale : séparation récente, 3 enfants.",
         ),
     )  # fmt: skip
+
+
 # The partners of the Val d'Aubin (fictional): name, kind, domains, address, phone, e-mail, opening hours.
 _PARTNERS: tuple[tuple[str, PartnerKind, tuple[str, ...], str, str, str, str], ...] = (
     (

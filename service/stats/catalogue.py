@@ -1,6 +1,6 @@
 """The centre's figures over a period, each built from a few grouped queries: requests and what became of
-them, amounts, refusals, who decided, delays, legal aid, the households reached, the workshops, the rights asked,
-the domiciliations, the liaisons received from the town halls, the orientations to partners."""
+them, amounts, refusals, who decided, delays, legal aid, the households reached, the workshops, the rights
+asked, the domiciliations, the liaisons received from the town halls, the orientations to partners."""
 
 from __future__ import annotations
 

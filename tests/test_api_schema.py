@@ -81,7 +81,7 @@ def test_the_readme_script_creates_a_token_and_completes_a_task(live_api: LiveAp
     assert '"titre":' in done.stdout
     with live_api.app.app_context():
         evaluation = db.session.scalars(
-            select(HumanTask).where(HumanTask.title.startswith("Évaluer")).order_by(HumanTask.id)
+            select(HumanTask).where(HumanTask.title == "Évaluer la situation").order_by(HumanTask.id)
         ).first()
         assert evaluation is not None
         assert evaluation.completed_at is not None

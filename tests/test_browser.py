@@ -119,6 +119,7 @@ def test_demo_admin_reaches_the_users_page(page: Page, base_url: str) -> None:
     expect(navigation.get_by_role("link")).to_have_text(
         [
             "Tableau de bord",
+            "Partenaires",
             "Utilisateurs",
             "Journal d'audit",
             "Courriels",

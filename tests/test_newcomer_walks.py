@@ -188,7 +188,15 @@ def test_regisseur_finds_the_cheque_stock(walk: type[Newcomer]) -> None:
 
 def test_admin_reads_every_page_of_the_menu(walk: type[Newcomer]) -> None:
     me = walk("admin")
-    for label in ("Utilisateurs", "Journal d'audit", "Courriels", "Processus", "Barèmes", "Mon compte"):
+    for label in (
+        "Partenaires",
+        "Utilisateurs",
+        "Journal d'audit",
+        "Courriels",
+        "Processus",
+        "Barèmes",
+        "Mon compte",
+    ):
         me.menu(label)
     me.menu("Utilisateurs")
     me.click(me.page.get_by_role("link", name="Créer un compte"))

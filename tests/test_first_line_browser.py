@@ -69,6 +69,7 @@ def _record_the_call(page: Page, base_url: str) -> None:
     )
     page.get_by_role("button", name="Enregistrer la suite donnée").click()
     expect(page.get_by_text("La suite donnée à la fiche de liaison est enregistrée.")).to_be_visible()
+    expect(page.get_by_role("link", name="Prendre le rendez-vous")).to_be_visible()  # what comes next
 
 
 def _check_the_rights(page: Page, base_url: str, person_url: str, app: object) -> None:
@@ -89,6 +90,7 @@ def _check_the_rights(page: Page, base_url: str, person_url: str, app: object) -
 def _book_in_the_town_hall(page: Page, person_url: str) -> None:
     page.goto(person_url)
     page.get_by_role("link", name="Rendez-vous avec un travailleur social").click()
+    expect(page).to_have_url(re.compile(r"/rendez-vous/nouveau$"))
     page.get_by_label(re.compile("Mairie de Villiers-sur-Loire")).first.check()
     page.get_by_label("Objet").fill(SUBJECT)
     page.get_by_role("button", name="Réserver ce créneau").click()

@@ -10,28 +10,20 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from service import clock
 from service.rights import service as rights
 from tests.conftest import START
 from tests.live_server import serve_demo_app
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS
-from tests.test_liaisons_browser import _sign_in, _sign_out
+from tests.test_liaisons_browser import _sign_in, _sign_out, browser
 from tools.openfisca.local import openfisca_server
 
 pytestmark = pytest.mark.browser
+__all__ = ["browser"]  # the fixture: one chromium for the module, as the liaison's walk has it
 
 QUESTION = "Séparée depuis peu, ne sait pas à quoi elle a droit ; souhaite voir une assistante sociale."
 SUBJECT = "Suite de la fiche de liaison de la mairie"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ from tests import aid_steps
 def test_every_deployed_process_has_its_subject(app: object) -> None:
     keys = set(db.session.scalars(select(ProcessDefinition.process_key)))
     assert keys  # the suite's database has the shipped diagrams deployed
-    subjects = {"dossier", "seance_commission", "seance_atelier", "orientation"}
+    subjects = {"dossier", "seance_commission", "seance_atelier", "orientation", "liaison"}
     for key in keys - {"pieces_manquantes"}:  # a call activity: it runs inside its aid's instance
         assert processes.kind_of(key).name in subjects
 

@@ -41,6 +41,7 @@ from service.models import (
     MailStatus,
     MemberKind,
     OutboxMessage,
+    Person,
     ProcessDefinition,
     ProcessInstance,
     Referral,
@@ -384,11 +385,13 @@ def _liaison(world: World, commune_id: int) -> None:
     admin = world.users["u_admin"]
     for name in ("u_mairie", "v_mairie"):
         liaisons.attach_to_town_hall(actor=admin, user_id=world.users[name].id, commune_id=commune_id)
+    unrelated = db.session.get(Person, world.scenarios["aucune"].person_id)
+    assert unrelated is not None
     liaison = liaisons.send(
         actor=world.users["u_mairie"],
         form=liaisons.LiaisonForm(
-            question="Question d'essai", consent=True, phone="06 00 00 00 00",
-            person_id=world.scenarios["aucune"].person_id,
+            question="Question d'essai", consent=True, phone="06 00 00 00 00", person_id=unrelated.id,
+            query=f"{unrelated.last_name} {unrelated.first_name}",
         ),
     )  # fmt: skip
     world.ids["liaison"] = liaison.id

@@ -62,6 +62,8 @@ def _record_the_call(page: Page, base_url: str) -> None:
     page.get_by_role("button", name="Enregistrer la suite donnée").click()
     expect(page.get_by_text("La suite donnée à la fiche de liaison est enregistrée.")).to_be_visible()
     expect(page.get_by_role("link", name="Prendre le rendez-vous")).to_be_visible()  # what comes next
+    assert page.title().startswith("Fiche de liaison — MARTIN Fatou")
+    assert "<" not in page.title()
 
 
 def _check_the_rights(page: Page, base_url: str, person_url: str, app: object) -> None:

@@ -80,6 +80,9 @@ def _send(agent: User, **fields: object) -> Liaison:
     accounts.scope_session_to(agent)
     values: dict[str, object] = {"question": QUESTION, "consent": True, "phone": "06 10 20 30 40"}
     values.update(fields)
+    if "person_id" in values and "query" not in values:  # the search that proposed the person
+        person = db.session.get(Person, values["person_id"])
+        values["query"] = f"{person.last_name} {person.first_name}" if person else ""
     return liaisons.send(actor=agent, form=liaisons.LiaisonForm(**values))  # type: ignore[arg-type]
 
 
@@ -190,6 +193,20 @@ def test_the_town_hall_finds_a_person_by_name_and_birth_year_only(
         select(AuditEvent).where(AuditEvent.subject_type == "personne", AuditEvent.subject_id == str(rose.id))
     ).all()
     assert any(event.action == "personne.recherche" for event in traced)
+
+
+def test_the_town_hall_cannot_search_the_file_by_phone_or_birth_date_nor_name_an_id_by_hand(
+    client: FlaskClient, town: dict[str, User]
+) -> None:
+    rose = _person(town["nadia"])
+    as_user(client, "sylvie")
+    for typed in ("0601020304", "06 01 02 03 04", "09/04/1958", "1958-04-09", "G", "+33601020304"):
+        page = text_of(client.get(f"/liaisons/nouvelle?q={typed}"))
+        assert "GAUTHIER Rose" not in page, typed  # the file's facts are not confirmed to the town hall
+    assert "GAUTHIER Rose" in text_of(client.get("/liaisons/nouvelle?q=Gauthier 09/04/1958"))  # the name only
+    with pytest.raises(InvalidInputError, match="personnes proposées"):
+        _send(town["sylvie"], person_id=rose.id, query="Durand")  # an id the search did not propose
+    assert _send(town["sylvie"], person_id=rose.id).person_id == rose.id
 
 
 # ---- the outcomes -----------------------------------------------------------------------------------------

@@ -221,6 +221,8 @@ def test_refused_lines_are_explained_and_nothing_is_written(client: FlaskClient,
     assert "inconnu" in refusals[(7, "Lien")]
     page = text_of(client.get(f"/personnes/import/{import_id}"))
     assert "rien ne sera enregistré" in page
+    for odd in ("²", "-1", "99999999999", "x"):  # a page number that is no page: the first one
+        assert client.get(f"/personnes/import/{import_id}?page={odd}").status_code == 200
     assert "Importer" not in page.split("rien ne sera enregistré")[1].split("doublon")[0]
     refused = post_form(
         client, f"/personnes/import/{import_id}", {}, f"/personnes/import/{import_id}/confirmer"

@@ -359,7 +359,7 @@ def _seed_liaisons(admin: User, agent: User) -> None:
     liaisons.send(
         actor=agent,
         form=liaisons.LiaisonForm(
-            person_id=elodie.id, phone="06 11 22 33 44", urgent=True, consent=True,
+            person_id=elodie.id, query="Lefèvre Élodie", phone="06 11 22 33 44", urgent=True, consent=True,
             question="Sa pension de réversion n'est pas arrivée ce mois-ci : elle ne peut payer le loyer.",
         ),
     )  # fmt: skip

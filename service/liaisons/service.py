@@ -44,6 +44,7 @@ NORMAL_DELAY_WORKING_DAYS = 2
 URGENT_DELAY_WORKING_DAYS = 0  # the same day
 READERS = (Role.INSTRUCTEUR, Role.RESPONSABLE)  # those who call back: the liaison's question is theirs
 PICK_LIMIT = 10
+MIN_NAME_LETTERS = 2  # a name searched by the town hall, not an initial that lists the file
 LIST_LIMIT = 200
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^\+?[0-9 .()-]{6,30}$")
@@ -146,12 +147,10 @@ class PersonPick:
 @reading_use_case
 def find_people(*, actor: User, query: str) -> Sequence[PersonPick]:
     """The centre's people matching the name (forgiving typos), as name and birth year only; each one shown is
-    traced on their file like any search result."""
+    traced on their file like any search result. A name only: the front desk's search also reads a date of
+    birth or a phone number, facts of the file the town hall must not be able to confirm."""
     _post_of(actor)
-    parsed = finder.parse(query[:200])
-    if parsed.empty:
-        return []
-    found = list(finder.find(actor.centre_id, parsed))[:PICK_LIMIT]
+    found = _matching(actor, query)
     for person in found:
         access.record_read(
             actor=actor, action=AuditAction.PERSONNE_RECHERCHE, subject_type="personne", subject_id=person.id,
@@ -161,6 +160,18 @@ def find_people(*, actor: User, query: str) -> Sequence[PersonPick]:
         PersonPick(person.id, person.display_name, person.birth_date.year if person.birth_date else None)
         for person in found
     ]
+
+
+def _matching(actor: User, query: str) -> list[Person]:
+    name = " ".join(word for word in query[:200].split() if not _has_digit(word))
+    key = finder.normalise(name)
+    if len(key.replace(" ", "")) < MIN_NAME_LETTERS:
+        return []
+    return list(finder.find(actor.centre_id, finder.Query(key, None, None)))[:PICK_LIMIT]
+
+
+def _has_digit(word: str) -> bool:
+    return any(char.isdigit() for char in word)
 
 
 # ---- sending ---------------------------------------------------------------------------------------------
@@ -179,6 +190,7 @@ class LiaisonForm:
     birth_year: int | None = None
     phone: str = ""
     email: str = ""
+    query: str = ""  # the search that proposed the person picked
 
 
 def due_at(sent_at: datetime, *, urgent: bool) -> datetime:
@@ -200,10 +212,10 @@ def send(*, actor: User, form: LiaisonForm) -> Liaison:
         outcome_note="",
     )  # fmt: skip
     if form.person_id is not None:
-        person = db.session.get(Person, form.person_id)
-        if person is None or person.centre_id != actor.centre_id:
+        # Only a person the agent's own search proposed: an id typed in by hand names nobody.
+        if form.person_id not in {person.id for person in _matching(actor, form.query)}:
             raise InvalidInputError("Choisissez une des personnes proposées.", field="person_id")
-        liaison.person_id = person.id
+        liaison.person_id = form.person_id
     else:
         liaison.last_name = _required_text(form.last_name, "last_name", 100, what="le nom de la personne")
         liaison.first_name = " ".join(form.first_name.split())[:100]

@@ -53,6 +53,7 @@ def new() -> Response | tuple[str, int]:
                     urgent=bool(form.urgent.data), person_id=int(picked) if picked else None,
                     last_name=form.last_name.data or "", first_name=form.first_name.data or "",
                     birth_year=form.birth_year.data, phone=form.phone.data or "", email=form.email.data or "",
+                    query=form.q.data or "",
                 ),
             )  # fmt: skip
         except InvalidInputError as error:

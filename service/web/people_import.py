@@ -69,7 +69,7 @@ def show(import_id: int) -> tuple[str, int]:
 
 def _render(import_id: int, form: ConfirmForm, status: int) -> tuple[str, int]:
     page = request.args.get("page", "1")
-    number = int(page) if page.isdigit() and len(page) < 7 else 1
+    number = int(page) if page.isascii() and page.isdigit() and len(page) < 7 else 1
     preview = importing.preview(actor=current_user, import_id=import_id, page=number)
     return render_template("people/import_show.html", preview=preview, found=preview.found, form=form), status
 

@@ -282,6 +282,11 @@ def test_the_pages_orient_a_person_and_the_timeline_and_worklist_lead_there(
     )
     assert sent.status_code == 302
     assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 1
+    again = client.post(
+        f"{path}/{orientation.id}/envoyer", data={"csrf_token": csrf_token(client, path), "confirme": "oui"}
+    )
+    assert again.status_code in (302, 422)
+    assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 1  # never mailed twice
     timeline = text_of(client.get(f"/personnes/{person_id}/suivi"))
     assert f"Orientée vers {partner.name}" in timeline
     travel.advance(timedelta(days=DAYS, minutes=1))

@@ -19,7 +19,7 @@ from service.access import service as access
 from service.access.policy import Action, Part
 from service.audit import service as audit
 from service.audit.actions import AuditAction
-from service.config import current_settings
+from service.config import current_settings, local_zone
 from service.documents import rendering
 from service.documents import service as documents
 from service.engine import worklist
@@ -170,6 +170,11 @@ def send(*, actor: User, person_id: int, orientation_id: int) -> Orientation:
 
 
 def _sendable(orientation: Orientation) -> None:
+    if orientation.mailed_at is not None:  # a mail is not taken back, nor sent twice
+        sent = orientation.mailed_at.astimezone(local_zone()).strftime("%d/%m/%Y à %H:%M")
+        raise InvalidInputError(
+            f"La fiche de liaison a déjà été envoyée à {orientation.partner.name} le {sent}."
+        )
     if not orientation.consent:
         raise InvalidInputError(
             "La personne n'a pas donné son accord : la fiche de liaison ne peut pas être envoyée "

@@ -45,7 +45,8 @@ def server_database(url: str, name: str, *, fresh: bool) -> tuple[str, bool]:
     """The URL of database `name` on the server of `url`; made if missing (or dropped first when `fresh`).
     Returns the URL and whether the database already existed."""
     server = make_url(normalise_database_url(url, Path(".")))
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    # The server's maintenance database: the bench's own database need not exist yet.
+    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         exists = bool(
             connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar()

@@ -10,6 +10,7 @@ the README prints them (render_markdown) and tests/test_access_policy.py walks e
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -230,6 +231,12 @@ PERSON_POLICY: Mapping[Role, Mapping[Relation, Grant]] = {
 
 def dossier_grant(roles: Iterable[Role], relations: Iterable[Relation]) -> Grant:
     """What the holder of these roles, with these relations to a dossier, may read and do there."""
+    return _dossier_grant(frozenset(roles), frozenset(relations))
+
+
+@functools.cache
+def _dossier_grant(roles: frozenset[Role], relations: frozenset[Relation]) -> Grant:
+    # Computed once per combination: a list asks it for each of its rows.
     return _union(DOSSIER_POLICY, roles, relations)
 
 

@@ -8,9 +8,11 @@ user is a member of a session carrying the dossier.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, false, or_, select
+from sqlalchemy import BindParameter, ColumnElement, and_, bindparam, exists, false, or_, select
 
 from service.access.policy import Relation
 from service.config import local_zone
@@ -28,27 +30,39 @@ from service.models import (
     User,
 )
 
+# The flags are built once per shape of the actor's roles, with the actor as bind parameters (`parameters`):
+# a statement carrying them can then be built once too.
+_ACTOR_ID = "access_actor_id"
+_ACTOR_ROLES = "access_actor_roles"
 
-def follows(actor: User) -> ColumnElement[bool]:
+
+def parameters(actor: User) -> dict[str, Any]:
+    """The values of the actor's bind parameters in `flags`: a statement carrying them is run with them."""
+    return {_ACTOR_ID: actor.id, _ACTOR_ROLES: sorted(role.value for role in actor.roles)}
+
+
+def follows() -> ColumnElement[bool]:
     """The actor follows the dossier of the enclosing statement: opened it, instructs it, holds or held one of
     its tasks, or one of its tasks waits, unclaimed, in the lane of one of the actor's roles."""
-    roles = sorted(role.value for role in actor.roles)
+    actor_id: BindParameter[int] = bindparam(_ACTOR_ID)
     task = select(HumanTask.id).where(
         HumanTask.dossier_id == Dossier.id,
         or_(
-            HumanTask.assignee_id == actor.id,
-            HumanTask.completed_by_id == actor.id,
+            HumanTask.assignee_id == actor_id,
+            HumanTask.completed_by_id == actor_id,
             and_(
-                HumanTask.completed_at.is_(None), HumanTask.assignee_id.is_(None), HumanTask.role.in_(roles)
+                HumanTask.completed_at.is_(None),
+                HumanTask.assignee_id.is_(None),
+                HumanTask.role.in_(bindparam(_ACTOR_ROLES, expanding=True)),
             ),
         ),
     )
-    return or_(Dossier.opened_by_id == actor.id, Dossier.instructor_id == actor.id, task.exists())
+    return or_(Dossier.opened_by_id == actor_id, Dossier.instructor_id == actor_id, task.exists())
 
 
-def pays(actor: User) -> ColumnElement[bool]:
+def pays(regisseur: bool) -> ColumnElement[bool]:
     """A régisseur and a dossier with a step, done or to do, in the régisseur's lane."""
-    if not actor.has_role(Role.REGISSEUR):
+    if not regisseur:
         return false()
     return exists().where(HumanTask.dossier_id == Dossier.id, HumanTask.role == Role.REGISSEUR.value)
 
@@ -63,16 +77,16 @@ def _on_open_agenda() -> ColumnElement[bool]:
     )
 
 
-def sits_maybe(actor: User) -> ColumnElement[bool]:
+def sits_maybe(secretariat: bool) -> ColumnElement[bool]:
     """The secretariat prepares every session; a member may sit in one carrying it (mandate checked after)."""
-    if actor.has_role(Role.SECRETARIAT):
+    if secretariat:
         return _on_open_agenda()
     return exists().where(
         AgendaItem.dossier_id == Dossier.id,
         AgendaItem.status == ItemStatus.INSCRIT,
         CommitteeSession.id == AgendaItem.session_id,
         CommitteeSession.status != SessionStatus.SIGNEE,
-        CommitteeMember.user_id == actor.id,
+        CommitteeMember.user_id == bindparam(_ACTOR_ID),
         CommitteeMember.centre_id == CommitteeSession.centre_id,
     )
 
@@ -81,8 +95,21 @@ FLAG_COUNT = 3
 
 
 def flags(actor: User) -> tuple[ColumnElement[bool], ...]:
-    """The columns a statement selecting Dossier adds to learn the actor's relations (see relations_of)."""
-    return (follows(actor), pays(actor), sits_maybe(actor))
+    """The columns a statement selecting Dossier adds to learn the actor's relations (see relations_of); run
+    it with `parameters(actor)`."""
+    return flags_for(shape(actor))
+
+
+def shape(actor: User) -> tuple[bool, bool]:
+    """What the flags' SQL depends on besides their parameters: a key for statements built once."""
+    return actor.has_role(Role.REGISSEUR), actor.has_role(Role.SECRETARIAT)
+
+
+@functools.cache
+def flags_for(roles_shape: tuple[bool, bool]) -> tuple[ColumnElement[bool], ...]:
+    """The flags for actors of this `shape`, built once."""
+    regisseur, secretariat = roles_shape
+    return (follows(), pays(regisseur), sits_maybe(secretariat))
 
 
 def relations_of(actor: User, dossier_id: int, row_flags: Sequence[object]) -> frozenset[Relation]:
@@ -97,8 +124,9 @@ def relations_of_many(
     maybe_sitting = [dossier_id for dossier_id, row in flags_by_dossier.items() if row[2]]
     sitting = set(maybe_sitting) if actor.has_role(Role.SECRETARIAT) else sits_in(actor, maybe_sitting)
     found: dict[int, frozenset[Relation]] = {}
+    base = base_relations(actor)
     for dossier_id, (follows_it, pays_it, _) in ((k, tuple(v)) for k, v in flags_by_dossier.items()):
-        relations = set(base_relations(actor))
+        relations = set(base)
         if follows_it:
             relations.add(Relation.SUIT)
         if pays_it:
@@ -138,11 +166,13 @@ def sits_in(actor: User, dossier_ids: Iterable[int]) -> set[int]:
     }
 
 
-def follows_person(actor: User) -> ColumnElement[bool]:
-    """The actor registered the person of the enclosing statement, or follows one of their dossiers."""
+@functools.cache
+def follows_person() -> ColumnElement[bool]:
+    """The actor registered the person of the enclosing statement, or follows one of their dossiers; run it
+    with `parameters(actor)`."""
     return or_(
-        Person.created_by_id == actor.id,
-        select(Dossier.id).where(Dossier.person_id == Person.id, follows(actor)).exists(),
+        Person.created_by_id == bindparam(_ACTOR_ID),
+        select(Dossier.id).where(Dossier.person_id == Person.id, follows()).exists(),
     )
 
 

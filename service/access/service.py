@@ -7,12 +7,13 @@ page receives only the parts the policy grants.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, Select, bindparam, or_, select
 
 from service.access import relations
 from service.access.policy import Action, Grant, Part, Relation, dossier_grant, person_grant
@@ -26,6 +27,7 @@ __all__ = [
     "Consultation",
     "DossierAccess",
     "Grant",
+    "LoadedWith",
     "PersonAccess",
     "ReadableDossier",
     "consultations",
@@ -33,6 +35,7 @@ __all__ = [
     "dossier_flags",
     "dossier_loaded",
     "dossiers_of_person",
+    "flag_parameters",
     "person",
     "record_read",
 ]
@@ -71,25 +74,34 @@ class PersonAccess:
         return self.grant.may(action)
 
 
+@dataclass(frozen=True, eq=False)
+class LoadedWith:
+    """Columns a page loads with the dossier, with the outer joins they need. Declared once, at import: the
+    dossier's statement is then built once per shape of the actor's roles, and only run after."""
+
+    columns: tuple[Any, ...] = ()
+    outer_joins: tuple[tuple[Any, ColumnElement[bool]], ...] = ()
+
+
+_DOSSIER_ALONE = LoadedWith()
+
+
 def dossier(
     actor: User,
     dossier_id: int,
     *,
     needs: Part | Action | None = None,
-    columns: Sequence[Any] = (),
-    outer_joins: Iterable[tuple[Any, ColumnElement[bool]]] = (),
+    loaded_with: LoadedWith = _DOSSIER_ALONE,
 ) -> DossierAccess:
     """The dossier, its person and what the actor may read and do of it, in one statement.
 
     Not in the actor's centre: NotFoundError. Outside the actor's relations, or without `needs`:
-    PermissionDeniedError, naming nobody. `columns` (with their `outer_joins`) come back in `extra`.
+    PermissionDeniedError, naming nobody. The columns of `loaded_with` come back in `extra`.
     """
-    statement = select(Dossier, *relations.flags(actor), *columns).where(
-        Dossier.id == dossier_id, Dossier.centre_id == actor.centre_id
-    )
-    for target, on in outer_joins:
-        statement = statement.outerjoin(target, on)
-    row = db.session.execute(statement).first()
+    row = db.session.execute(
+        _dossier_statement(relations.shape(actor), loaded_with),
+        {**relations.parameters(actor), "dossier_id": dossier_id, "centre_id": actor.centre_id},
+    ).first()
     if row is None:
         raise NotFoundError(_NOT_IN_CENTRE)
     found: Dossier = row[0]
@@ -100,10 +112,25 @@ def dossier(
     return access
 
 
+@functools.cache
+def _dossier_statement(roles_shape: tuple[bool, bool], loaded_with: LoadedWith) -> Select[Any]:
+    statement = select(Dossier, *relations.flags_for(roles_shape), *loaded_with.columns).where(
+        Dossier.id == bindparam("dossier_id"), Dossier.centre_id == bindparam("centre_id")
+    )
+    for target, on in loaded_with.outer_joins:
+        statement = statement.outerjoin(target, on)
+    return statement
+
+
 def dossier_flags(actor: User) -> tuple[ColumnElement[bool], ...]:
-    """The columns a statement selecting (or joining) Dossier adds to learn the actor's relations to it, so
-    that `dossier_loaded` decides without a statement of its own."""
+    """The columns a statement selecting (or joining) Dossier adds to learn the actor's relations, so
+    that `dossier_loaded` decides without a statement of its own; run it with `flag_parameters(actor)`."""
     return relations.flags(actor)
+
+
+def flag_parameters(actor: User) -> dict[str, Any]:
+    """The bind parameters of `dossier_flags`."""
+    return relations.parameters(actor)
 
 
 def dossier_loaded(
@@ -136,7 +163,8 @@ def dossiers_of_person(actor: User, person_id: int) -> list[ReadableDossier]:
     rows = db.session.execute(
         select(Dossier, *relations.flags(actor))
         .where(Dossier.person_id == person_id, Dossier.centre_id == actor.centre_id)
-        .order_by(Dossier.opened_at.desc(), Dossier.id.desc())
+        .order_by(Dossier.opened_at.desc(), Dossier.id.desc()),
+        relations.parameters(actor),
     ).all()
     related = relations.relations_of_many(actor, {row[0].id: _flags(row) for row in rows})
     listed = []
@@ -164,12 +192,19 @@ def grants_of(actor: User, dossier_ids: Iterable[int]) -> dict[int, Grant]:
     if not wanted:
         return {}
     rows = db.session.execute(
-        select(Dossier.id, *relations.flags(actor)).where(
-            Dossier.id.in_(wanted), Dossier.centre_id == actor.centre_id
-        )
+        _grants_statement(relations.shape(actor)),
+        {**relations.parameters(actor), "dossier_ids": wanted, "centre_id": actor.centre_id},
     ).all()
     related = relations.relations_of_many(actor, {row[0]: _flags(row) for row in rows})
-    return {dossier_id: dossier_grant(actor.roles, found) for dossier_id, found in related.items()}
+    roles = actor.roles
+    return {dossier_id: dossier_grant(roles, found) for dossier_id, found in related.items()}
+
+
+@functools.cache
+def _grants_statement(roles_shape: tuple[bool, bool]) -> Select[Any]:
+    return select(Dossier.id, *relations.flags_for(roles_shape)).where(
+        Dossier.id.in_(bindparam("dossier_ids", expanding=True)), Dossier.centre_id == bindparam("centre_id")
+    )
 
 
 @dataclass(frozen=True)
@@ -211,12 +246,16 @@ def _flags(row: Sequence[Any]) -> tuple[object, ...]:
     return tuple(row[1 : 1 + relations.FLAG_COUNT])
 
 
+_PERSON = select(Person, relations.follows_person()).where(
+    Person.id == bindparam("person_id"), Person.centre_id == bindparam("centre_id")
+)
+
+
 def person(actor: User, person_id: int, *, needs: Part | Action | None = None) -> PersonAccess:
     """The person and what the actor may read and do of their file, in one statement."""
     row = db.session.execute(
-        select(Person, relations.follows_person(actor)).where(
-            Person.id == person_id, Person.centre_id == actor.centre_id
-        )
+        _PERSON,
+        {**relations.parameters(actor), "person_id": person_id, "centre_id": actor.centre_id},
     ).first()
     if row is None:
         raise NotFoundError(_PERSON_NOT_IN_CENTRE)

@@ -48,17 +48,18 @@ class DossierDiagram:
     waiting: Waiting | None
 
 
+_WITH_PROCESS = access.LoadedWith(
+    columns=(ProcessInstance, ProcessDefinition.sources),
+    outer_joins=(
+        (ProcessInstance, ProcessInstance.dossier_id == Dossier.id),
+        (ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id),
+    ),
+)
+
+
 def dossier_diagram(*, actor: User, dossier_id: int) -> DossierDiagram | None:
     """The diagram of the dossier's process as it stands (None: the dossier has no process)."""
-    found = access.dossier(
-        actor,
-        dossier_id,
-        columns=(ProcessInstance, ProcessDefinition.sources),
-        outer_joins=(
-            (ProcessInstance, ProcessInstance.dossier_id == Dossier.id),
-            (ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id),
-        ),
-    )
+    found = access.dossier(actor, dossier_id, loaded_with=_WITH_PROCESS)
     instance, sources = found.extra
     return stands_of(instance, sources)
 

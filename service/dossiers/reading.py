@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, select
+from sqlalchemy import ColumnElement, and_, bindparam, exists, select
 
 from service import aids
 from service.access import service as access
@@ -151,6 +151,28 @@ class DossierPage:
         return self.grant.reads(part)
 
 
+def _has_unprinted() -> ColumnElement[bool]:
+    """Whether a decided letter of the dossier waits to be printed (then, and only then, they are listed)."""
+    return exists().where(and_(PendingLetter.dossier_id == Dossier.id, PendingLetter.document_id.is_(None)))
+
+
+# The dossier page's process, read with the dossier.
+_WITH_PROCESS = access.LoadedWith(
+    columns=(
+        ProcessDefinition.name,
+        ProcessDefinition.version,
+        _has_unprinted(),
+        ProcessDefinition.id,
+        ProcessInstance,
+        ProcessDefinition.sources,
+    ),
+    outer_joins=(
+        (ProcessInstance, ProcessInstance.dossier_id == Dossier.id),
+        (ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id),
+    ),
+)
+
+
 @reading_use_case
 def read_dossier(*, actor: User, dossier_id: int) -> DossierPage:
     """A dossier in the parts the actor may read, with its current steps; the read is traced with its parts.
@@ -158,30 +180,11 @@ def read_dossier(*, actor: User, dossier_id: int) -> DossierPage:
     Outside the actor's relations: refused, naming nobody. The history leaves the reads out in the query
     itself, so the page costs the same whatever the number of past views.
     """
-    found = access.dossier(
-        actor,
-        dossier_id,
-        columns=(
-            ProcessDefinition.name,
-            ProcessDefinition.version,
-            _has_unprinted(),
-            ProcessDefinition.id,
-            ProcessInstance,
-            ProcessDefinition.sources,
-        ),
-        outer_joins=(
-            (ProcessInstance, ProcessInstance.dossier_id == Dossier.id),
-            (ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id),
-        ),
-    )
+    found = access.dossier(actor, dossier_id, loaded_with=_WITH_PROCESS)
     dossier, grant = found.dossier, found.grant
     process_name, process_version, has_unprinted, definition_id, instance, sources = found.extra
     awaiting = instance.awaiting_message if instance is not None else None
-    open_tasks = db.session.scalars(
-        select(HumanTask)
-        .where(HumanTask.dossier_id == dossier.id, HumanTask.completed_at.is_(None))
-        .order_by(HumanTask.created_at)
-    ).all()
+    open_tasks = db.session.scalars(_OPEN_TASKS, {"dossier_id": dossier.id}).all()
     steps = _steps_ahead(open_tasks, definition_id)
     history = _history(actor, dossier) if grant.reads(Part.HISTORIQUE) else []
     issued: Sequence[Document] = []
@@ -240,30 +243,35 @@ def _steps_ahead(open_tasks: Sequence[HumanTask], definition_id: int | None) -> 
 
 def _history(actor: User, dossier: Dossier) -> Sequence[AuditEvent]:
     """What was done on the dossier, oldest first; the reads are the person's page's business."""
-    return db.session.scalars(
-        select(AuditEvent)
-        .where(
-            AuditEvent.centre_id == actor.centre_id,
-            AuditEvent.subject_type == "dossier",
-            AuditEvent.subject_id == str(dossier.id),
-            AuditEvent.action.not_in(sorted(READS)),
-        )
-        .order_by(AuditEvent.at, AuditEvent.id)
-    ).all()
+    return db.session.scalars(_HISTORY, {"centre_id": actor.centre_id, "subject_id": str(dossier.id)}).all()
 
 
 def _documents(dossier: Dossier) -> Sequence[Document]:
-    return db.session.scalars(
-        select(Document)
-        .where(
-            Document.subject_type == "dossier",
-            Document.subject_id == dossier.id,
-            Document.centre_id == dossier.centre_id,
-        )
-        .order_by(Document.created_at, Document.id)
-    ).all()
+    return db.session.scalars(_DOCUMENTS, {"subject_id": dossier.id, "centre_id": dossier.centre_id}).all()
 
 
-def _has_unprinted() -> ColumnElement[bool]:
-    """Whether a decided letter of the dossier waits to be printed (then, and only then, they are listed)."""
-    return exists().where(and_(PendingLetter.dossier_id == Dossier.id, PendingLetter.document_id.is_(None)))
+# The page's other statements, built once and run with the dossier's values.
+_OPEN_TASKS = (
+    select(HumanTask)
+    .where(HumanTask.dossier_id == bindparam("dossier_id"), HumanTask.completed_at.is_(None))
+    .order_by(HumanTask.created_at)
+)
+_HISTORY = (
+    select(AuditEvent)
+    .where(
+        AuditEvent.centre_id == bindparam("centre_id"),
+        AuditEvent.subject_type == "dossier",
+        AuditEvent.subject_id == bindparam("subject_id"),
+        AuditEvent.action.not_in(sorted(READS)),
+    )
+    .order_by(AuditEvent.at, AuditEvent.id)
+)
+_DOCUMENTS = (
+    select(Document)
+    .where(
+        Document.subject_type == "dossier",
+        Document.subject_id == bindparam("subject_id"),
+        Document.centre_id == bindparam("centre_id"),
+    )
+    .order_by(Document.created_at, Document.id)
+)

@@ -123,6 +123,9 @@ def worklist_steps(*, actor: User) -> list[tuple[str, str]]:
     return worklist_query.steps(worklist_scope(actor))
 
 
+_ACTIVE_AGENTS = select(User.id, User.full_name).where(User.active.is_(True)).order_by(User.full_name)
+
+
 @dataclass(frozen=True)
 class Assignee:
     id: int
@@ -131,8 +134,7 @@ class Assignee:
 
 def worklist_assignees(*, actor: User) -> list[Assignee]:
     """The centre's active agents, for the assignee filter: what the list shows, not the accounts."""
-    query = select(User.id, User.full_name).where(User.active.is_(True)).order_by(User.full_name)
-    return [Assignee(user_id, name) for user_id, name in db.session.execute(query).all()]
+    return [Assignee(user_id, name) for user_id, name in db.session.execute(_ACTIVE_AGENTS).all()]
 
 
 @read_use_case
@@ -169,7 +171,8 @@ def _load_task(actor: User, task_id: int) -> _LoadedTask | None:
         .outerjoin(Dossier, Dossier.id == task.dossier_id)  # a sitting's step has none
         .outerjoin(Person, Person.id == Dossier.person_id)
         .options(joinedload(task.instance), contains_eager(task.dossier).contains_eager(Dossier.person))
-        .where(task.id == task_id)
+        .where(task.id == task_id),
+        access.flag_parameters(actor),
     ).first()
     if row is None:
         return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -67,6 +68,11 @@ def install() -> None:
         event.listen(Session, "before_flush", _stamp_new_rows)
 
 
+# A statement built once (at import, with bind parameters) is scoped once per centre: the scoped copy, kept
+# while the statement lives, keeps its cache key, and SQLAlchemy does not walk it again at each execution.
+_SCOPED: weakref.WeakKeyDictionary[Any, dict[int, Any]] = weakref.WeakKeyDictionary()
+
+
 def _scope_statement(state: ORMExecuteState) -> None:
     centre_id = state.session.info.get(_CENTRE_KEY)
     if centre_id is None or state.execution_options.get(ALL_CENTRES, False):
@@ -74,13 +80,18 @@ def _scope_statement(state: ORMExecuteState) -> None:
     if state.is_column_load or state.is_relationship_load:
         return  # the criteria travel with the parent statement
     if state.is_select or state.is_update or state.is_delete:
-        state.statement = state.statement.options(
-            with_loader_criteria(
-                CentreScoped,
-                lambda cls: cls.centre_id == centre_id,
-                include_aliases=True,
-            )
-        )
+        statement = state.statement
+        by_centre = _SCOPED.setdefault(statement, {})
+        scoped = by_centre.get(centre_id)
+        if scoped is None:
+            scoped = by_centre[centre_id] = _scoped(statement, centre_id)
+        state.statement = scoped
+
+
+def _scoped(statement: Any, centre_id: int) -> Any:
+    return statement.options(
+        with_loader_criteria(CentreScoped, lambda cls: cls.centre_id == centre_id, include_aliases=True)
+    )
 
 
 def _stamp_new_rows(session: Session, flush_context: Any, instances: Any) -> None:

@@ -59,15 +59,17 @@ def get_centre(centre_id: int) -> Centre:
     return centre
 
 
+_QUARTIERS = (
+    select(Quartier)
+    .join(Quartier.commune)
+    .options(contains_eager(Quartier.commune))  # the commune each is listed under: no statement each
+    .order_by(Commune.name, Quartier.name)
+)
+
+
 def list_quartiers() -> Sequence[Quartier]:
     """Return the quartiers of the session's centre, by commune and name."""
-    query = (
-        select(Quartier)
-        .join(Quartier.commune)
-        .options(contains_eager(Quartier.commune))  # the commune each is listed under: no statement each
-        .order_by(Commune.name, Quartier.name)
-    )
-    return db.session.scalars(query).all()
+    return db.session.scalars(_QUARTIERS).all()
 
 
 def list_communes() -> Sequence[Commune]:

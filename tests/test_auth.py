@@ -305,6 +305,20 @@ def test_an_idle_session_ends(
     assert "une période sans activité" in text_of(client.get(response.headers["Location"]))
 
 
+def test_the_session_cookie_is_sent_again_only_when_its_last_use_is_a_minute_old(
+    client: FlaskClient, make_user: Callable[..., User], travel: TravellingClock
+) -> None:
+    make_user("amina")
+    login(client, "amina")
+    client.get("/tableau-de-bord")  # the welcome message is shown, and leaves the session
+    travel.advance(timedelta(seconds=30))
+    assert "Set-Cookie" not in client.get("/tableau-de-bord").headers  # nothing to sign again
+    travel.advance(timedelta(seconds=40))
+    assert "entraide_session=" in client.get("/tableau-de-bord").headers.get("Set-Cookie", "")
+    travel.advance(timedelta(minutes=29, seconds=50))  # 30 min 30 s after sign-in, 29 min 50 s after last use
+    assert client.get("/tableau-de-bord").status_code == 200
+
+
 @pytest.mark.parametrize(
     ("password", "message"),
     [

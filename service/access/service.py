@@ -36,6 +36,8 @@ __all__ = [
     "dossier_loaded",
     "dossiers_of_person",
     "flag_parameters",
+    "flags_for",
+    "flags_shape",
     "person",
     "record_read",
 ]
@@ -131,6 +133,17 @@ def dossier_flags(actor: User) -> tuple[ColumnElement[bool], ...]:
 def flag_parameters(actor: User) -> dict[str, Any]:
     """The bind parameters of `dossier_flags`."""
     return relations.parameters(actor)
+
+
+def flags_shape(actor: User) -> tuple[bool, bool]:
+    """What `dossier_flags` depends on besides its parameters: statements carrying them are built once per
+    shape, with `flags_for`."""
+    return relations.shape(actor)
+
+
+def flags_for(roles_shape: tuple[bool, bool]) -> tuple[ColumnElement[bool], ...]:
+    """The flags of `dossier_flags` for actors of this shape."""
+    return relations.flags_for(roles_shape)
 
 
 def dossier_loaded(

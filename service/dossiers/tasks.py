@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import aliased, contains_eager, joinedload
 
 from service import aids, clock, processes
@@ -164,15 +165,8 @@ def _load_task(actor: User, task_id: int) -> _LoadedTask | None:
     known = loaded.get(task_id)
     if known is not None and known.actor_id == actor.id:
         return known
-    # The relations' subqueries read the dossier's tasks: the task read here must not correlate them.
-    task = aliased(HumanTask)
     row = session.execute(
-        select(task, *access.dossier_flags(actor))
-        .outerjoin(Dossier, Dossier.id == task.dossier_id)  # a sitting's step has none
-        .outerjoin(Person, Person.id == Dossier.person_id)
-        .options(joinedload(task.instance), contains_eager(task.dossier).contains_eager(Dossier.person))
-        .where(task.id == task_id),
-        access.flag_parameters(actor),
+        _task_statement(access.flags_shape(actor)), {**access.flag_parameters(actor), "task_id": task_id}
     ).first()
     if row is None:
         return None
@@ -180,6 +174,20 @@ def _load_task(actor: User, task_id: int) -> _LoadedTask | None:
     loaded[task_id] = found
     session.info[_LOADED_TASKS] = (session.get_transaction(), loaded)  # what an earlier one kept is dropped
     return found
+
+
+@functools.cache
+def _task_statement(roles_shape: tuple[bool, bool]) -> Select[Any]:
+    """The task with its instance, dossier and person, and the flags of the actor's relations to it."""
+    # The relations' subqueries read the dossier's tasks: the task read here must not correlate them.
+    task = aliased(HumanTask)
+    return (
+        select(task, *access.flags_for(roles_shape))
+        .outerjoin(Dossier, Dossier.id == task.dossier_id)  # a sitting's step has none
+        .outerjoin(Person, Person.id == Dossier.person_id)
+        .options(joinedload(task.instance), contains_eager(task.dossier).contains_eager(Dossier.person))
+        .where(task.id == bindparam("task_id"))
+    )
 
 
 def task_in_centre(*, actor: User, task_id: int) -> HumanTask | None:

@@ -28,6 +28,7 @@ _CONTENT_SECURITY_POLICY = (
 _VERSION = "session_version"
 API_PREFIX = "/api/"
 _SEEN = "seen_at"
+_SEEN_REFRESH = timedelta(minutes=1)
 
 
 def init_app(app: Flask) -> None:
@@ -82,7 +83,7 @@ def _resolve_current_user() -> None:
     if current_user.is_authenticated and _idle_too_long():
         close_session()
         flash("Votre session a pris fin après une période sans activité : reconnectez-vous.", "info")
-    if current_user.is_authenticated:
+    if current_user.is_authenticated and _seen_long_ago():
         session[_SEEN] = clock.now().isoformat()
     # Scope the database session to the user's centre before any view runs a query.
     accounts.scope_session_to(current_user if current_user.is_authenticated else None)
@@ -94,6 +95,16 @@ def _refuse_routes_without_policy() -> None:
         return  # no route matched (a 404 follows), or Flask answers the methods itself
     if routes.line_for(request.endpoint, request.method) is None:
         raise PermissionDeniedError("Cette page n'a pas de règle d'accès déclarée : elle est fermée.")
+
+
+def _seen_long_ago() -> bool:
+    """The last use a session cookie carries is refreshed once a minute, not at every request: the idle limit
+    counts in minutes, and a cookie left as it was is neither signed again nor sent back."""
+    seen = session.get(_SEEN)
+    try:
+        return not isinstance(seen, str) or clock.now() - datetime.fromisoformat(seen) >= _SEEN_REFRESH
+    except ValueError:
+        return True
 
 
 def _idle_too_long() -> bool:

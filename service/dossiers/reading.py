@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, and_, bindparam, exists, select
 
@@ -136,7 +136,7 @@ class DossierPage:
     summary: DossierSummary
     grant: access.Grant
     open_tasks: Sequence[HumanTask]
-    history: Sequence[AuditEvent]
+    history: Sequence[HistoryLine]
     process: str | None
     documents: Sequence[Document]
     execution: Mapping[str, Any]  # what the aid became (its declaration's `execution`), for its section
@@ -241,9 +241,19 @@ def _steps_ahead(open_tasks: Sequence[HumanTask], definition_id: int | None) -> 
     ]
 
 
-def _history(actor: User, dossier: Dossier) -> Sequence[AuditEvent]:
+class HistoryLine(NamedTuple):
+    """One thing done on the dossier, as its history shows it."""
+
+    at: datetime
+    actor_name: str
+    action: str
+    details: dict[str, Any]
+
+
+def _history(actor: User, dossier: Dossier) -> list[HistoryLine]:
     """What was done on the dossier, oldest first; the reads are the person's page's business."""
-    return db.session.scalars(_HISTORY, {"centre_id": actor.centre_id, "subject_id": str(dossier.id)}).all()
+    rows = db.session.execute(_HISTORY, {"centre_id": actor.centre_id, "subject_id": str(dossier.id)})
+    return [HistoryLine(*row) for row in rows]
 
 
 def _documents(dossier: Dossier) -> Sequence[Document]:
@@ -257,7 +267,7 @@ _OPEN_TASKS = (
     .order_by(HumanTask.created_at)
 )
 _HISTORY = (
-    select(AuditEvent)
+    select(AuditEvent.at, AuditEvent.actor_name, AuditEvent.action, AuditEvent.details)
     .where(
         AuditEvent.centre_id == bindparam("centre_id"),
         AuditEvent.subject_type == "dossier",

@@ -61,12 +61,13 @@ def dossier_diagram(*, actor: User, dossier_id: int) -> DossierDiagram | None:
     """The diagram of the dossier's process as it stands (None: the dossier has no process)."""
     found = access.dossier(actor, dossier_id, loaded_with=_WITH_PROCESS)
     instance, sources = found.extra
-    return stands_of(instance, sources)
+    return stands_of(instance, sources) if sources is not None else None
 
 
 def stands_of(instance: ProcessInstance | None, sources: dict[str, str] | None) -> DossierDiagram | None:
-    """Where the instance of a dossier stands, its version's files given (read with the dossier)."""
-    if instance is None or sources is None:
+    """Where the instance of a dossier stands; with its version's files (read with the dossier) when the
+    diagram is drawn from it, without them (source "") for a page that only says where it stands."""
+    if instance is None:
         return None
     stands = progress.progress(instance, sources=sources)
     waiting = None

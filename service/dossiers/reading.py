@@ -156,7 +156,7 @@ def _has_unprinted() -> ColumnElement[bool]:
     return exists().where(and_(PendingLetter.dossier_id == Dossier.id, PendingLetter.document_id.is_(None)))
 
 
-# The dossier page's process, read with the dossier.
+# The dossier page's process, read with the dossier (not its files: the page's viewer asks for the diagram).
 _WITH_PROCESS = access.LoadedWith(
     columns=(
         ProcessDefinition.name,
@@ -164,7 +164,6 @@ _WITH_PROCESS = access.LoadedWith(
         _has_unprinted(),
         ProcessDefinition.id,
         ProcessInstance,
-        ProcessDefinition.sources,
     ),
     outer_joins=(
         (ProcessInstance, ProcessInstance.dossier_id == Dossier.id),
@@ -182,7 +181,7 @@ def read_dossier(*, actor: User, dossier_id: int) -> DossierPage:
     """
     found = access.dossier(actor, dossier_id, loaded_with=_WITH_PROCESS)
     dossier, grant = found.dossier, found.grant
-    process_name, process_version, has_unprinted, definition_id, instance, sources = found.extra
+    process_name, process_version, has_unprinted, definition_id, instance = found.extra
     awaiting = instance.awaiting_message if instance is not None else None
     open_tasks = db.session.scalars(_OPEN_TASKS, {"dossier_id": dossier.id}).all()
     steps = _steps_ahead(open_tasks, definition_id)
@@ -216,7 +215,7 @@ def read_dossier(*, actor: User, dossier_id: int) -> DossierPage:
         unprinted=unprinted,
         steps=steps,
         awaiting=awaiting,
-        stands=diagram.stands_of(instance, sources),
+        stands=diagram.stands_of(instance, None),
     )
 
 

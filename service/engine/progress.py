@@ -24,7 +24,7 @@ class PendingTimer:
 
 @dataclass(frozen=True)
 class Progress:
-    source: str  # the diagram of the process (BPMN XML, with its layout)
+    source: str  # the diagram of the process (BPMN XML, with its layout); "" when not asked for
     done: list[str] = field(default_factory=list)
     current: list[str] = field(default_factory=list)
     timers: list[PendingTimer] = field(default_factory=list)
@@ -49,9 +49,9 @@ def _due(value: object) -> datetime | None:
         return None
 
 
-def progress(instance: ProcessInstance, *, sources: dict[str, str] | None = None) -> Progress:
-    """Load the instance (never saved here) and say where it stands; `sources`: its version's files, when the
-    caller read them already."""
+def progress(instance: ProcessInstance, *, sources: dict[str, str] | None) -> Progress:
+    """Load the instance (never saved here) and say where it stands; `sources`: its version's files, for the
+    diagram's source (None: the caller does not draw it, and the files are not read)."""
     workflow = runtime.load(instance)
     top = workflow
     done: list[str] = []
@@ -77,6 +77,5 @@ def progress(instance: ProcessInstance, *, sources: dict[str, str] | None = None
                 messages.append(element)
             if element not in current:
                 current.append(element)
-    files = instance.definition.sources if sources is None else sources
-    source = diagram_source(files, instance.definition.process_key)
+    source = "" if sources is None else diagram_source(sources, instance.definition.process_key)
     return Progress(source=source, done=done, current=current, timers=timers, messages=messages)

@@ -9,13 +9,13 @@ from datetime import datetime, timedelta
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import insert
+from sqlalchemy import insert, select, update
 
 from scenarios.factories import make_centre, open_aid, open_task, person_with_budget
 from service.clock import TravellingClock
 from service.dossiers import tasks
 from service.extensions import db
-from service.models import AidType, Centre, HumanTask, Role, User
+from service.models import AidType, Centre, Dossier, HumanTask, Person, Quartier, Role, User
 from tests.conftest import csrf_token, text_of
 from tests.test_reads_audited import _cost
 from tests.workflow_helpers import as_user, create_person_with_budget, open_secours, post_form
@@ -211,6 +211,44 @@ def test_filters_by_step_assignee_and_quartier(team: dict[str, User], travel: Tr
     assert len(tasks.worklist_page(actor=julien, filters=tasks.Filters(step="evaluer")).rows) == 3
     nowhere = tasks.worklist_page(actor=julien, filters=tasks.Filters(quartier_id=10**9))
     assert (list(nowhere.rows), nowhere.counts.team) == ([], 0)
+
+
+def test_tasks_without_a_due_date_are_paged_last_and_back(
+    team: dict[str, User], travel: TravellingClock
+) -> None:
+    julien = team["julien"]
+    real = _backlog(julien, 110, start=travel.now())
+    db.session.execute(update(HumanTask).where(HumanTask.id != real).values(due_at=None))
+    first = tasks.worklist_page(actor=julien)
+    assert first.rows[0].line.id == real  # the one with a date first
+    assert first.next_cursor is not None
+    assert first.next_cursor.due_at is None
+    second = tasks.worklist_page(actor=julien, after=first.next_cursor)
+    third = tasks.worklist_page(actor=julien, after=second.next_cursor)
+    assert (len(second.rows), len(third.rows), third.next_cursor) == (50, 10, None)
+    assert len(set(_ids(first) + _ids(second) + _ids(third))) == 110
+    assert _ids(tasks.worklist_page(actor=julien, before=third.previous_cursor)) == _ids(second)
+    assert _ids(tasks.worklist_page(actor=julien, before=second.previous_cursor)) == _ids(first)
+
+
+def test_filters_by_the_persons_quartier_and_commune(team: dict[str, User], travel: TravellingClock) -> None:
+    julien = team["julien"]
+    real = _backlog(julien, 4, start=travel.now())
+    quartier = db.session.scalars(select(Quartier).where(Quartier.centre_id == julien.centre_id)).one()
+    person_id = db.session.scalar(
+        select(Dossier.person_id)
+        .join(HumanTask, HumanTask.dossier_id == Dossier.id)
+        .where(HumanTask.id == real)
+    )
+    db.session.execute(update(Person).where(Person.id == person_id).values(quartier_id=quartier.id))
+    for filters in (
+        tasks.Filters(quartier_id=quartier.id),
+        tasks.Filters(commune_id=quartier.commune_id),
+        tasks.Filters(quartier_id=quartier.id, commune_id=quartier.commune_id, step="evaluer"),
+    ):
+        page = tasks.worklist_page(actor=julien, filters=filters)
+        assert (len(page.rows), page.counts.team) == (4, 4)
+    assert tasks.worklist_page(actor=julien, filters=tasks.Filters(commune_id=10**9)).counts.team == 0
 
 
 def test_the_head_of_service_sees_every_lane_and_the_load_per_agent(

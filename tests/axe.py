@@ -21,6 +21,12 @@ _RUN = """async () => {
 }"""
 
 
+# The diagrams a page draws after loading (static/js/diagram.js) are drawn, or say why not, or wait in a
+# closed <details>: the page is audited with them.
+_DIAGRAMS_SETTLED = """() => [...document.querySelectorAll("[data-diagram-url]")].every(container =>
+  container.dataset.ready || container.textContent.trim() || container.closest("details:not([open])"))"""
+
+
 def install(context: BrowserContext) -> None:
     """Make axe-core available in every page the context opens."""
     if not AXE_SCRIPT.is_file():
@@ -38,6 +44,7 @@ class Audit:
     def check(self, page: Page) -> None:
         """Run axe-core on the page as it is now; remember what it found."""
         page.wait_for_load_state("load")
+        page.wait_for_function(_DIAGRAMS_SETTLED)  # what axe-core reads is what the person sees
         found = page.evaluate(_RUN)
         where = f"{page.title()} <{page.url}>"
         self.visited.append(where)

@@ -24,10 +24,11 @@ from uuid import UUID
 import flask_migrate
 from flask import Flask
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
-from sqlalchemy import select
+from sqlalchemy import make_url, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.kit import BENCH_URL, server_database
 from service import clock, create_app, deployment
 from service.accounts import service as accounts
 from service.dossiers import service as dossiers
@@ -63,7 +64,11 @@ class CountingEnvironment(scripting.SandboxedEnvironment):
 
 
 def build(tmp: Path) -> Flask:
-    url = os.environ.get("ENTRAIDE_BENCH_DATABASE_URL") or f"sqlite:///{tmp / 'bench.db'}"
+    url = (
+        server_database(BENCH_URL, f"{make_url(BENCH_URL).database}_sandbox", fresh=True)[0]
+        if BENCH_URL
+        else f"sqlite:///{tmp / 'bench.db'}"
+    )
     app = create_app(
         {
             "TESTING": True,

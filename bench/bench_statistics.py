@@ -14,25 +14,22 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from flask import Flask
-from sqlalchemy import create_engine, insert, make_url, select, text
+from sqlalchemy import insert, make_url, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.kit import migrated_app, scratch_database
 from service.accounts import service as accounts
-from service.config import normalise_database_url
 from service.extensions import db
 from service.models import CentreKind, Dossier, DossierStatus, Person, Quartier, Role
 from service.organisation import service as organisation
 from service.stats import catalogue
 from service.stats.figures import Split
 from service.stats.period import Period
-from tests.conftest import migrated_app
 
 PEOPLE = int(os.environ.get("BENCH_PEOPLE", "20000"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
@@ -116,23 +113,6 @@ def _fill(centre_id: int, user_id: int) -> None:
     db.session.commit()
 
 
-@contextmanager
-def scratch_database(url: str, tmp: Path) -> Iterator[str]:
-    """A database of its own on the bench's server, dropped afterwards."""
-    server = make_url(normalise_database_url(url, tmp))
-    name = f"{server.database}_statistiques"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 def timed(action: object) -> float:
     started = time.perf_counter()
     action()  # type: ignore[operator]
@@ -144,7 +124,8 @@ def main() -> None:
     if not url:
         print("bench_statistics: ENTRAIDE_BENCH_DATABASE_URL n'est pas défini, banc sauté.")
         return
-    with tempfile.TemporaryDirectory() as folder, scratch_database(url, Path(folder)) as scratch:
+    scratch_name = f"{make_url(url).database}_statistiques"
+    with tempfile.TemporaryDirectory() as folder, scratch_database(url, scratch_name) as scratch:
         app = build(scratch, Path(folder))
         client = app.test_client()
         token = (

@@ -16,12 +16,12 @@ import time
 import uuid
 from pathlib import Path
 
-from sqlalchemy import create_engine, func, make_url, select, text, update
+from sqlalchemy import func, make_url, select, text, update
 from sqlalchemy.exc import OperationalError
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.kit import migrated_app
+from bench.kit import drop_database, migrated_app, server_database
 from scenarios.due_instances import prepare_due_instances
 from scenarios.workers import start_worker
 from service.engine import registry, runtime
@@ -74,17 +74,13 @@ def workers_rate(url: str, tmp: Path, ids: list[int], count: int) -> float:
 
 
 def main() -> None:
-    server = make_url(SERVER.replace("postgresql://", "postgresql+psycopg://"))
     name = f"entraide_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
     try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        url, _ = server_database(SERVER, name, fresh=True)
     except OperationalError as error:  # no PostgreSQL here: the other benches still run
         reason = str(error.orig).strip().splitlines()[0] if error.orig else "injoignable"
-        print(f"BENCH timers skipped: PostgreSQL needed ({server.render_as_string()}: {reason})")
+        print(f"BENCH timers skipped: PostgreSQL needed ({make_url(SERVER).render_as_string()}: {reason})")
         return
-    url = server.set(database=name).render_as_string(hide_password=False)
     try:
         with tempfile.TemporaryDirectory() as tmp:
             app = migrated_app(url, Path(tmp) / "instance")
@@ -105,9 +101,7 @@ def main() -> None:
         print(f"RATIO timers_one_worker_vs_engine {one_rate / bare_rate:.2f}")
         print(f"RATIO timers_two_workers_vs_one {two_rate / one_rate:.2f}")
     finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        drop_database(SERVER, name)
 
 
 if __name__ == "__main__":

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import flask_migrate
 from flask import Flask
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import URL, Engine, create_engine, make_url, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -44,9 +46,7 @@ def migrated_app(database_url: str, instance_path: Path, **overrides: Any) -> Fl
 def server_database(url: str, name: str, *, fresh: bool) -> tuple[str, bool]:
     """The URL of database `name` on the server of `url`; made if missing (or dropped first when `fresh`).
     Returns the URL and whether the database already existed."""
-    server = make_url(normalise_database_url(url, Path(".")))
-    # The server's maintenance database: the bench's own database need not exist yet.
-    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    server, admin = _server(url)
     with admin.connect() as connection:
         exists = bool(
             connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar()
@@ -58,6 +58,30 @@ def server_database(url: str, name: str, *, fresh: bool) -> tuple[str, bool]:
             connection.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
     return server.set(database=name).render_as_string(hide_password=False), exists
+
+
+@contextmanager
+def scratch_database(url: str, name: str) -> Iterator[str]:
+    """A fresh database `name` on the server of `url`, dropped afterwards; yields its URL."""
+    made, _ = server_database(url, name, fresh=True)
+    try:
+        yield made
+    finally:
+        drop_database(url, name)
+
+
+def drop_database(url: str, name: str) -> None:
+    """Drop database `name` of the server of `url`, if it is there."""
+    _, admin = _server(url)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _server(url: str) -> tuple[URL, Engine]:
+    """The server of `url`, and an engine on its maintenance database: the bench's own need not exist yet."""
+    server = make_url(normalise_database_url(url, Path(".")))
+    return server, create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
 
 
 def signed_in_client(app: Flask, username: str, password: str) -> tuple[Any, str]:

@@ -8,14 +8,17 @@ from collections.abc import Iterator
 
 import pytest
 from flask import Flask
+from markupsafe import escape
 from playwright.sync_api import Browser, expect, sync_playwright
 from sqlalchemy import select
 
 from service.accounts import service as accounts
 from service.committee import sessions as committee_sessions
 from service.demo import DEMO_PASSWORD
+from service.engine import progress
 from service.extensions import db
-from service.models import CommitteeSession, Dossier, User
+from service.models import CommitteeSession, Dossier, ProcessInstance, User
+from service.web import formatting
 from tests import aid_steps
 from tests.hostile_world import LOAN_STUDY
 from tests.live_server import serve_demo_app
@@ -125,3 +128,29 @@ def test_the_viewer_highlights_the_receive_task_in_the_svg(served: tuple[str, Fl
             )
         finally:
             browser.close()
+
+
+def test_the_dossier_page_lists_the_timers_only_of_a_process_waiting_for_one(
+    served: tuple[str, Flask],
+) -> None:
+    _, app = served
+    client = _signed_in(app, "instructeur")
+    with app.app_context():
+        instances = db.session.scalars(
+            select(ProcessInstance)
+            .where(ProcessInstance.dossier_id.is_not(None))
+            .order_by(ProcessInstance.id)
+        ).all()
+        timed = next(instance for instance in instances if instance.next_due_at is not None)
+        untimed = next(instance for instance in instances if instance.next_due_at is None)
+        pending = progress.progress(timed, sources=None).timers
+        assert all(timer.due_at is not None for timer in pending)
+        lines = [str(escape(f"{timer.name} : {formatting.datetime_fr(timer.due_at)}")) for timer in pending]  # type: ignore[arg-type]
+        timed_id, untimed_id = timed.dossier_id, untimed.dossier_id
+    assert lines, "a process with a next due instant waits for a timer"
+    page = client.get(f"/dossiers/{timed_id}").get_data(as_text=True)  # type: ignore[attr-defined]
+    assert "Échéances en attente" in page
+    for line in lines:
+        assert line in page
+    page = client.get(f"/dossiers/{untimed_id}").get_data(as_text=True)  # type: ignore[attr-defined]
+    assert "Échéances en attente" not in page

@@ -61,21 +61,37 @@ def dossier_diagram(*, actor: User, dossier_id: int) -> DossierDiagram | None:
     """The diagram of the dossier's process as it stands (None: the dossier has no process)."""
     found = access.dossier(actor, dossier_id, loaded_with=_WITH_PROCESS)
     instance, sources = found.extra
-    return stands_of(instance, sources) if sources is not None else None
-
-
-def stands_of(instance: ProcessInstance | None, sources: dict[str, str] | None) -> DossierDiagram | None:
-    """Where the instance of a dossier stands; with its version's files (read with the dossier) when the
-    diagram is drawn from it, without them (source "") for a page that only says where it stands."""
-    if instance is None:
+    if instance is None or sources is None:
         return None
     stands = progress.progress(instance, sources=sources)
-    waiting = None
-    if instance.awaiting_message:
-        message = instance.awaiting_message.split(",")[0]
-        session_at = _committee_session(instance.dossier_id or 0) if message == COMMITTEE_MESSAGE else None
-        waiting = Waiting(message, session_at)
-    return DossierDiagram(stands.source, stands.done, stands.current, stands.timers, waiting)
+    return DossierDiagram(stands.source, stands.done, stands.current, stands.timers, _waiting(instance))
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What the dossier's page says of its process: the timers it waits for, and the message it awaits."""
+
+    timers: list[PendingTimer]
+    waiting: Waiting | None
+
+
+def standing_of(instance: ProcessInstance | None) -> Standing | None:
+    """Where the dossier's process stands, in words (None: the dossier has no process).
+
+    The state is read only when a timer waits: each save keeps the instance's next due instant beside it,
+    and none means no timer waits (the page then costs no load of the process)."""
+    if instance is None:
+        return None
+    timers = progress.progress(instance, sources=None).timers if instance.next_due_at is not None else []
+    return Standing(timers, _waiting(instance))
+
+
+def _waiting(instance: ProcessInstance) -> Waiting | None:
+    if not instance.awaiting_message:
+        return None
+    message = instance.awaiting_message.split(",")[0]
+    session_at = _committee_session(instance.dossier_id or 0) if message == COMMITTEE_MESSAGE else None
+    return Waiting(message, session_at)
 
 
 def _committee_session(dossier_id: int) -> datetime | None:

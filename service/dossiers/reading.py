@@ -145,7 +145,7 @@ class DossierPage:
     unprinted: Sequence[batches.UnprintedLetter] = ()  # letters decided, not printed yet
     steps: Sequence[StepAhead] = ()  # the open steps, each with who does it and what follows
     awaiting: str | None = None  # the message the process waits for, when no one has a step to do
-    stands: diagram.DossierDiagram | None = None  # where its process stands, for its diagram
+    stands: diagram.Standing | None = None  # where its process stands, in words
 
     def reads(self, part: Part) -> bool:
         return self.grant.reads(part)
@@ -215,7 +215,7 @@ def read_dossier(*, actor: User, dossier_id: int) -> DossierPage:
         unprinted=unprinted,
         steps=steps,
         awaiting=awaiting,
-        stands=diagram.stands_of(instance, None),
+        stands=diagram.standing_of(instance),
     )
 
 

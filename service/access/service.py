@@ -32,7 +32,6 @@ __all__ = [
     "ReadableDossier",
     "consultations",
     "dossier",
-    "dossier_flags",
     "dossier_loaded",
     "dossiers_of_person",
     "flag_parameters",
@@ -124,32 +123,28 @@ def _dossier_statement(roles_shape: tuple[bool, bool], loaded_with: LoadedWith) 
     return statement
 
 
-def dossier_flags(actor: User) -> tuple[ColumnElement[bool], ...]:
-    """The columns a statement selecting (or joining) Dossier adds to learn the actor's relations, so
-    that `dossier_loaded` decides without a statement of its own; run it with `flag_parameters(actor)`."""
-    return relations.flags(actor)
-
-
 def flag_parameters(actor: User) -> dict[str, Any]:
-    """The bind parameters of `dossier_flags`."""
+    """The bind parameters of the flags of `flags_for`."""
     return relations.parameters(actor)
 
 
 def flags_shape(actor: User) -> tuple[bool, bool]:
-    """What `dossier_flags` depends on besides its parameters: statements carrying them are built once per
-    shape, with `flags_for`."""
+    """What the flags depend on besides their parameters: statements carrying them are built once per shape,
+    with `flags_for`."""
     return relations.shape(actor)
 
 
 def flags_for(roles_shape: tuple[bool, bool]) -> tuple[ColumnElement[bool], ...]:
-    """The flags of `dossier_flags` for actors of this shape."""
+    """The columns a statement selecting (or joining) Dossier adds to learn the relations of actors of this
+    shape, so that `dossier_loaded` decides without a statement of its own; run it with
+    `flag_parameters(actor)`."""
     return relations.flags_for(roles_shape)
 
 
 def dossier_loaded(
     actor: User, found: Dossier, flags: Sequence[object], *, needs: Part | Action | None = None
 ) -> DossierAccess:
-    """What `dossier` says of a dossier the caller loaded itself, with `dossier_flags` in its statement."""
+    """What `dossier` says of a dossier the caller loaded itself, with the flags of `flags_for` selected."""
     if found.centre_id != actor.centre_id:
         raise NotFoundError(_NOT_IN_CENTRE)
     related = relations.relations_of(actor, found.id, tuple(flags))

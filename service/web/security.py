@@ -80,11 +80,15 @@ def _resolve_current_user() -> None:
         g._login_user = login_manager.anonymous_user()
         accounts.scope_session_to(None)
         return
-    if current_user.is_authenticated and _idle_too_long():
-        close_session()
-        flash("Votre session a pris fin après une période sans activité : reconnectez-vous.", "info")
-    if current_user.is_authenticated and _seen_long_ago():
-        session[_SEEN] = clock.now().isoformat()
+    if current_user.is_authenticated:
+        now, last = clock.now(), _last_seen()
+        if last is None or now - last > timedelta(minutes=current_settings().SESSION_IDLE_MINUTES):
+            close_session()
+            flash("Votre session a pris fin après une période sans activité : reconnectez-vous.", "info")
+        elif now - last >= _SEEN_REFRESH:
+            # Refreshed once a minute, not at every request: the idle limit counts in minutes, and a cookie
+            # left as it was is neither signed again nor sent back.
+            session[_SEEN] = now.isoformat()
     # Scope the database session to the user's centre before any view runs a query.
     accounts.scope_session_to(current_user if current_user.is_authenticated else None)
 
@@ -97,25 +101,16 @@ def _refuse_routes_without_policy() -> None:
         raise PermissionDeniedError("Cette page n'a pas de règle d'accès déclarée : elle est fermée.")
 
 
-def _seen_long_ago() -> bool:
-    """The last use a session cookie carries is refreshed once a minute, not at every request: the idle limit
-    counts in minutes, and a cookie left as it was is neither signed again nor sent back."""
-    seen = session.get(_SEEN)
-    try:
-        return not isinstance(seen, str) or clock.now() - datetime.fromisoformat(seen) >= _SEEN_REFRESH
-    except ValueError:
-        return True
-
-
-def _idle_too_long() -> bool:
+def _last_seen() -> datetime | None:
+    """When the session was last used, as its cookie says (None: it does not say it readably)."""
     seen = session.get(_SEEN)
     if not isinstance(seen, str):
-        return True
+        return None
     try:
-        last = datetime.fromisoformat(seen)
+        moment = datetime.fromisoformat(seen)
     except ValueError:
-        return True
-    return clock.now() - last > timedelta(minutes=current_settings().SESSION_IDLE_MINUTES)
+        return None
+    return moment if moment.tzinfo is not None else None
 
 
 def _harden_response(response: Response) -> Response:

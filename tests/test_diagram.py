@@ -148,9 +148,12 @@ def test_the_dossier_page_lists_the_timers_only_of_a_process_waiting_for_one(
         lines = [str(escape(f"{timer.name} : {formatting.datetime_fr(timer.due_at)}")) for timer in pending]  # type: ignore[arg-type]
         timed_id, untimed_id = timed.dossier_id, untimed.dossier_id
     assert lines, "a process with a next due instant waits for a timer"
-    page = client.get(f"/dossiers/{timed_id}").get_data(as_text=True)  # type: ignore[attr-defined]
+    response = client.get(f"/dossiers/{timed_id}")  # type: ignore[attr-defined]
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
     assert "Échéances en attente" in page
     for line in lines:
         assert line in page
-    page = client.get(f"/dossiers/{untimed_id}").get_data(as_text=True)  # type: ignore[attr-defined]
-    assert "Échéances en attente" not in page
+    response = client.get(f"/dossiers/{untimed_id}")  # type: ignore[attr-defined]
+    assert response.status_code == 200  # the page is shown, without a list of timers
+    assert "Échéances en attente" not in response.get_data(as_text=True)

@@ -109,7 +109,7 @@ def _with_runaway_motif(text: str) -> str:
     return re.sub(r'(<outputEntry id="Rule_\w+_motif"><text>)[^<]*(</text>)', rf"\g<1>{escaped}\g<2>", text)
 
 
-def test_the_login_page_answers_within_a_second_while_a_runaway_barème_is_stopped(tmp_path: Path) -> None:
+def test_the_login_page_answers_while_a_runaway_barème_is_stopped(tmp_path: Path) -> None:
     with serve_demo_app(tmp_path) as (url, app):
         # The administrator deploys the runaway barème through the page: it reads data, so it passes.
         administrator = Browser(url)
@@ -149,17 +149,19 @@ def test_the_login_page_answers_within_a_second_while_a_runaway_barème_is_stopp
         visitor = Browser(url)
         started = time.monotonic()
         worker.start()
-        timings = []
+        timings, answered_meanwhile = [], 0
         while worker.is_alive():
             status, page, elapsed = visitor.get("/connexion")
             assert status == 200
             assert "Connexion" in page
             timings.append(elapsed)
+            answered_meanwhile += worker.is_alive()  # answered before the evaluation was over
         worker.join()
         took = time.monotonic() - started
         assert took >= 1.0, "the evaluation should have run for its whole budget"
-        assert len(timings) >= 5, timings
-        assert max(timings) < 1.0, timings  # the login page answered while the evaluation was stopped
+        # A server frozen by the evaluation would answer once it is over, not while it runs: counted, not
+        # timed, so that a slow machine does not fail the test and a frozen server does.
+        assert answered_meanwhile >= 3, timings
 
         status, page = answer["step"]
         assert status == 400, page[:2000]

@@ -34,7 +34,7 @@ from service.models import (
 from service.notifications import service as notifications
 from service.privacy import retention
 from tests.conftest import START, text_of
-from tests.pdf import text_of_pdf
+from tests.pdf import pages_of_pdf, text_of_pdf
 from tests.smtp_server import Mailbox, free_port, smtp_server
 from tests.workflow_helpers import as_user, post_form
 from tests.workshop_steps import person
@@ -219,6 +219,8 @@ def test_without_an_address_a_convocation_is_printed(
     assert "jeudi 26 novembre 2026, de 10 h 30 à 11 h 15" in text or "26 novembre 2026" in text
     assert f"Mairie de {commune.name}" in text
     assert "Julie Martin" in text
+    (letter,) = pages_of_pdf(download.data)  # one page, under the centre's letterhead
+    assert letter.startswith(staff["nadia"].centre.name), letter
     as_user(client, "aicha")  # a board member reads no one's contact details
     assert client.get(f"/documents/{document.id}").status_code == 403
 

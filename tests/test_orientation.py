@@ -35,7 +35,7 @@ from service.stats import service as stats
 from service.stats.figures import Split
 from service.stats.period import Period
 from tests.conftest import csrf_token, text_of
-from tests.pdf import text_of_pdf
+from tests.pdf import pages_of_pdf, text_of_pdf
 from tests.workflow_helpers import as_user
 
 DAYS = 15
@@ -165,6 +165,14 @@ def test_with_consent_the_liaison_form_names_partner_and_person_and_is_mailed_wi
     assert "CAF du Val d'Aubin" in text
     assert "ORIENTÉE" in text.upper()
     assert "Ouverture des droits à l'aide au logement" in text
+    flat = " ".join(text.split())
+    # What the partner may do with it, and the person's rights over it, are said on the sheet itself.
+    assert "couvertes par le secret professionnel (article L133-5" in flat
+    assert "ne peuvent être communiquées à personne d'autre" in flat
+    assert "les faire rectifier ou s'opposer à leur transmission" in flat
+    assert "(CNIL)" in flat
+    (sheet,) = pages_of_pdf(document.content)  # one page, under the centre's letterhead
+    assert sheet.startswith(agent.centre.name), sheet
     message = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "fiche_liaison")).one()
     assert message.recipients == [partner.email]
     assert message.attachment_document_ids == [document.id]
@@ -192,6 +200,9 @@ def test_without_consent_nothing_is_mailed_and_the_form_carries_no_situation(hea
     text = text_of_pdf(document.content)
     assert "DISCRÈTE" in text.upper()
     assert "Dettes de loyer" not in text  # the reason stays at the centre
+    flat = " ".join(text.split())
+    assert "secret professionnel" not in flat  # nothing of the person's is handed to the partner
+    assert "les faire rectifier ou s'opposer à leur transmission" in flat
 
 
 def test_a_partner_must_handle_the_domain(head: User, agent: User) -> None:

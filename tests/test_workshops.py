@@ -29,7 +29,7 @@ from service.models import (
 )
 from service.notifications import service as notifications
 from service.workshops import holding, pages, planning, registrations
-from tests.pdf import text_of_pdf
+from tests.pdf import pages_of_pdf, text_of_pdf
 from tests.smtp_server import Mailbox, free_port, smtp_server
 from tests.workshop_steps import PLACE, in_days, planned, register, theme, wake
 
@@ -164,6 +164,12 @@ def test_the_reminder_goes_two_days_before_by_mail_or_on_paper(
     assert "Aubert" not in text
     assert "AUBERT" not in text
     assert "Page 2 / 2" not in text  # the second person's letter is not numbered as the batch's second page
+    letters = pages_of_pdf(paper.content)  # one page per person, each under the centre's letterhead
+    assert [("BERNARD" in page, "CHEVALIER" in page) for page in letters] in (
+        [(True, False), (False, True)],
+        [(False, True), (True, False)],
+    )
+    assert all(page.startswith(organiser.centre.name) for page in letters), letters
     assert "mardi 1er décembre 2026, de 14 h 00 à 16 h 00" in text
     assert PLACE in text
     assert wake() == 0  # nothing sent twice

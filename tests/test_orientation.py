@@ -3,6 +3,8 @@ back, mailed only with consent, the follow-up task after the delay and its answe
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -320,6 +322,39 @@ def test_the_pages_orient_a_person_and_the_timeline_and_worklist_lead_there(
         )
     ).all()
     assert any((event.details or {}).get("page") == "orientations" for event in reads)
+
+
+def test_orienting_and_mailing_at_once_asks_first_and_mails_once_confirmed(
+    client: FlaskClient, head: User, agent: User
+) -> None:
+    partner = _caf(head)
+    silent = _caf(head, name="Permanence juridique", domains=["logement"], email="")
+    person_id = person_with_budget(agent, "Pressée")
+    as_user(client, "ines")
+    path = f"/personnes/{person_id}/orientations"
+    form = {"csrf_token": csrf_token(client, path), "domain": "logement", "partner": str(silent.id),
+            "reason": "Dettes de loyer & <b>expulsion</b>", "consent": "y", "send": "y"}  # fmt: skip
+    refused = client.post(path, data=form)  # nowhere to mail it: said on the form, before anything
+    assert refused.status_code == 422
+    assert "Permanence juridique n'a pas d'adresse de courriel dans l'annuaire" in text_of(refused)
+    form["partner"] = str(partner.id)
+    asked = client.post(path, data=form)
+    assert asked.status_code == 200
+    page = text_of(asked)
+    assert f"La fiche de liaison part par courriel à {partner.email}" in page
+    assert "Un courriel envoyé ne se reprend pas" in page
+    assert db.session.scalar(select(func.count()).select_from(Orientation)) == 0  # nothing done yet
+    assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
+    fields = re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', asked.get_data(as_text=True))
+    hidden = {name: html.unescape(value) for name, value in fields}  # as the browser reads them
+    assert hidden["confirme"] == "oui"
+    done = client.post(path, data={**hidden, "csrf_token": csrf_token(client, path)})
+    assert done.status_code == 302
+    orientation = db.session.scalars(select(Orientation)).one()
+    assert orientation.reason == "Dettes de loyer & <b>expulsion</b>"  # carried through the page as typed
+    assert orientation.mailed_at is not None
+    message = db.session.scalars(select(OutboxMessage)).one()
+    assert message.recipients == [partner.email]
 
 
 def test_orientations_count_in_the_statistics_by_partner_kind_and_domain(

@@ -39,7 +39,7 @@ from service.models.tenancy import get_in_centre
 from service.notifications import outbox
 from service.orientation import directory
 from service.orientation.domains import DOMAINS, label
-from service.unit_of_work import reading_use_case, use_case
+from service.unit_of_work import read_use_case, reading_use_case, use_case
 
 PROCESS_KEY = "orientation"
 FOLLOW_UP_TASK = "verifier_orientation"
@@ -102,30 +102,8 @@ def orient(
     """Orient the person to a partner: record it, print the liaison form, start its follow-up; mail the form
     to the partner when asked, and only with the person's consent."""
     person = access.person(actor, person_id, needs=Action.OUVRIR).person
-    try:
-        partner = directory.partner_in_centre(actor, partner_id)
-    except NotFoundError as exc:
-        raise InvalidInputError("Choisissez un partenaire de l'annuaire.", field="partner") from exc
-    if not partner.active:
-        raise InvalidInputError("Ce partenaire n'est plus actif dans l'annuaire.", field="partner")
-    if domain not in DOMAINS:
-        raise InvalidInputError("Choisissez un domaine de la liste.", field="domain")
-    if domain not in partner.domains:
-        raise InvalidInputError(
-            f"{partner.name} ne traite pas le domaine « {label(domain)} » : choisissez un autre partenaire.",
-            field="partner",
-        )
+    partner = _checked(actor, partner_id=partner_id, domain=domain, reason=reason, consent=consent, send=send)
     reason = reason.strip()
-    if not reason:
-        raise InvalidInputError("Indiquez le motif de l'orientation.", field="reason")
-    if len(reason) > 2000:
-        raise InvalidInputError("Le motif tient en 2 000 caractères.", field="reason")
-    if send and not consent:
-        raise InvalidInputError(
-            "Sans l'accord de la personne, rien n'est envoyé au partenaire : imprimez la fiche et "
-            "remettez-la à la personne.",
-            field="consent",
-        )
     now = clock.now()
     orientation = Orientation(
         centre_id=person.centre_id, person_id=person.id, partner_id=partner.id, domain=domain, reason=reason,
@@ -150,6 +128,50 @@ def orient(
     if send:
         _mail(orientation, person, partner, actor)
     return orientation
+
+
+@read_use_case
+def check_orient(
+    *, actor: User, person_id: int, partner_id: int, domain: str, reason: str, consent: bool, send: bool
+) -> Partner:
+    """What `orient` would refuse, changing nothing: the confirmation page of an orientation mailed at once
+    names the partner and the address it goes to."""
+    access.person(actor, person_id, needs=Action.OUVRIR)
+    return _checked(actor, partner_id=partner_id, domain=domain, reason=reason, consent=consent, send=send)
+
+
+def _checked(actor: User, *, partner_id: int, domain: str, reason: str, consent: bool, send: bool) -> Partner:
+    try:
+        partner = directory.partner_in_centre(actor, partner_id)
+    except NotFoundError as exc:
+        raise InvalidInputError("Choisissez un partenaire de l'annuaire.", field="partner") from exc
+    if not partner.active:
+        raise InvalidInputError("Ce partenaire n'est plus actif dans l'annuaire.", field="partner")
+    if domain not in DOMAINS:
+        raise InvalidInputError("Choisissez un domaine de la liste.", field="domain")
+    if domain not in partner.domains:
+        raise InvalidInputError(
+            f"{partner.name} ne traite pas le domaine « {label(domain)} » : choisissez un autre partenaire.",
+            field="partner",
+        )
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInputError("Indiquez le motif de l'orientation.", field="reason")
+    if len(reason) > 2000:
+        raise InvalidInputError("Le motif tient en 2 000 caractères.", field="reason")
+    if send and not consent:
+        raise InvalidInputError(
+            "Sans l'accord de la personne, rien n'est envoyé au partenaire : imprimez la fiche et "
+            "remettez-la à la personne.",
+            field="consent",
+        )
+    if send and not partner.email:
+        raise InvalidInputError(
+            f"{partner.name} n'a pas d'adresse de courriel dans l'annuaire : enregistrez l'orientation sans "
+            "l'envoyer, puis imprimez la fiche de liaison.",
+            field="send",
+        )
+    return partner
 
 
 @reading_use_case

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -108,16 +110,30 @@ def person_page(person_id: int) -> Response | tuple[str, int]:
     if not inputs.is_id(partner_value):
         form.partner.errors = ["Choisissez un partenaire de l'annuaire."]
         return _render_person(person_id, form=form, status=422)
+    asked: dict[str, Any] = {
+        "person_id": person_id,
+        "partner_id": int(partner_value),
+        "domain": form.domain.data or "",
+        "reason": form.reason.data or "",
+        "consent": bool(form.consent.data),
+        "send": bool(form.send.data),
+    }
     try:
-        orientation = orienting.orient(
-            actor=current_user,
-            person_id=person_id,
-            partner_id=int(partner_value),
-            domain=form.domain.data or "",
-            reason=form.reason.data or "",
-            consent=bool(form.consent.data),
-            send=bool(form.send.data),
-        )
+        if asked["send"] and not confirmation.is_confirmed():  # a mail sent is not taken back: said first
+            partner = orienting.check_orient(actor=current_user, **asked)
+            return confirmation.ask(
+                title=f"Orienter la personne et envoyer la fiche de liaison à {partner.name} ?",
+                consequences=[
+                    "L'orientation est enregistrée et sa fiche de liaison imprimée ; le centre prendra des "
+                    "nouvelles de la personne à la date prévue.",
+                    f"La fiche de liaison part par courriel à {partner.email}, avec le motif de "
+                    "l'orientation et les coordonnées de la personne, qui a donné son accord.",
+                    "Un courriel envoyé ne se reprend pas.",
+                ],
+                button="Orienter et envoyer la fiche de liaison",
+                back=url_for("orientation.person_page", person_id=person_id),
+            )
+        orientation = orienting.orient(actor=current_user, **asked)
     except InvalidInputError as error:
         form.refuse(error)
         return _render_person(person_id, form=form, status=422)

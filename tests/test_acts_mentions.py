@@ -32,8 +32,15 @@ from tests.pdf import text_of_pdf
 
 APPEAL = (
     "Voies et délais de recours", "deux mois", "recours gracieux", "président", "recours contentieux",
-    "Tribunal administratif de Lyon", "184 rue Duguesclin, 69003 Lyon", "R421-1 et R421-5",
-    "Télérecours citoyens", "www.telerecours.fr",
+    "Tribunal administratif de Lyon", "184 rue Duguesclin, 69003 Lyon", "Télérecours citoyens",
+    "www.telerecours.fr",
+)  # fmt: skip
+# An explicit decision is appealed within two months of its notification (R421-1); the implicit rejection an
+# acknowledgement announces, within two months of the day it arises (R421-2): it is never notified.
+APPEAL_EXPLICIT = ("Si vous contestez cette décision", "à compter de sa notification", "R421-1 et R421-5")
+APPEAL_IMPLICIT = (
+    "Si vous contestez la décision implicite de rejet", "à compter de la date à laquelle elle sera née",
+    "R421-2 et R421-5",
 )  # fmt: skip
 
 # The kind of act → the mentions it must carry (besides APPEAL for those in GRIEVING).
@@ -229,7 +236,10 @@ def test_every_kind_of_act_carries_the_mentions_it_must(
     missing: dict[str, list[str]] = {}
     for kind, document in acts.items():
         text = text_of_pdf(document.content)
-        expected = MENTIONS[kind] + (APPEAL if kind in GRIEVING else ())
+        implicit = kind.startswith("accuse_reception")
+        expected = MENTIONS[kind] + (
+            APPEAL + (APPEAL_IMPLICIT if implicit else APPEAL_EXPLICIT) if kind in GRIEVING else ()
+        )
         absent = [mention for mention in expected if mention not in text]
         if absent:
             missing[kind] = absent

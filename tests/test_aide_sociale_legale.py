@@ -199,7 +199,8 @@ def test_a_request_is_filed_built_forwarded_with_its_slip_decided_and_closed(
     do(agents["instructeur"], dossier, "informer_personne", NOTIFIED)
     passed_on = _paper(dossier, "decision_autorite")
     for mention in (
-        "Par décision du 10 décembre 2026, Conseil départemental de Test", "a accordé l'aide demandée",
+        "Par décision du 10 décembre 2026, l'autorité compétente à laquelle votre demande a été transmise "
+        "(Conseil départemental de Test) a accordé l'aide demandée",
         "Référence de la décision : APA-2026-0042", "transmise le 23 novembre 2026",
         "Cette décision n'est pas celle du", "voies et délais de recours",
     ):  # fmt: skip

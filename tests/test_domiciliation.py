@@ -132,6 +132,10 @@ def test_the_attestation_prints_with_its_dates_valid_one_year(agents: dict[str, 
 
 
 def test_a_refusal_is_reasoned_and_orients_or_is_refused(agents: dict[str, User]) -> None:
+    centre = agents["delegataire"].centre
+    centre.tribunal_name = "Tribunal administratif d'Orléans"
+    centre.tribunal_address = "28 rue de la Bretonnerie, 45057 Orléans"
+    db.session.commit()
     dossier = requested(agents)
     with pytest.raises(FormInvalidError) as refused:
         do(agents["delegataire"], dossier, "decider", {**REFUSAL, "organisme_orientation": ""})
@@ -154,6 +158,8 @@ def test_a_refusal_is_reasoned_and_orients_or_is_refused(agents: dict[str, User]
                     "CCAS de Beaugency, 1 rue du Change", "Voies et délais de recours",
                     "tribunal administratif"):  # fmt: skip
         assert mention in letter
+    for mention in ("Tribunal administratif d'Orléans", "28 rue de la Bretonnerie", "R421-1 et R421-5"):
+        assert mention in letter  # the tribunal the centre named, as every other act says it
 
 
 def test_without_contact_for_three_months_the_election_ends_with_the_notice(

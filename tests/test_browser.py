@@ -206,6 +206,9 @@ def test_the_instructing_agent_orients_a_person_to_the_caf_with_consent(
     expect(page.get_by_label("Motif de l'orientation")).to_have_value(reason)
     page.get_by_label("La personne accepte").check()
     page.get_by_role("button", name="Orienter").click()
+    # A mail sent is not taken back: the page says where it goes before anything is done.
+    expect(page.get_by_text("Un courriel envoyé ne se reprend pas.")).to_be_visible()
+    page.get_by_role("button", name="Orienter et envoyer la fiche de liaison").click()
     expect(
         page.get_by_text("est enregistrée et la fiche de liaison est envoyée au partenaire")
     ).to_be_visible()

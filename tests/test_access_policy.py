@@ -620,6 +620,12 @@ PROBES: dict[tuple[str, str], Probe] = {
     ("organisation.add_quartier", "POST"): _for_roles(
         lambda w: f"/communes/{w.ids['commune']}/quartiers", method="POST", data={"name": "Quartier d'Essai"}
     ),
+    ("centre.identity_page", "GET"): _for_roles("/centre/"),
+    ("centre.identity_page", "POST"): _for_roles(
+        "/centre/",
+        method="POST",
+        data={"name": "CCAS d'Essai", "postal_code": "45000", "president_name": "Marie Essai"},
+    ),
     ("people_import.index", "GET"): _for_roles("/personnes/import/"),
     ("people_import.index", "POST"): _for_roles("/personnes/import/", method="POST", data={}),
     ("people_import.mapping", "GET"): _for_roles(

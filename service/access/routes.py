@@ -97,6 +97,8 @@ _STAFF = frozenset({Role.SECRETARIAT, Role.RESPONSABLE})
 _STOCK = frozenset({Role.SECRETARIAT, Role.REGISSEUR, Role.RESPONSABLE})
 _STOCK_KEEPERS = frozenset({Role.SECRETARIAT, Role.REGISSEUR})
 _HEAD = frozenset({Role.RESPONSABLE})
+# The centre's identity on its acts (letterhead, signatory, tribunal): the head of service, the administrator.
+_CENTRE_KEEPERS = frozenset({Role.RESPONSABLE, Role.ADMIN})
 # The board's members read the figures, masked (no cell under five households); the head of service reads all.
 _FIGURES = frozenset({Role.RESPONSABLE, Role.DELEGATAIRE, Role.ELU})
 _AUTHORITY_READERS = frozenset({Role.SECRETARIAT, Role.RESPONSABLE, Role.INSTRUCTEUR, Role.ADMIN})
@@ -208,6 +210,8 @@ ROUTES: Mapping[tuple[str, str], Line] = {
     ("organisation.communes", GET): Line(Rule.ROLES, _HEAD),
     ("organisation.communes", POST): Line(Rule.ROLES, _HEAD),
     ("organisation.add_quartier", POST): Line(Rule.ROLES, _HEAD),
+    ("centre.identity_page", GET): Line(Rule.ROLES, _CENTRE_KEEPERS),
+    ("centre.identity_page", POST): Line(Rule.ROLES, _CENTRE_KEEPERS),
     ("statistics.index", GET): Line(Rule.ROLES, _FIGURES),
     ("statistics.export_csv", GET): Line(Rule.ROLES, _FIGURES),
     ("statistics.abs_extract", GET): Line(Rule.ROLES, _HEAD),

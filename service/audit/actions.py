@@ -16,6 +16,7 @@ class AuditAction(enum.StrEnum):
     UTILISATEUR_DESACTIVATION = "utilisateur.désactivation"
     UTILISATEUR_REACTIVATION = "utilisateur.réactivation"
     CENTRE_CREATION = "centre.création"
+    CENTRE_IDENTITE = "centre.identité"
     COMMUNE_AJOUT = "commune.ajout"
     QUARTIER_AJOUT = "quartier.ajout"
     STATISTIQUES_EXPORT = "statistiques.export"
@@ -115,6 +116,7 @@ _LABELS: dict[AuditAction, str] = {
     AuditAction.UTILISATEUR_DESACTIVATION: "Fermeture d'un compte",
     AuditAction.UTILISATEUR_REACTIVATION: "Réouverture d'un compte",
     AuditAction.CENTRE_CREATION: "Création du centre",
+    AuditAction.CENTRE_IDENTITE: "Identité du centre (en-tête, signataire, tribunal) modifiée",
     AuditAction.COMMUNE_AJOUT: "Ajout d'une commune desservie",
     AuditAction.QUARTIER_AJOUT: "Ajout d'un quartier",
     AuditAction.STATISTIQUES_EXPORT: "Export des statistiques",

@@ -59,6 +59,7 @@ def init_app(app: Flask) -> None:
         committee.bp,
         workshops.bp,
         organisation.bp,
+        organisation.centre_bp,
         statistics.bp,
         account.bp,
         admin.bp,

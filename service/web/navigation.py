@@ -59,6 +59,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
     ),
     NavEntry("Statistiques", "statistics.index", frozenset({Role.RESPONSABLE, Role.DELEGATAIRE, Role.ELU})),
     NavEntry("Communes", "organisation.communes", frozenset({Role.RESPONSABLE})),
+    NavEntry("Le centre", "centre.identity_page", frozenset({Role.ADMIN, Role.RESPONSABLE})),
     NavEntry("Utilisateurs", "admin.users", frozenset({Role.ADMIN, Role.RESPONSABLE})),
     NavEntry("Journal d'audit", "admin.audit_log", frozenset({Role.ADMIN, Role.RESPONSABLE})),
     NavEntry("Courriels", "admin.mail", frozenset({Role.ADMIN})),

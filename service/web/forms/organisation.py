@@ -1,4 +1,4 @@
-"""Forms of the communes page: a commune the centre serves, a quartier of one of them."""
+"""Forms of the centre's pages: a commune it serves, a quartier of one of them, its identity on the acts."""
 
 from __future__ import annotations
 
@@ -23,3 +23,18 @@ class CommuneForm(Form):
 
 class QuartierForm(Form):
     name = StringField("Nom du quartier", validators=[DataRequired(_REQUIRED), Length(max=100)])
+
+
+class IdentityForm(Form):
+    """The lengths and formats are checked by the use case, which says what is wrong on the field."""
+
+    name = StringField("Nom du centre")
+    address_line = StringField("Adresse (numéro et voie)")
+    postal_code = StringField("Code postal")
+    city = StringField("Commune")
+    phone = StringField("Téléphone")
+    email = StringField("Courriel")
+    president_name = StringField("Prénom et nom du président ou de la présidente")
+    president_title = StringField("Sa qualité, telle que les actes l'impriment")
+    tribunal_name = StringField("Tribunal administratif compétent")
+    tribunal_address = StringField("Adresse du tribunal")

@@ -99,7 +99,11 @@ def test_the_page_says_what_the_acts_lack_keeps_what_was_typed_and_saves(
 ) -> None:
     as_user(client, "agent")
     assert client.get("/centre/").status_code == 403
+    assert "impriment encore en blanc" not in text_of(client.get("/tableau-de-bord"))  # not theirs to mend
     as_user(client, "direction")
+    home = text_of(client.get("/tableau-de-bord"))
+    assert "Les actes du centre impriment encore en blanc :" in home
+    assert "Compléter le centre sur ses actes" in home
     page = text_of(client.get("/centre/"))
     assert "Les actes impriment encore en blanc" in page
     assert "le nom du président ou de la présidente" in page
@@ -118,3 +122,4 @@ def test_the_page_says_what_the_acts_lack_keeps_what_was_typed_and_saves(
     page = text_of(client.get("/centre/"))
     assert "Les actes impriment encore en blanc" not in page
     assert "L'identité du centre est enregistrée" in page
+    assert "impriment encore en blanc" not in text_of(client.get("/tableau-de-bord"))

@@ -12,6 +12,7 @@ from service.appointments import places
 from service.committee import sessions as committee
 from service.dossiers import tasks
 from service.models import Role
+from service.organisation import identity
 from service.people import service as people
 from service.workshops import pages as workshops
 
@@ -38,4 +39,7 @@ def dashboard() -> str:
         my_appointments=appointments.my_day(actor=current_user),
         place_of=places.label,
         town_hall=current_user.has_role(Role.MAIRIE),
+        acts_lack=identity.missing_from_acts(identity.identity_of(actor=current_user))
+        if current_user.has_role(*identity.EDITING_ROLES)
+        else [],
     )

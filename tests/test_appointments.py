@@ -58,7 +58,13 @@ def mailbox() -> Iterator[Mailbox]:
 @pytest.fixture
 def staff(make_user: Callable[..., User]) -> dict[str, User]:
     return {
-        "julie": make_user("julie", Role.INSTRUCTEUR, full_name="Julie Martin", email="julie@ccas.invalid"),
+        "julie": make_user(
+            "julie",
+            Role.INSTRUCTEUR,
+            full_name="Julie Martin",
+            email="julie@ccas.invalid",
+            title="Conseillère en économie sociale et familiale",
+        ),
         "marc": make_user("marc", Role.INSTRUCTEUR, full_name="Marc Petit"),
         "nadia": make_user("nadia", Role.ACCUEIL),
         "claire": make_user("claire", Role.RESPONSABLE),
@@ -219,6 +225,9 @@ def test_without_an_address_a_convocation_is_printed(
     assert "jeudi 26 novembre 2026, de 10 h 30 à 11 h 15" in text or "26 novembre 2026" in text
     assert f"Mairie de {commune.name}" in text
     assert "Julie Martin" in text
+    assert (
+        "Julie Martin, Conseillère en économie sociale et familiale du CCAS" in text
+    )  # who she is, as titled
     (letter,) = pages_of_pdf(download.data)  # one page, under the centre's letterhead
     assert letter.startswith(staff["nadia"].centre.name), letter
     as_user(client, "aicha")  # a board member reads no one's contact details

@@ -21,7 +21,9 @@ def event_of(appointment: Appointment, centre: Centre) -> ical.Event:
         ends_at=slot.ends_at,
         summary=f"Rendez-vous avec {slot.agent.full_name} — {centre.name}",
         location=places.label(slot),
-        description=f"Rendez-vous avec {slot.agent.full_name}, travailleur·se social·e du {centre.name}."
+        description=f"Rendez-vous avec {slot.agent.full_name}"
+        + (f", {slot.agent.title}" if slot.agent.title else "")
+        + f", au {centre.name}."
         + (f" Objet : {appointment.subject}" if appointment.subject else ""),
         url=public_url(""),
         sequence=1 if cancelled else 0,

@@ -256,6 +256,7 @@ def _liaison_form(
         "domain_label": label(orientation.domain),
         "issued_on": orientation.oriented_at,
         "author_name": actor.full_name,
+        "author_title": actor.title,
         "follow_up_days": days,
     }
     return documents.record(

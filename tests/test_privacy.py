@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
@@ -260,8 +261,12 @@ def test_the_head_of_service_exports_everything_held_about_the_person(
         "BON-0042",
         "23 novembre 2026",
         "Consultations",
+        "Ressource",
+        "Charge",
     ):
         assert expected in text, expected
+    assert "part(s)" not in text
+    assert re.search(r"\(\d+(,\d+)? parts?\)", text), text  # one part, 1,5 part, two parts
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "personne.export")).one()
     assert (event.actor_name, event.subject_id, event.details["documents"]) == (
         "Claire Dumont",

@@ -120,6 +120,7 @@ def test_demo_admin_reaches_the_users_page(page: Page, base_url: str) -> None:
         [
             "Tableau de bord",
             "Partenaires",
+            "Le centre",
             "Utilisateurs",
             "Journal d'audit",
             "Courriels",

@@ -162,7 +162,7 @@ def test_secretariat_settles_the_agenda_and_convenes_with_the_state_following(wa
 def test_responsable_reads_every_page_of_the_menu(walk: type[Newcomer]) -> None:
     me = walk("responsable")
     for label in ("Tâches", "Personnes", "Chèques", "Commission", "Ateliers", "Rendez-vous", "Partenaires",
-                  "Autorités",
+                  "Autorités", "Le centre",
                   "Utilisateurs", "Journal d'audit", "Mon compte"):  # fmt: skip
         me.menu(label)
     me.menu("Ateliers")
@@ -190,6 +190,7 @@ def test_admin_reads_every_page_of_the_menu(walk: type[Newcomer]) -> None:
     me = walk("admin")
     for label in (
         "Partenaires",
+        "Le centre",
         "Utilisateurs",
         "Journal d'audit",
         "Courriels",

@@ -60,7 +60,7 @@ def test_the_head_of_service_keeps_the_identity_and_the_acts_print_it(
     assert identity.missing_from_acts(ORLEANS) == []
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "centre.identité")).one()
     assert event.actor_id == keepers["responsable"].id
-    assert "president_name" in event.details["champs"]
+    assert "le nom du président ou de la présidente" in event.details["champs"]  # in the log's words
 
     dossier = requested(agents)
     do(agents["delegataire"], dossier, "decider", REFUSAL)
@@ -76,8 +76,8 @@ def test_the_head_of_service_keeps_the_identity_and_the_acts_print_it(
     [
         ({"name": "   "}, "name", "Indiquez le nom du centre"),
         ({"name": "x" * 201}, "name", "200 caractères au plus"),
-        ({"postal_code": "45 1OO"}, "postal_code", "cinq caractères"),
-        ({"postal_code": "<script>"}, "postal_code", "cinq caractères"),
+        ({"postal_code": "45 1OO"}, "postal_code", "cinq chiffres"),
+        ({"postal_code": "<script>"}, "postal_code", "cinq chiffres"),
         ({"phone": "appelez-moi"}, "phone", "numéro de téléphone"),
         ({"email": "pas une adresse"}, "email", "adresse de courriel valide"),
         ({"email": "a@b@c.fr"}, "email", "adresse de courriel valide"),

@@ -21,7 +21,7 @@ from service.permissions import require_role
 from service.unit_of_work import read_use_case, use_case
 
 EDITING_ROLES = (Role.ADMIN, Role.RESPONSABLE)
-_POSTAL_CODE = re.compile(r"[0-9][0-9AB][0-9]{3}")
+_POSTAL_CODE = re.compile(r"[0-9]{5}")
 _PHONE = re.compile(r"\+?[0-9][0-9 .]{5,30}")
 
 
@@ -86,7 +86,7 @@ def update_identity(*, actor: User, identity: CentreIdentity) -> CentreIdentity:
             subject_type="centre",
             subject_id=centre.id,
             actor=actor,
-            details={"champs": sorted(changed)},
+            details={"champs": [label for name, (label, _, _) in _FIELDS.items() if name in changed]},
         )
     return checked
 
@@ -105,10 +105,8 @@ def _checked(identity: CentreIdentity) -> CentreIdentity:
         values[name] = value
     if not values["name"]:
         raise InvalidInputError("Indiquez le nom du centre : chaque lettre l'imprime.", field="name")
-    postal_code = values["postal_code"].upper()
-    if postal_code and not _POSTAL_CODE.fullmatch(postal_code):
-        raise InvalidInputError("Un code postal a cinq caractères, par exemple 45000.", field="postal_code")
-    values["postal_code"] = postal_code
+    if values["postal_code"] and not _POSTAL_CODE.fullmatch(values["postal_code"]):
+        raise InvalidInputError("Un code postal a cinq chiffres, par exemple 45000.", field="postal_code")
     if values["phone"] and not _PHONE.fullmatch(values["phone"]):
         raise InvalidInputError("Saisissez un numéro de téléphone (chiffres, espaces, +).", field="phone")
     if values["email"]:

@@ -28,7 +28,7 @@ from service.models import AidType, AuthorityKind, ChequeNature, Document, Dossi
 from service.people import service as people
 from service.scheduling.wake import wake_due_instances
 from tests.aid_steps import NOTIFIED, do, open_aid, person_with_budget
-from tests.pdf import text_of_pdf
+from tests.pdf import text_of_pdf, words_past_the_right_margin
 
 APPEAL = (
     "Voies et délais de recours", "deux mois", "recours gracieux", "président", "recours contentieux",
@@ -241,6 +241,7 @@ def test_every_kind_of_act_carries_the_mentions_it_must(
             APPEAL + (APPEAL_IMPLICIT if implicit else APPEAL_EXPLICIT) if kind in GRIEVING else ()
         )
         absent = [mention for mention in expected if mention not in text]
+        assert words_past_the_right_margin(document.content) == [], kind  # nothing printed off the page
         if absent:
             missing[kind] = absent
         if kind not in GRIEVING:

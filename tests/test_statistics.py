@@ -40,7 +40,7 @@ from service.rights import service as rights
 from service.stats.figures import Cell, Figure, Row, Unit
 from service.stats.masking import masked
 from tests.conftest import PASSWORD, csrf_token, login, text_of
-from tests.pdf import text_of_pdf
+from tests.pdf import text_of_pdf, words_past_the_right_margin
 from tests.workflow_helpers import as_user, post_form
 
 CIAS = "cias-test"
@@ -355,6 +355,7 @@ def test_the_yearly_report_is_a_pdf_record_that_reads_back_with_its_figures(
     assert post_form(client, "/statistiques/rapport", form).status_code == 302
     document = db.session.scalars(select(Document).where(Document.kind == "rapport_activite")).one()
     assert (document.number, document.subject_type) == ("RA2026", "rapport_activite")
+    assert words_past_the_right_margin(document.content) == []  # seven aids and their total fit the page
     text = text_of_pdf(document.content)
     for expected in (
         "Rapport d'activité 2026",

@@ -51,7 +51,7 @@ def svg(figure: Figure) -> str:
         width=760,
         height=360,
         legend_at_bottom=True,
-        legend_at_bottom_columns=3,
+        legend_at_bottom_columns=2,  # the longest aid (37 characters) fits its column
         x_label_rotation=20 if len(rows) > 6 else 0,
         truncate_legend=40,
         truncate_label=30,

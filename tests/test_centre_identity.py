@@ -107,6 +107,7 @@ def test_the_page_says_what_the_acts_lack_keeps_what_was_typed_and_saves(
     page = text_of(client.get("/centre/"))
     assert "Les actes impriment encore en blanc" in page
     assert "le nom du président ou de la présidente" in page
+    before = identity.identity_of(actor=keepers["admin"])
     form = {**vars(ORLEANS), "csrf_token": csrf_token(client, "/centre/"), "email": "pas une adresse",
             "president_name": "<b>Marie</b> Lefèvre"}  # fmt: skip
     refused = client.post("/centre/", data=form)
@@ -114,7 +115,7 @@ def test_the_page_says_what_the_acts_lack_keeps_what_was_typed_and_saves(
     html = refused.get_data(as_text=True)
     assert "Saisissez une adresse de courriel valide." in html
     assert "&lt;b&gt;Marie&lt;/b&gt; Lefèvre" in html  # kept as typed, never interpreted
-    assert _centre(keepers["responsable"]).president_name == ""  # nothing saved
+    assert identity.identity_of(actor=keepers["admin"]) == before  # nothing saved, not one field
     form["email"] = ORLEANS.email
     saved = client.post("/centre/", data=form)
     assert saved.status_code == 302
@@ -123,3 +124,7 @@ def test_the_page_says_what_the_acts_lack_keeps_what_was_typed_and_saves(
     assert "Les actes impriment encore en blanc" not in page
     assert "L'identité du centre est enregistrée" in page
     assert "impriment encore en blanc" not in text_of(client.get("/tableau-de-bord"))
+    as_user(client, "alain")  # the administrator keeps it too, every field filled
+    form = {**vars(ORLEANS), "csrf_token": csrf_token(client, "/centre/"), "city": "Saint-Aubin-sur-Loire"}
+    assert client.post("/centre/", data=form).status_code == 302
+    assert identity.identity_of(actor=keepers["admin"]) == replace(ORLEANS, city="Saint-Aubin-sur-Loire")

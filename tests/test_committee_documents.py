@@ -42,6 +42,7 @@ from service.models import (
 from tests.pdf import text_of_pdf
 
 STARTS_AT = datetime(2026, 11, 27, 13, 30, tzinfo=UTC)  # a Friday, 14:30 in Paris
+PARTIAL = "Le devis du garage retenu est de 800 € ; le reste relève de l'aide au permis."
 FACTS = "Dette de loyer <script>alert('x')</script> déjà couverte par le FSL."
 
 
@@ -95,6 +96,7 @@ def sitting(centre: Centre, secretary: User, make_user: Callable[..., User]) -> 
         "blanc": _dossier(centre, secretary, "2026-0104", "Blanc", "Noé", AidType.SECOURS_URGENCE),
         "vert": _dossier(centre, secretary, "2026-0105", "Vert", "Ali", AidType.SECOURS_URGENCE),
     }
+    dossiers["petit"].amount_requested_cents = 90000
     items = [
         _item(
             session, dossiers["martin"], 1, proposal_summary="Facture d'énergie", proposed_amount_cents=25000,
@@ -105,7 +107,7 @@ def sitting(centre: Centre, secretary: User, make_user: Callable[..., User]) -> 
             session, dossiers["petit"], 2, proposal_summary="Achat d'un véhicule",
             proposed_amount_cents=90000, proposed_months=12, decision=ItemDecision.ACCORD,
             amount_cents=80000, months=10, votes_for=4, votes_against=0, votes_abstain=0,
-            deliberation_number="DEL2026_015",
+            deliberation_number="DEL2026_015", reason_text=PARTIAL,
         ),
         _item(
             session, dossiers["roux"], 3, proposal_summary="Loyer", proposed_amount_cents=30000,
@@ -274,7 +276,9 @@ def test_the_minutes_record_each_deliberation(sitting: Sitting, secretary: User,
         "Délibération n° DEL2026_014", "dossier n° 2026-0101", "MARTIN Paul",
         "Accord, montant accordé : 250,00 €",
         "Pour : 3, contre : 0, abstention : 1",
-        "Délibération n° DEL2026_015", "800,00 € sur 10 mois",
+        "Délibération n° DEL2026_015",
+        "Accord partiel, montant accordé : 800,00 € sur 10 mois (montant demandé : 900,00 €)",
+        "Motifs de l'accord partiel", "le reste relève de l'aide au permis",
         "Délibération n° DEL2026_016", "Refus", "Ressources au-dessus du barème", "Faits pris en compte",
         "déjà couverte par le FSL", "Pour : 2, contre : 1, abstention : 0",
         "David Morel n'a pas pris part au vote",
@@ -377,3 +381,12 @@ def test_the_minutes_report_the_delegated_decisions_with_aid_outcome_and_amount(
         "120,00 €",
     ):
         assert mention in section, mention
+    assert "Accord partiel" not in section  # nothing was asked for beyond it
+    reported.amount_requested_cents = 15000  # a grant below the request: the board is told it is partial
+    db.session.flush()
+    for paper in (_minutes(sitting, secretary, centre), _convocation(sitting, secretary, centre)):
+        text = " ".join(text_of_pdf(paper.content).split())
+        section = text[text.index("Décisions prises par délégation depuis la dernière séance") :]
+        # The table's one row, its cells' words wrapped over lines as the layout prints them.
+        row = section.split("Montant", 1)[1].split()[:9]
+        assert {"Accord", "partiel", "2026-0101", "120,00"} <= set(row), row

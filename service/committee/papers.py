@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import select
 
 from service import clock
+from service.aids import decisions
 from service.config import current_settings, local_zone
 from service.documents import rendering
 from service.documents import service as documents
@@ -58,13 +59,20 @@ def delegated_rows(delegated: Sequence[Document]) -> list[DelegatedDecision]:
                 issued_on=document.created_at.astimezone(local_zone()).date(),
                 dossier_number=dossier.number if dossier else "",
                 aid_label=dossier.aid_label if dossier else document.title,
-                outcome=_OUTCOMES.get(dossier.decision or "", "—") if dossier else "—",
+                outcome=_outcome(dossier) if dossier else "—",
                 amount_cents=dossier.amount_granted_cents
                 if dossier and dossier.decision == "accord"
                 else None,
             )
         )
     return rows
+
+
+def _outcome(dossier: Dossier) -> str:
+    """The decision as the board reads it: a grant below the request is said to be partial."""
+    if decisions.is_partial(dossier, dossier.decision or "", dossier.amount_granted_cents):
+        return "Accord partiel"
+    return _OUTCOMES.get(dossier.decision or "", "—")
 
 
 def issue_convocation(
@@ -132,6 +140,7 @@ def issue_minutes(
             (
                 item,
                 [name_of(member_id) or f"Membre n° {member_id}" for member_id in item.not_voting_member_ids],
+                decisions.is_partial(item.dossier, item.decision.value, item.amount_cents),
             )
             for item in ordered
             if item.status == ItemStatus.INSCRIT and item.decision is not None

@@ -37,6 +37,7 @@ from service.models import (
 from service.organisation import service as organisation
 from service.people import service as people
 from service.rights import service as rights
+from service.stats import charts, formats, report
 from service.stats.figures import Cell, Figure, Row, Unit
 from service.stats.masking import masked
 from tests.conftest import PASSWORD, csrf_token, login, text_of
@@ -230,7 +231,8 @@ def test_the_page_shows_each_figure_as_a_chart_and_a_table_split_by_commune(
     html = text_of(response)
     charts = re.findall(r'<img class="chart" src="data:image/svg\+xml;base64,([^"]+)"', html)
     assert len(charts) >= 6
-    assert len(re.findall(r"<table class=\"data\">", html)) == len(charts)
+    undrawn = html.count("Pas de graphique : toutes ses cases sont masquées (secret statistique) ou vides.")
+    assert len(re.findall(r"<table class=\"data\">", html)) == len(charts) + undrawn
     drawn = base64.b64decode(charts[0]).decode()
     assert drawn.startswith("<svg")
     assert "Grande-Rive" in drawn
@@ -253,8 +255,9 @@ def test_the_board_sees_a_commune_of_three_households_as_less_than_five(
     as_user(client, "elue")
     html = text_of(client.get("/statistiques/?debut=2026-01-01&fin=2026-12-31"))
     outcomes = _table(html, "Demandes reçues, décidées, accordées, refusées, classées")
-    # Petite-Rive's three households are masked; Grande-Rive's six with them, or 9 − 6 would give them away.
-    assert _row(outcomes, "Accordées")[1:] == ["< 5", "< 5", "0", "9"]
+    # Petite-Rive's three households are masked; Grande-Rive's six with them ("s": it is not under five), or
+    # 9 − 6 would give them away.
+    assert _row(outcomes, "Accordées")[1:] == ["s", "< 5", "0", "9"]
     assert "361,50" not in html
     assert "Les cellules concernant moins de 5 foyers sont masquées" in html
     by_quartier = text_of(client.get("/statistiques/?debut=2026-01-01&fin=2026-12-31&repartition=quartier"))
@@ -289,6 +292,24 @@ def test_a_single_masked_part_beside_its_total_masks_the_smallest_other_part() -
         assert sum(row[:-1]) != 1 or row[-1]
     for column in zip(*shown, strict=True):
         assert sum(column[:-1]) != 1 or column[-1]
+    # The small count says "< 5"; those masked to protect it do not: they are secrets, not small counts.
+    printed = [formats.cell(cell, Unit.NOMBRE) for cell in masked(figure).rows[0].cells]
+    assert printed == ["s", "s", "< 5", "19"], printed
+
+
+def test_a_chart_whose_every_cell_is_masked_is_not_drawn_empty() -> None:
+    def cells(*households: int) -> list[Cell]:
+        return [Cell(float(n), n) for n in households]
+
+    figure = Figure(
+        key="k", title="t", unit=Unit.NOMBRE, row_header="r", columns=["A", "B", "Ensemble"],
+        rows=[Row("x", cells(3, 2, 5))], row_total=True,
+    )  # fmt: skip
+    assert charts.drawable(figure)
+    assert not charts.drawable(masked(figure))  # both communes under five: nothing left to draw
+    (shown,) = report.printed([masked(figure)])
+    assert shown.chart is None
+    assert shown.rows == [("x", ["< 5", "< 5", "5"])]
 
 
 def _french_excel(content: bytes) -> list[list[str]]:
@@ -326,7 +347,7 @@ def test_every_export_masks_small_cells(client: FlaskClient, activity: Team) -> 
     start = rows.index(["Demandes reçues, décidées, accordées, refusées, classées (nombre)"])
     assert rows[start + 1] == ["Demandes", "Grande-Rive", "Petite-Rive", "Non renseigné", "Ensemble"]
     accorded = next(row for row in rows[start:] if row[0] == "Accordées")
-    assert accorded[1:] == ["< 5", "< 5", "0", "9"]
+    assert accorded[1:] == ["s", "< 5", "0", "9"]
     extract = _french_excel(client.get("/statistiques/abs.csv?debut=2026-01-01&fin=2026-12-31").data)
     assert extract[0] == ["Indicateur", "Ligne", "Commune", "Quartier", "Valeur", "Unité", "Début", "Fin"]
     port = [
@@ -369,7 +390,7 @@ def test_the_yearly_report_is_a_pdf_record_that_reads_back_with_its_figures(
     ):
         assert expected in text, expected
     # The board's report is masked: Petite-Rive's three households, and Grande-Rive's beside them.
-    assert re.search(r"Accordées < ?5 < ?5 0 9", text)
+    assert re.search(r"Accordées s < ?5 0 9", text)
     assert document.sha256 == hashlib.sha256(document.content).hexdigest()
     metadata = subprocess.run(
         ["pdfinfo", "-meta", "-"], input=document.content, capture_output=True, check=True

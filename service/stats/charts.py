@@ -33,16 +33,36 @@ _STYLE = Style(
 _KINDS: dict[str, Any] = {"bar": pygal.Bar, "stacked": pygal.StackedBar, "line": pygal.Line}
 
 
-def svg(figure: Figure) -> str:
-    """The figure's chart: its rows along the x axis (no total row; only those in its unit), one series
-    per column of the split."""
+def _drawn(figure: Figure) -> tuple[list[str], list[tuple[str, list[float | None]]]]:
+    """What the chart draws: its rows along the x axis (no total row; only those in its unit), and one
+    series per column of the split (the whole centre aside) or the centre alone; masked cells left out."""
     rows = [
         row
         for row in figure.rows
         if not (figure.column_total and row is figure.rows[-1]) and figure.unit_of(row) is figure.unit
     ]
-    # One series per column of the split (the whole centre aside), or the whole centre alone.
-    series = list(enumerate(figure.columns[:-1])) if len(figure.columns) > 1 else [(0, figure.columns[0])]
+    columns = list(enumerate(figure.columns[:-1])) if len(figure.columns) > 1 else [(0, figure.columns[0])]
+    series = [
+        (
+            column,
+            [
+                None if row.cells[index].masked else _plotted(row.cells[index].value, figure.unit)
+                for row in rows
+            ],
+        )
+        for index, column in columns
+    ]
+    return [row.label for row in rows], series
+
+
+def drawable(figure: Figure) -> bool:
+    """Whether the chart would show anything: not when every cell it draws is masked (or empty)."""
+    return any(value is not None for _, values in _drawn(figure)[1] for value in values)
+
+
+def svg(figure: Figure) -> str:
+    """The figure's chart, one series per column of the split."""
+    labels, series = _drawn(figure)
     unit = figure.unit
     chart = _KINDS[figure.chart](
         style=_STYLE,
@@ -52,7 +72,7 @@ def svg(figure: Figure) -> str:
         height=360,
         legend_at_bottom=True,
         legend_at_bottom_columns=2,  # the longest aid (37 characters) fits its column
-        x_label_rotation=20 if len(rows) > 6 else 0,
+        x_label_rotation=20 if len(labels) > 6 else 0,
         truncate_legend=40,
         truncate_label=30,
         no_data_text="Aucune donnée",
@@ -61,12 +81,9 @@ def svg(figure: Figure) -> str:
         value_formatter=lambda amount: _tick(amount, unit),
     )
     chart.title = figure.title
-    chart.x_labels = [row.label for row in rows]
-    for index, column in series:
-        chart.add(
-            column,
-            [None if row.cells[index].masked else _plotted(row.cells[index].value, unit) for row in rows],
-        )
+    chart.x_labels = labels
+    for column, values in series:
+        chart.add(column, values)
     return str(chart.render(is_unicode=True))
 
 

@@ -1,5 +1,5 @@
 """The figures as CSV files French Excel opens as they are: UTF-8 with a BOM, `;` between fields, a decimal
-comma, dates dd/mm/yyyy; masked cells read "< 5"."""
+comma, dates dd/mm/yyyy; masked cells read "< 5" (or "s", masked with one)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import io
 from collections.abc import Iterable, Sequence
 
 from service.stats.figures import Cell, Figure, Unit
-from service.stats.masking import MASK
+from service.stats.masking import LEGEND, mark
 from service.stats.period import Period
 
 _UNITS = {Unit.NOMBRE: "nombre", Unit.CENTIMES: "€", Unit.JOURS: "jours", Unit.POURCENT: "%"}
@@ -17,7 +17,7 @@ _UNITS = {Unit.NOMBRE: "nombre", Unit.CENTIMES: "€", Unit.JOURS: "jours", Unit
 def csv_value(cell: Cell, unit: Unit) -> str:
     """A number Excel reads in a French locale: no thousands separator, a decimal comma."""
     if cell.masked:
-        return MASK
+        return mark(cell)
     if cell.value is None:
         return ""
     if unit is Unit.CENTIMES:
@@ -40,7 +40,7 @@ def figures_csv(*, centre_name: str, period: Period, split_label: str, figures: 
         [f"Statistiques — {centre_name}"],
         ["Du", f"{period.start:%d/%m/%Y}", "au", f"{period.end:%d/%m/%Y}"],
         ["Répartition", split_label],
-        ["Cellules de moins de 5 foyers masquées", MASK],
+        ["Cases masquées (secret statistique)", LEGEND],
     ]
     for figure in figures:
         lines += [[], [f"{figure.title} ({_UNITS[figure.unit]})"], [figure.row_header, *figure.columns]]

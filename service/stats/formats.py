@@ -1,10 +1,10 @@
-"""Figures written the French way: thousands apart, a decimal comma, euros, days, percentages, "< 5"."""
+"""Figures written the French way: thousands apart, a decimal comma, euros, days, percentages, "< 5", "s"."""
 
 from __future__ import annotations
 
 from service.money import euros
 from service.stats.figures import Cell, Unit
-from service.stats.masking import MASK
+from service.stats.masking import mark
 
 _THIN = "\u202f"
 
@@ -29,4 +29,4 @@ def value(amount: float | None, unit: Unit) -> str:
 
 
 def cell(content: Cell, unit: Unit) -> str:
-    return MASK if content.masked else value(content.value, unit)
+    return mark(content) if content.masked else value(content.value, unit)

@@ -1,5 +1,6 @@
 """Statistical secrecy: a cell counting fewer than five households is masked ("< 5") in whatever the board or
-a partner sees, and, where a total would give it back by subtraction, a second cell is masked with it."""
+a partner sees, and, where a total would give it back by subtraction, a second cell is masked with it ("s",
+secret statistique: it may count more than five, so it does not say "< 5")."""
 
 from __future__ import annotations
 
@@ -9,11 +10,21 @@ from service.stats.figures import Cell, Figure
 
 THRESHOLD = 5
 MASK = "< 5"
+PROTECTING = "s"
+LEGEND = (
+    "« < 5 » : moins de 5 foyers ; « s » : secret statistique, case masquée pour qu'un total ne permette pas "
+    "de retrouver une case de moins de 5 foyers."
+)
 
 
 def needs_mask(cell: Cell) -> bool:
     """Primary masking: a cell about one to four households."""
     return cell.households is not None and 0 < cell.households < THRESHOLD
+
+
+def mark(cell: Cell) -> str:
+    """What a masked cell prints: "< 5" for the small count itself, "s" for a cell masked to protect it."""
+    return MASK if needs_mask(cell) else PROTECTING
 
 
 def masked(figure: Figure) -> Figure:

@@ -25,7 +25,7 @@ COMMENTARY: dict[str, str] = {
 @dataclass(frozen=True)
 class PrintedFigure:
     figure: Figure
-    chart: str  # an image source (data URI)
+    chart: str | None  # an image source (data URI); None when every cell it would draw is masked
     rows: list[tuple[str, list[str]]]
 
 
@@ -33,7 +33,7 @@ def printed(figures: Sequence[Figure]) -> list[PrintedFigure]:
     return [
         PrintedFigure(
             figure,
-            charts.data_uri(figure),
+            charts.data_uri(figure) if charts.drawable(figure) else None,
             [
                 (row.label, [formats.cell(cell, figure.unit_of(row)) for cell in row.cells])
                 for row in figure.rows

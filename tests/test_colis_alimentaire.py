@@ -94,7 +94,7 @@ def test_parcels_granted_then_all_picked_up(
     assert "du 25/11/2026 au 16/12/2026" in printed
     assert "Voies et délais de recours" in printed
     assert (
-        "en vertu de la délégation consentie par délibération n° DEL2026_001 du 15/01/2026" in printed
+        "en vertu de la délégation consentie par délibération n° DEL2026_001 du 15 janvier 2026" in printed
     )  # the act the decision is taken under
     assert "Le président, par délégation du conseil d'administration, Michel Garnier" in printed
 
@@ -250,10 +250,10 @@ def test_an_agent_signs_under_the_presidents_delegation_of_signature(
     do(agent, dossier, "decider", GRANT)
     (letter,) = _letters_of(dossier.id)
     printed = " ".join(text_of_pdf(letter.content).split())
-    assert "en vertu de la délégation consentie par délibération n° DEL2026_001 du 15/01/2026" in printed
-    assert "par délégation de signature, arrêté n° ARR2026_007 du 01/02/2026" in printed
+    assert "en vertu de la délégation consentie par délibération n° DEL2026_001 du 15 janvier 2026" in printed
+    assert "par délégation de signature, arrêté n° ARR2026_007 du 1er février 2026" in printed
     assert (
-        "Pour le président et par délégation de signature (arrêté n° ARR2026_007 du 01/02/2026), "
+        "Pour le président et par délégation de signature (arrêté n° ARR2026_007 du 1er février 2026), "
         "Julie Martin Conseillère ESF"
     ) in printed
     # A signature delegation for another aid gives no power over this one.

@@ -115,7 +115,7 @@ def test_a_correction_is_a_new_document_linked_to_the_original_which_stays_as_is
     assert "12 rue des Lilas" not in text
     for mention in (  # the same decision, signed as it was
         "Décision n° DEC2026_001, prise par délégation", "d'un montant de 180,00 € vous est accordé",
-        "par délégation du conseil d'administration", "délibération n° DEL2026_001 du 15/01/2026",
+        "par délégation du conseil d'administration", "délibération n° DEL2026_001 du 15 janvier 2026",
         "Michel Garnier", "Vice-président du CCAS",
     ):  # fmt: skip
         assert mention in text, mention

@@ -174,7 +174,7 @@ def test_an_unpaid_instalment_brings_a_reminder_then_an_amendment(
     printed = " ".join(text_of_pdf(last.content).split())
     assert "Avenant n° 1" in printed
     assert "Avenant au prêt accordé par délibération n° DEL2026_001 de la commission permanente" in printed
-    assert "en vertu de la délégation consentie par délibération n° DEL2026_001 du 15/01/2026" in printed
+    assert "en vertu de la délégation consentie par délibération n° DEL2026_001 du 15 janvier 2026" in printed
     assert "Le président, par délégation du conseil d'administration, Michel Garnier" in printed
     assert open_tasks(dossier) == ["enregistrer_remboursement"]
     with pytest.raises(tasks.FormInvalidError):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from service.dates import long_date
 from service.delegations.acts import deliberation_in_force, signatures_in_force
 from service.errors import PermissionDeniedError
 from service.models import BoardDelegation, SignatureDelegation, User
@@ -28,13 +29,13 @@ class Authority:
         act = self.deliberation
         text = (
             f"Décision prise en vertu de la délégation consentie par délibération n° {act.number} du "
-            f"{act.adopted_on:%d/%m/%Y} du conseil d'administration"
+            f"{long_date(act.adopted_on)} du conseil d'administration"
             f" ({act.capacity.label.lower()} : {act.holder.full_name})"
         )
         if self.signature is not None:
             text += (
                 f", signée par délégation de signature, arrêté n° {self.signature.number} du "
-                f"{self.signature.signed_on:%d/%m/%Y}"
+                f"{long_date(self.signature.signed_on)}"
             )
         return text + "."
 
@@ -44,7 +45,7 @@ class Authority:
         if self.signature is not None:
             return (
                 f"Pour {_title(self.deliberation)} et par délégation de signature "
-                f"(arrêté n° {self.signature.number} du {self.signature.signed_on:%d/%m/%Y}),"
+                f"(arrêté n° {self.signature.number} du {long_date(self.signature.signed_on)}),"
             )
         return f"{_title(self.deliberation).capitalize()}, par délégation du conseil d'administration,"
 

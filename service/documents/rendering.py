@@ -10,22 +10,19 @@ from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from service import dates
 from service.config import local_zone
 from service.documents.printing import html_to_pdf
 from service.models import Person
 from service.money import euros
 from service.paths import PDF_DIR
 
-_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-           "novembre", "décembre")  # fmt: skip
-
 
 def date_long(moment: date | datetime) -> str:
     """23 novembre 2026, in the centre's time zone."""
     if isinstance(moment, datetime):
         moment = moment.astimezone(local_zone()).date()
-    day = "1er" if moment.day == 1 else str(moment.day)
-    return f"{day} {_MONTHS[moment.month - 1]} {moment.year}"
+    return dates.long_date(moment)
 
 
 _WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
@@ -33,7 +30,7 @@ _WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "diman
 
 def month_long(day: date) -> str:
     """novembre 2026."""
-    return f"{_MONTHS[day.month - 1]} {day.year}"
+    return dates.month_and_year(day)
 
 
 def weekday(moment: datetime) -> str:

@@ -7,14 +7,13 @@ second working day after the liaison, or of the same day when urgent (service.li
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
 
-from service import clock, processes
+from service import clock, contact, processes
 from service.access import service as access
 from service.access.policy import Part
 from service.accounts import service as accounts
@@ -46,8 +45,6 @@ READERS = (Role.INSTRUCTEUR, Role.RESPONSABLE)  # those who call back: the liais
 PICK_LIMIT = 10
 MIN_NAME_LETTERS = 2  # a name searched by the town hall, not an initial that lists the file
 LIST_LIMIT = 200
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_PHONE = re.compile(r"^\+?[0-9 .()-]{6,30}$")
 
 
 class ConsentMissingError(InvalidInputError):
@@ -256,14 +253,14 @@ def _required_text(value: str, field: str, limit: int, *, what: str = "la questi
 
 def _phone(value: str) -> str:
     phone = " ".join(value.split())
-    if phone and not _PHONE.fullmatch(phone):
+    if phone and not contact.is_phone(phone):
         raise InvalidInputError("Saisissez un numéro de téléphone (chiffres, espaces, +).", field="phone")
     return phone
 
 
 def _email(value: str) -> str:
     email = value.strip()
-    if email and (len(email) > 200 or not _EMAIL.fullmatch(email)):
+    if email and not contact.is_email(email):
         raise InvalidInputError("Saisissez une adresse de courriel valide.", field="email")
     return email
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, fields
 
 from email_validator import EmailNotValidError, validate_email
 
+from service import contact
 from service.audit import service as audit
 from service.audit.actions import AuditAction
 from service.errors import InvalidInputError
@@ -22,7 +23,6 @@ from service.unit_of_work import read_use_case, use_case
 
 EDITING_ROLES = (Role.ADMIN, Role.RESPONSABLE)
 _POSTAL_CODE = re.compile(r"[0-9]{5}")
-_PHONE = re.compile(r"\+?[0-9][0-9 .]{5,30}")
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,7 @@ def _checked(identity: CentreIdentity) -> CentreIdentity:
         raise InvalidInputError("Indiquez le nom du centre : chaque lettre l'imprime.", field="name")
     if values["postal_code"] and not _POSTAL_CODE.fullmatch(values["postal_code"]):
         raise InvalidInputError("Un code postal a cinq chiffres, par exemple 45000.", field="postal_code")
-    if values["phone"] and not _PHONE.fullmatch(values["phone"]):
+    if values["phone"] and not contact.is_phone(values["phone"]):
         raise InvalidInputError("Saisissez un numéro de téléphone (chiffres, espaces, +).", field="phone")
     if values["email"]:
         try:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from service import contact
 from service.audit import service as audit
 from service.audit.actions import AuditAction
 from service.errors import InvalidInputError, NotFoundError
@@ -20,8 +20,6 @@ from service.unit_of_work import reading_use_case, use_case
 
 READING_ROLES = (Role.ACCUEIL, Role.INSTRUCTEUR, Role.RESPONSABLE, Role.ADMIN)
 EDITING_ROLES = (Role.RESPONSABLE, Role.ADMIN)
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_PHONE = re.compile(r"^[0-9+() .-]{4,40}$")  # "32 30", "36 46": the short numbers count
 
 
 @dataclass(frozen=True)
@@ -121,9 +119,9 @@ def _fill(partner: Partner, entry: PartnerInput) -> None:
         raise InvalidInputError("Choisissez les domaines dans la liste.", field="domains")
     if len(address) > 1000 or len(hours) > 1000:
         raise InvalidInputError("L'adresse et les horaires tiennent en 1 000 caractères.", field="address")
-    if phone and not _PHONE.match(phone):
+    if phone and not contact.is_phone(phone, shortest=4):  # "32 30", "36 46": the short numbers count
         raise InvalidInputError("Le numéro de téléphone est invalide.", field="phone")
-    if email and (len(email) > 200 or not _EMAIL.match(email)):
+    if email and not contact.is_email(email):
         raise InvalidInputError("L'adresse de courriel du partenaire est invalide.", field="email")
     if not (address or phone or email):
         raise InvalidInputError(

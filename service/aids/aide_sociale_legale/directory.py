@@ -7,12 +7,12 @@ that decides it and the pieces the file gathers.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from service import contact
 from service.audit import service as audit
 from service.audit.actions import AuditAction
 from service.errors import InvalidInputError
@@ -23,7 +23,6 @@ from service.unit_of_work import use_case
 
 READING_ROLES = (Role.SECRETARIAT, Role.RESPONSABLE, Role.INSTRUCTEUR, Role.ADMIN)
 EDITING_ROLES = (Role.SECRETARIAT, Role.RESPONSABLE, Role.ADMIN)
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _IDENTITY = "Copie d'une pièce d'identité (ou du titre de séjour)"
 _TAX_NOTICE = "Dernier avis d'imposition ou de non-imposition"
 _BANK_DETAILS = "Relevé d'identité bancaire"
@@ -185,5 +184,5 @@ def _check(*, name: str, address: str, email: str) -> None:
         raise InvalidInputError("Le nom de l'autorité dépasse 200 caractères.")
     if not address:
         raise InvalidInputError("Indiquez l'adresse postale de l'autorité : elle figure sur le bordereau.")
-    if email and (len(email) > 200 or not _EMAIL.match(email)):
+    if email and not contact.is_email(email):
         raise InvalidInputError("L'adresse de courriel de l'autorité est invalide.")

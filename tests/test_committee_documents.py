@@ -12,7 +12,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from scenarios.factories import make_centre
+from scenarios.factories import delegate_power, make_centre
 from service import clock
 from service.committee import papers
 from service.documents import service as documents
@@ -27,6 +27,7 @@ from service.models import (
     Centre,
     CommitteeMember,
     CommitteeSession,
+    DelegateeCapacity,
     Document,
     Dossier,
     DossierStatus,
@@ -70,6 +71,12 @@ def centre(app: object) -> Centre:
 @pytest.fixture
 def secretary(make_user: Callable[..., User]) -> User:
     return make_user("sonia", Role.SECRETARIAT, full_name="Sonia Mercier", title="Secrétaire de séance")
+
+
+@pytest.fixture
+def president(make_user: Callable[..., User]) -> User:
+    """The president signs the minutes; her account gives no title: the centre's record of it is printed."""
+    return make_user("marie", Role.DELEGATAIRE, full_name="Marie Lefèvre")
 
 
 @pytest.fixture
@@ -260,8 +267,10 @@ def test_a_convocation_without_delegated_decisions_says_so(
     assert "Aucun dossier inscrit." in text
 
 
-def test_the_minutes_record_each_deliberation(sitting: Sitting, secretary: User, centre: Centre) -> None:
-    document = _minutes(sitting, secretary, centre)
+def test_the_minutes_record_each_deliberation(
+    sitting: Sitting, secretary: User, centre: Centre, president: User
+) -> None:
+    document = _minutes(sitting, president, centre)
     assert document.kind == "releve_decisions"
     assert (document.subject_type, document.subject_id) == ("seance", sitting.session.id)
     assert document.title == "Relevé de décisions — Commission permanente du 27 novembre 2026"
@@ -292,16 +301,33 @@ def test_the_minutes_record_each_deliberation(sitting: Sitting, secretary: User,
     assert "2026-0104" not in deliberations
 
 
-def test_the_minutes_are_signed_on_the_signing_day(sitting: Sitting, secretary: User, centre: Centre) -> None:
+def test_the_minutes_are_signed_on_the_signing_day(
+    sitting: Sitting, secretary: User, centre: Centre, president: User
+) -> None:
     sitting.session.signed_at = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
     db.session.flush()
-    text = text_of_pdf(_minutes(sitting, secretary, centre).content)
+    text = text_of_pdf(_minutes(sitting, president, centre).content)
     assert "Signé le 1er décembre 2026" in text
 
 
-def test_a_session_lists_its_documents_by_date(sitting: Sitting, secretary: User, centre: Centre) -> None:
+def test_the_minutes_name_the_vice_president_who_signs_them(
+    sitting: Sitting, centre: Centre, make_user: Callable[..., User]
+) -> None:
+    """Signed by a vice-president by delegation, the minutes print his name and capacity, not the president's
+    (L212-1 CRPA: the author's name and quality in legible characters)."""
+    vice = make_user("michel", Role.DELEGATAIRE, full_name="Michel Garnier", delegation=False)
+    delegate_power(vice, capacity=DelegateeCapacity.VICE_PRESIDENT)
+    text = text_of_pdf(_minutes(sitting, vice, centre).content)
+    signature = text[text.index("Signé le") :]
+    assert "Michel Garnier Vice-président·e" in signature
+    assert "Marie Lefèvre" not in signature
+
+
+def test_a_session_lists_its_documents_by_date(
+    sitting: Sitting, secretary: User, centre: Centre, president: User
+) -> None:
     convocation = _convocation(sitting, secretary, centre)
-    minutes = _minutes(sitting, secretary, centre)
+    minutes = _minutes(sitting, president, centre)
     found = documents.documents_of_session(session_id=sitting.session.id, centre_id=centre.id)
     assert [document.id for document in found] == [convocation.id, minutes.id]
     assert documents.documents_of_session(session_id=sitting.session.id, centre_id=centre.id + 1) == []
@@ -365,12 +391,12 @@ def test_the_clear_days_of_the_convocation_come_from_the_setting(
 
 
 def test_the_minutes_report_the_delegated_decisions_with_aid_outcome_and_amount(
-    sitting: Sitting, secretary: User, centre: Centre
+    sitting: Sitting, secretary: User, centre: Centre, president: User
 ) -> None:
     reported = sitting.dossiers["martin"]
     reported.decision, reported.amount_granted_cents = "accord", 12000
     db.session.flush()
-    text = " ".join(text_of_pdf(_minutes(sitting, secretary, centre).content).split())
+    text = " ".join(text_of_pdf(_minutes(sitting, president, centre).content).split())
     section = text[text.index("Décisions prises par délégation depuis la dernière séance") :]
     for mention in (
         "DEC2026_004",
@@ -384,7 +410,7 @@ def test_the_minutes_report_the_delegated_decisions_with_aid_outcome_and_amount(
     assert "Accord partiel" not in section  # nothing was asked for beyond it
     reported.amount_requested_cents = 15000  # a grant below the request: the board is told it is partial
     db.session.flush()
-    for paper in (_minutes(sitting, secretary, centre), _convocation(sitting, secretary, centre)):
+    for paper in (_minutes(sitting, president, centre), _convocation(sitting, secretary, centre)):
         text = " ".join(text_of_pdf(paper.content).split())
         section = text[text.index("Décisions prises par délégation depuis la dernière séance") :]
         # The table's one row, its cells' words wrapped over lines as the layout prints them.

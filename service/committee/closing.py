@@ -81,7 +81,7 @@ def _close(actor: User, session_id: int) -> list[AgendaItem]:
 def _route_decisions(actor: User, session: CommitteeSession, decided: list[AgendaItem]) -> None:
     zone = local_zone()
     year = session.starts_at.astimezone(zone).year
-    label = f"la {session.kind.label.lower()} du {date_long(session.starts_at.astimezone(zone))}"
+    label = f"{session.kind.named} du {date_long(session.starts_at.astimezone(zone))}"
     letters = batches.open_batch(centre_id=session.centre_id, session_id=session.id) if decided else None
     for item in decided:
         assert item.decision is not None  # noqa: S101 - checked by the caller

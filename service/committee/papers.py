@@ -17,6 +17,7 @@ from service.extensions import db
 from service.models import (
     AgendaItem,
     Attendance,
+    BoardDelegation,
     AttendanceStatus,
     Centre,
     CommitteeMember,
@@ -150,6 +151,9 @@ def issue_minutes(
         "chair_name": name_of(session.chair_member_id),
         "secretary_name": session.secretary_name,
         "convoked_at": session.convoked_at,
+        # Signed by whoever signs them: the president, or a vice-president by delegation (L212-1 CRPA).
+        "signatory_name": author.full_name,
+        "signatory_title": _signer_title(author, centre),
     }
     return documents.record(
         kind="releve_decisions",
@@ -160,6 +164,22 @@ def issue_minutes(
         content=rendering.render_pdf("releve_decisions.html", context),
         filename=f"releve-decisions-seance-{session.id}.pdf",
     )
+
+
+def _signer_title(author: User, centre: Centre) -> str:
+    """The signer's quality: their own title; else the president's as the centre records it, or the capacity
+    a deliberation of the board gave them."""
+    if author.title:
+        return author.title
+    if author.full_name == centre.president_name:
+        return centre.president_title
+    capacity = db.session.scalars(
+        select(BoardDelegation.capacity)
+        .where(BoardDelegation.holder_id == author.id)
+        .order_by(BoardDelegation.adopted_on.desc())
+        .limit(1)
+    ).first()
+    return capacity.label if capacity is not None else ""
 
 
 def _session_context(

@@ -414,7 +414,7 @@ def ics_of(session: CommitteeSession, *, centre: Centre, url: str) -> str:
         ends_at=session.starts_at + SESSION_LENGTH,
         summary=f"{session.kind.label} — {centre.name}",
         location=session.place,
-        description=f"Séance de la {session.kind.label.lower()} du {centre.name}. Ordre du jour : {url}",
+        description=f"Séance de {session.kind.named} du {centre.name}. Ordre du jour : {url}",
         url=url,
         stamp=session.convoked_at or clock.now(),
     )

@@ -53,6 +53,13 @@ class SessionKind(enum.StrEnum):
             return "Conseil d'administration"
         return "Commission permanente"
 
+    @property
+    def named(self) -> str:
+        """The instance as a sentence names it, with its article: « le conseil d'administration »."""
+        if self is SessionKind.CONSEIL_ADMINISTRATION:
+            return "le conseil d'administration"
+        return "la commission permanente"
+
 
 class SessionStatus(enum.StrEnum):
     PREPARATION = "preparation"

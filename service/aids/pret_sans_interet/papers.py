@@ -51,7 +51,7 @@ def granting_act(dossier: Dossier) -> str:
         return ""
     number, kind, starts_at = found
     day = rendering.date_long(starts_at.astimezone(local_zone()))
-    return f"délibération n° {number} de la {kind.label.lower()} du {day}"
+    return f"délibération n° {number} de {kind.named} du {day}"
 
 
 def issue_loan_schedule(

@@ -17,8 +17,8 @@ from service.extensions import db
 from service.models import (
     AgendaItem,
     Attendance,
-    BoardDelegation,
     AttendanceStatus,
+    BoardDelegation,
     Centre,
     CommitteeMember,
     CommitteeSession,

@@ -28,7 +28,7 @@ from service.models import AidType, AuthorityKind, ChequeNature, Document, Dossi
 from service.people import service as people
 from service.scheduling.wake import wake_due_instances
 from tests.aid_steps import NOTIFIED, do, open_aid, person_with_budget
-from tests.pdf import text_of_pdf, words_past_the_right_margin
+from tests.pdf import pages_of_pdf, text_of_pdf, words_past_the_right_margin
 
 APPEAL = (
     "Voies et délais de recours", "deux mois", "recours gracieux", "président", "recours contentieux",
@@ -242,6 +242,8 @@ def test_every_kind_of_act_carries_the_mentions_it_must(
         )
         absent = [mention for mention in expected if mention not in text]
         assert words_past_the_right_margin(document.content) == [], kind  # nothing printed off the page
+        if "Je vous prie d'agréer" in text:  # the signature never stands on a page of its own, detachable
+            assert "Je vous prie d'agréer" in pages_of_pdf(document.content)[-1], kind
         if absent:
             missing[kind] = absent
         if kind not in GRIEVING:

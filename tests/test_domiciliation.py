@@ -127,8 +127,9 @@ def test_the_attestation_prints_with_its_dates_valid_one_year(agents: dict[str, 
                     "Séjour sur la commune", "Michel Garnier", "Vice-président du CCAS",
                     "DEC2026_"):  # fmt: skip
         assert mention in attestation
-    # The renewal task waits for a month before the end; the contact check three months after the last one.
-    assert instance_of(dossier).next_due_at == datetime(2027, 2, 23, 8, 0, tzinfo=UTC)
+    # The renewal task waits for a month before the end; the contact check, the morning after three months
+    # without contact have run (more than three months, L264-5 CASF).
+    assert instance_of(dossier).next_due_at == datetime(2027, 2, 24, 8, 0, tzinfo=UTC)
 
 
 def test_a_refusal_is_reasoned_and_orients_or_is_refused(agents: dict[str, User]) -> None:
@@ -166,19 +167,19 @@ def test_without_contact_for_three_months_the_election_ends_with_the_notice(
     agents: dict[str, User], travel: TravellingClock
 ) -> None:
     dossier = granted(agents)
-    lapse = datetime(2027, 2, 23, 8, 0, tzinfo=UTC)
+    lapse = datetime(2027, 2, 24, 8, 0, tzinfo=UTC)
     travel.set(lapse - timedelta(minutes=1))
     assert wake_due_instances() == 0
     assert election_of(dossier).ended_on is None
     travel.set(lapse + timedelta(minutes=1))
     assert wake_due_instances() == 1
     election = election_of(dossier)
-    assert (election.ended_on, election.end_reason) == (date(2027, 2, 23), "sans_contact")
+    assert (election.ended_on, election.end_reason) == (date(2027, 2, 24), "sans_contact")
     assert dossier.status is DossierStatus.CLOS
     assert instance_of(dossier).status is InstanceStatus.COMPLETED
     notice = paper(dossier, "fin_domiciliation")
     for mention in ("fin de votre élection de domicile", "depuis le 23 novembre 2026", "plus de trois mois",
-                    "23 février 2027", "Voies et délais de recours"):  # fmt: skip
+                    "24 février 2027", "Voies et délais de recours"):  # fmt: skip
         assert mention in notice
 
 

@@ -28,7 +28,7 @@ from tests.workflow_helpers import as_user, post_form
 
 __all__ = ["agents"]  # the fixture, shared with the process's tests
 
-LAPSE = datetime(2027, 2, 23, 8, 0, tzinfo=UTC)  # granted 23/11/2026 09:00 Paris + 3 months
+LAPSE = datetime(2027, 2, 24, 8, 0, tzinfo=UTC)  # granted 23/11/2026 09:00 Paris: the morning after 3 months
 
 
 def test_the_hand_over_of_a_letter_resets_the_three_months(
@@ -49,14 +49,14 @@ def test_the_hand_over_of_a_letter_resets_the_three_months(
     travel.set(LAPSE + timedelta(minutes=1))  # three months after the grant, but not after the hand-over
     assert wake_due_instances() == 1
     assert election_of(dossier).ended_on is None
-    # three months after, by the calendar in Paris: 15:00 there, in summer time
-    assert instance_of(dossier).next_due_at == datetime(2027, 5, 1, 13, 0, tzinfo=UTC)
-    travel.set(datetime(2027, 5, 1, 12, 59, tzinfo=UTC))
+    # the morning after three months have run, by the calendar in Paris: 09:00 there, in summer time
+    assert instance_of(dossier).next_due_at == datetime(2027, 5, 2, 7, 0, tzinfo=UTC)
+    travel.set(datetime(2027, 5, 2, 6, 59, tzinfo=UTC))
     assert wake_due_instances() == 0
-    travel.set(datetime(2027, 5, 1, 13, 1, tzinfo=UTC))
+    travel.set(datetime(2027, 5, 2, 7, 1, tzinfo=UTC))
     assert wake_due_instances() == 1
     election = election_of(dossier)
-    assert (election.ended_on, election.end_reason) == (date(2027, 5, 1), "sans_contact")
+    assert (election.ended_on, election.end_reason) == (date(2027, 5, 2), "sans_contact")
     assert "depuis le 1er février 2027" in paper(dossier, "fin_domiciliation")
 
 

@@ -266,7 +266,8 @@ AID = Aid(
         # An attestation is valid one year; the renewal task opens a month before its end.
         "DOMICILIATION_VALIDITY_DELAY": "P1Y",
         "DOMICILIATION_RENEWAL_NOTICE_DELAY": "P1M",
-        # Without contact (a visit, a letter handed over) this long, the election ends.
+        # Without contact (a visit, a letter handed over) for longer than this, the election ends (the
+        # morning after it has run).
         "DOMICILIATION_NO_CONTACT_DELAY": "P3M",
         # A letter not collected after this many days is flagged in the register.
         "DOMICILIATION_MAIL_UNCOLLECTED_DAYS": 15,

@@ -45,9 +45,11 @@ def renewal_instant(valid_until: date, notice_delay: str) -> datetime:
 
 
 def contact_check(election: Domiciliation, no_contact_delay: str) -> datetime:
-    """When the election lapses unless the person comes or is heard from before."""
+    """When the election lapses unless the person comes or is heard from before: the morning after the delay
+    has run, so that the person has been without contact for more than it (« plus de trois mois », L264-5)."""
     last = election.last_contact_at or morning(election.requested_on)
-    return parse_duration(no_contact_delay).after(last.astimezone(local_zone()))
+    run_out = parse_duration(no_contact_delay).after(last.astimezone(local_zone()))
+    return morning(run_out.astimezone(local_zone()).date() + timedelta(days=1))
 
 
 def touch(election: Domiciliation) -> None:

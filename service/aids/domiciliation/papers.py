@@ -36,6 +36,7 @@ def _issue(
         "centre": documents.centre_of(dossier),
         "dossier": dossier,
         "person": dossier.person,
+        "salutation": rendering.salutation(dossier.person),
         "author": author,
         "issued_on": issued_on,
         "number": number,

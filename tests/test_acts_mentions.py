@@ -84,7 +84,7 @@ MENTIONS: dict[str, tuple[str, ...]] = {
     "recu_cheques": (
         "Remis le 24 novembre 2026 par Paul Henry, régisseur", "L1611-6", "Signature de la personne",
     ),
-    "bordereau_transmission": ("Bordereau de transmission", "dans le mois du dépôt", "L131-1"),
+    "bordereau_transmission": ("Bordereau de transmission", "dans le mois du dépôt", "L131-1", "L133-5"),
     "avis_transmission": ("a été transmise le 23 novembre 2026", "Conseil départemental de Test"),
     "decision_autorite": (
         "Conseil départemental de Test", "a refusé l'aide demandée", "voies et délais de recours",

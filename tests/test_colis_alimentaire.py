@@ -91,7 +91,7 @@ def test_parcels_granted_then_all_picked_up(
     assert letter.number == "DEC2026_001"
     printed = " ".join(text_of_pdf(letter.content).split())
     assert "4 colis alimentaires, à retirer à : Épicerie solidaire, 4 rue des Tilleuls" in printed
-    assert "du 25/11/2026 au 16/12/2026" in printed
+    assert "du 25 novembre 2026 au 16 décembre 2026" in printed
     assert "Voies et délais de recours" in printed
     assert (
         "en vertu de la délégation consentie par délibération n° DEL2026_001 du 15 janvier 2026" in printed

@@ -294,6 +294,7 @@ def test_the_minutes_record_each_deliberation(
         "Délibération n° DEL2026_017", "Ajournement", "Fournir l'avis d'imposition 2026",
         "Dossiers retirés ou reportés", "2026-0104", "Demande retirée par la personne",
         "DEC2026_004", "Signé le 23 novembre 2026", "Marie Lefèvre", "Présidente du CCAS",
+        "secret professionnel (article L133-5 du code de l'action sociale et des familles)",
     ):  # fmt: skip
         assert mention in text, mention
     assert "<script>alert('x')</script>" in text  # typed text prints as text, never interpreted

@@ -210,7 +210,10 @@ def _decisions(dossiers: Any, decided: Any, columns: Columns, aid_labels: dict[s
             categories={True: "Sous délégation (président·e, vice-président·e)", False: "En commission"},
             measure=_count(decided, "Décisions"),
             split=columns,
-            note="Les décisions sous délégation sont rendues compte au conseil suivant (art. R123-22 CASF).",
+            note=(
+                "Il est rendu compte des décisions prises sous délégation au conseil suivant "
+                "(art. R123-22 CASF)."
+            ),
         ),
     ]
 

@@ -14,6 +14,7 @@ from service.aids import Aid, Choices, EmptyChoice, decisions, pieces, silence
 from service.audit import service as audit
 from service.audit.actions import AuditAction
 from service.config import local_zone
+from service.dates import long_date
 from service.errors import InvalidInputError
 from service.extensions import db
 from service.models import AidType, Dossier, DossierStatus, Parcel, ParcelStatus, User
@@ -78,7 +79,7 @@ def decide(dossier: Dossier, values: dict[str, Any], actor: User, process: dict[
         authority=authority,
         grant_text=(
             f"{count} colis alimentaire{'s' if count > 1 else ''}, à retirer à : {point}, "
-            f"du {plan[0]:%d/%m/%Y} au {plan[-1]:%d/%m/%Y} (un retrait non effectué deux fois "
+            f"du {long_date(plan[0])} au {long_date(plan[-1])} (un retrait non effectué deux fois "
             "entraîne l'annulation des colis restants)"
         ),
     )

@@ -104,6 +104,9 @@ def test_cheques_granted_taken_from_stock_and_handed_over(
 
     with pytest.raises(InvalidInputError, match="4 chèques de 20,00\u00a0€ dépassent le montant accordé"):
         do(agents["secretariat"], dossier, "delivrer_cheques", {"carnet": str(book.id), "nombre": "4"})
+    for hostile in ("9" * 30, "2147483648", "-1", "1e3"):  # 30 nines crashed SQLite: a 500
+        with pytest.raises(InvalidInputError, match="Choisissez un carnet de la liste"):
+            do(agents["secretariat"], dossier, "delivrer_cheques", {"carnet": hostile, "nombre": "1"})
     with pytest.raises(InvalidInputError, match="pas de la nature accordée"):
         do(agents["secretariat"], dossier, "delivrer_cheques", {"carnet": str(other.id), "nombre": "1"})
     do(agents["secretariat"], dossier, "delivrer_cheques", {"carnet": str(book.id), "nombre": "3"})

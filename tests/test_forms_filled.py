@@ -111,6 +111,10 @@ def test_a_committee_member_with_an_address_is_created_then_edited(
     assert edited.status_code == 302, text_of(edited)
     db.session.expire_all()
     assert (member.phone, member.email) == ("02 38 00 00 02", "aicha.diallo@conseil.exemple.fr")
+    unlinked = post_form(client, page, {**fields, "account": "   "})  # blanks: no account (it crashed: 500)
+    assert unlinked.status_code == 302, text_of(unlinked)
+    db.session.expire_all()
+    assert member.user_id is None
 
 
 def test_a_user_account_with_an_address(client: FlaskClient, staff: dict[str, User]) -> None:

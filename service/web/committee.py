@@ -406,7 +406,7 @@ def member_list(member_id: int | None = None) -> BaseResponse | tuple[str, int]:
                     phone=form.phone.data or "",
                     mandate_start=form.mandate_start.data,
                     mandate_end=form.mandate_end.data,
-                    user_id=int(form.account.data) if form.account.data else None,
+                    user_id=int(form.account.data) if (form.account.data or "").strip() else None,
                 ),
             )
         except InvalidInputError as error:

@@ -71,10 +71,10 @@ def take_from_stock(
 ) -> dict[str, Any]:
     """Numbered cheques leave stock for the dossier, recorded by the secretariat (no receipt yet: the person
     signs one when the régisseur hands them over)."""
-    try:
-        book_id = int(values["carnet"])
-    except ValueError as exc:
-        raise InvalidInputError("Choisissez un carnet de la liste.") from exc
+    chosen = str(values["carnet"]).strip()
+    if not (chosen.isascii() and chosen.isdigit() and 0 < int(chosen) < 2**31):  # an id the database can hold
+        raise InvalidInputError("Choisissez un carnet de la liste.")
+    book_id = int(chosen)
     cheques = stock.issue(
         dossier=dossier, book_id=book_id, count=values["nombre"], actor=actor,
         limit_cents=dossier.amount_granted_cents or 0, nature=dossier.need_kind,

@@ -6,6 +6,7 @@ import html
 import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from urllib.parse import quote
 
 import pytest
 from flask.testing import FlaskClient
@@ -198,6 +199,9 @@ def test_the_page_links_to_the_next_and_keeps_the_filters(
     )  # 10:00 to 23:00
     assert "Aucune tâche" in text_of(client.get("/taches/?vue=equipe&echeance=en-retard"))
     assert client.get("/taches/?apres=n%27importe-quoi&agent=x&echeance=jamais").status_code == 200
+    for cursor in ("-.²", "²².1", "-.99999999999999999999", "1e3.1", "--5.1"):  # « ² » answered 500
+        assert client.get(f"/taches/?apres={quote(cursor)}").status_code == 200, cursor
+        assert client.get(f"/taches/?avant={quote(cursor)}").status_code == 200, cursor
 
 
 def test_filters_by_step_assignee_and_quartier(team: dict[str, User], travel: TravellingClock) -> None:

@@ -128,7 +128,7 @@ _SIGNED_IN_USER = (
 
 def load_user(user_id: str) -> User | None:
     """Return the active user behind a session cookie."""
-    if not user_id.isdigit() or len(user_id) > 18:
+    if not (user_id.isascii() and user_id.isdigit()) or len(user_id) > 18:
         return None
     user = db.session.scalars(_SIGNED_IN_USER, {"user_id": int(user_id)}).unique().one_or_none()
     if user is None or not user.active:

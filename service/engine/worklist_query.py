@@ -65,7 +65,10 @@ class Cursor:
     def decode(cls, text: str) -> Cursor | None:
         """The cursor of a URL, or None when it is not one (the first page is shown)."""
         due, _, ident = text.partition(".")
-        if not ident.isdigit() or len(ident) > 18 or (due != "-" and not due.lstrip("-").isdigit()):
+        digits = due.removeprefix("-")
+        if not (ident.isascii() and ident.isdigit()) or len(ident) > 18:
+            return None  # isdigit() alone takes « ² » and other digits int() refuses
+        if due != "-" and not (digits.isascii() and digits.isdigit()):
             return None
         if due == "-":
             return cls(None, int(ident))

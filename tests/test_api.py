@@ -253,3 +253,20 @@ def test_the_command_line_creates_and_revokes(app: Flask, agent: User, centre: C
     assert unknown.exit_code != 0
     assert "Aucun centre" in unknown.output
     assert db.session.scalar(select(func.count()).select_from(HumanTask)) == 0
+
+
+def test_unreadable_bodies_are_french_problems_not_crashes(client: FlaskClient, secret: str) -> None:
+    """Found by a hostile walk: a body nested 5,000 deep crashed the JSON reader, and a completion whose
+    « valeurs » was not an object crashed the message that says so (both answered 500)."""
+    for path in ("/api/v1/personnes", "/api/v1/taches/1/achevement"):
+        nested = client.post(
+            path,
+            data="[" * 5000 + "]" * 5000,
+            headers={"Authorization": f"Bearer {secret}", "Content-Type": "application/json"},
+        )
+        assert nested.status_code == 400, path
+        assert nested.content_type == PROBLEM
+    for wrong in ([], "x", -1, True):
+        answered = call(client, "POST", "/api/v1/taches/1/achevement", secret, {"valeurs": wrong})
+        assert answered.status_code == 422, wrong
+        assert answered.get_json()["errors"]["valeurs"] == "Un objet { champ: texte } est attendu."

@@ -7,12 +7,12 @@ from typing import Any
 
 from flask import send_file
 from flask_login import current_user
-from flask_smorest import Blueprint
 from werkzeug.wrappers import Response
 
 from service.access.policy import Part
 from service.api import problems, schemas
 from service.api.auth import authenticate_call
+from service.api.parsing import Blueprint
 from service.documents import service as documents
 from service.dossiers import reading
 from service.errors import PermissionDeniedError

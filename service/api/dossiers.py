@@ -6,10 +6,10 @@ from dataclasses import asdict
 from typing import Any
 
 from flask_login import current_user
-from flask_smorest import Blueprint
 
 from service.api import problems, schemas
 from service.api.auth import authenticate_call
+from service.api.parsing import Blueprint
 from service.dossiers import reading
 
 bp = Blueprint("api_dossiers", __name__, url_prefix="/api/v1/dossiers", description="Dossiers d'aide.")

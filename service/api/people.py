@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask_login import current_user
-from flask_smorest import Blueprint
 
 from service.access.policy import Part
 from service.api import paging, problems, schemas
 from service.api.auth import authenticate_call
+from service.api.parsing import Blueprint
 from service.dossiers import service as dossiers
 from service.errors import PermissionDeniedError
 from service.models import HouseholdMember, Person, Relationship

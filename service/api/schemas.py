@@ -292,7 +292,7 @@ class CompletionIn(Input):
         keys=fields.String(validate=validate.Length(max=80, error="Nom de champ trop long.")),
         values=fields.String(validate=validate.Length(max=10000, error="Valeur trop longue.")),
         required=True,
-        error_messages=_messages(invalid="Un objet { champ: texte } est attendu."),
+        error_messages=_messages(invalid="Un objet {{ champ: texte }} est attendu."),
         metadata={
             "description": (
                 "Les champs du formulaire, comme l'agent les saisirait (montants en euros, dates AAAA-MM-JJ, "

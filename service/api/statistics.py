@@ -6,10 +6,10 @@ from datetime import date
 from typing import Any
 
 from flask_login import current_user
-from flask_smorest import Blueprint
 
 from service.api import problems, schemas
 from service.api.auth import authenticate_call
+from service.api.parsing import Blueprint
 from service.stats import service as stats
 from service.stats.figures import Figure, Split
 from service.stats.period import Period

@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask_login import current_user
-from flask_smorest import Blueprint
 
 from service.api import problems, schemas
 from service.api.auth import authenticate_call
+from service.api.parsing import Blueprint
 from service.dossiers import tasks as worklist
 from service.dossiers.tasks import WorklistRow, WorklistView
 from service.errors import InvalidInputError

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask_login import current_user
-from flask_smorest import Blueprint
 
 from service.api import paging, problems, schemas
 from service.api.auth import authenticate_call
+from service.api.parsing import Blueprint
 from service.models import Referral
 from service.workshops import pages, registrations
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from email.message import Message
@@ -505,6 +506,28 @@ def test_the_live_page_keeps_what_was_typed_when_the_counts_are_wrong(
     path = f"/commission/seances/{session.id}"
     token = csrf_token(client, path)
     presence = {f"presence-{m.id}": "present" for m in board}
+    # A proxy given to an absent member is refused: what was ticked and typed comes back, not the records.
+    wrong = {
+        **presence, f"presence-{board[0].id}": "represente", f"pouvoir-{board[0].id}": str(board[1].id),
+        f"presence-{board[1].id}": "absent", "president_seance": str(board[2].id),
+        "secretaire_seance": "Sophie Lambert", "csrf_token": token,
+    }  # fmt: skip
+    refused = client.post(f"{path}/presences", data=wrong)
+    assert refused.status_code == 422
+    shown = refused.get_data(as_text=True)
+    assert "doit être donné à un membre présent" in text_of(refused)
+    assert re.search(rf'name="presence-{board[0].id}" value="represente"[^>]*checked', shown)
+    assert re.search(rf'name="presence-{board[1].id}" value="absent"[^>]*checked', shown)
+    assert f'<option value="{board[1].id}" selected>' in shown
+    assert f'<option value="{board[2].id}" selected>' in shown
+    assert 'value="Sophie Lambert"' in shown
+    garbled = client.post(
+        f"{path}/presences", data={**presence, f"presence-{board[2].id}": "xyz", "csrf_token": token}
+    )
+    assert garbled.status_code == 422  # was ignored, and the rest saved as if nothing were wrong
+    assert "cochez présent, représenté ou absent" in text_of(garbled)
+    db.session.expire_all()
+    assert session.attendance == []
     assert client.post(f"{path}/presences", data={**presence, "csrf_token": token}).status_code == 302
     item = item_of(session, loan)
     typed = {

@@ -111,6 +111,10 @@ def test_a_committee_member_with_an_address_is_created_then_edited(
     assert edited.status_code == 302, text_of(edited)
     db.session.expire_all()
     assert (member.phone, member.email) == ("02 38 00 00 02", "aicha.diallo@conseil.exemple.fr")
+    stale = f"/commission/membres/{member.id + 1000}"  # not one of the centre's members
+    assert client.get(stale).status_code == 404
+    assert client.post(stale, data={**fields, "csrf_token": csrf_token(client, page)}).status_code == 404
+    assert db.session.scalars(select(CommitteeMember)).all() == [member]  # no copy made by the edit
     unlinked = post_form(client, page, {**fields, "account": "   "})  # blanks: no account (it crashed: 500)
     assert unlinked.status_code == 302, text_of(unlinked)
     db.session.expire_all()

@@ -21,7 +21,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from service import aids
 from service.committee import access, closing, letter_printing, members, pages, sessions, sitting
 from service.delegations import acts
-from service.errors import ConflictError, InvalidInputError
+from service.errors import ConflictError, InvalidInputError, NotFoundError
 from service.models import (
     AgendaItem,
     AttendanceStatus,
@@ -69,6 +69,7 @@ def _render(
     status: int = 200,
     errors: dict[int, str] | None = None,
     typed: dict[int, dict[str, list[str]]] | None = None,
+    attendance_typed: dict[str, str] | None = None,
     postpone: PostponeForm | None = None,
     cancel: CancelForm | None = None,
 ) -> tuple[str, int]:
@@ -78,6 +79,7 @@ def _render(
         page=page,
         errors=errors or {},
         typed=typed or {},
+        attendance_typed=attendance_typed or {},
         statuses=list(AttendanceStatus),
         decisions=list(ItemDecision),
         item_statuses=ItemStatus,
@@ -287,16 +289,16 @@ def _confirm_set_aside(session_id: int, item_id: int) -> tuple[str, int]:
 @login_required
 def attendance(session_id: int) -> BaseResponse | tuple[str, int]:
     presence: dict[int, tuple[AttendanceStatus, int | None]] = {}
-    for key, value in request.form.items():
-        member = key.removeprefix("presence-")
-        if key.startswith("presence-") and inputs.is_id(member):
-            proxy = request.form.get(f"pouvoir-{member}", "")
-            try:
-                presence[int(member)] = (AttendanceStatus(value), int(proxy) if inputs.is_id(proxy) else None)
-            except ValueError:
-                continue
-    chair = request.form.get("president_seance", "")
+    typed = {key: value for key, value in request.form.items() if key != "csrf_token"}
     try:
+        for key, value in request.form.items():
+            member = key.removeprefix("presence-")
+            if key.startswith("presence-") and inputs.is_id(member):
+                if value not in set(AttendanceStatus):
+                    raise InvalidInputError("Pour chaque membre, cochez présent, représenté ou absent.")
+                proxy = request.form.get(f"pouvoir-{member}", "")
+                presence[int(member)] = (AttendanceStatus(value), int(proxy) if inputs.is_id(proxy) else None)
+        chair = request.form.get("president_seance", "")
         state = sitting.record_attendance(
             actor=current_user,
             session_id=session_id,
@@ -306,7 +308,7 @@ def attendance(session_id: int) -> BaseResponse | tuple[str, int]:
         )
     except InvalidInputError as error:
         flash(error.message, "error")
-        return _render(session_id, status=422)
+        return _render(session_id, status=422, attendance_typed=typed)  # what was ticked, ticked again
     reached = "atteint" if state.reached else "non atteint : aucun vote ne peut être enregistré"
     flash(
         f"Présences enregistrées : {state.present} présent(s), quorum de {state.required} {reached}.",
@@ -391,6 +393,8 @@ def calendar_file(session_id: int) -> Response:
 def member_list(member_id: int | None = None) -> BaseResponse | tuple[str, int]:
     listed = members.members(actor=current_user)
     editing = next((m for m in listed if m.id == member_id), None) if member_id else None
+    if member_id is not None and editing is None:  # not one of the centre's: never saved as a new one
+        raise NotFoundError("Ce membre n'existe pas dans votre centre.")
     form = MemberForm(obj=editing, accounts=list(members.accounts_for_members(actor=current_user)))
     if request.method == "GET" and editing is not None:
         form.kind.data, form.account.data = editing.kind.value, str(editing.user_id or "")

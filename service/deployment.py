@@ -307,7 +307,7 @@ def _proposed(file_name: str, data: bytes) -> tuple[str, dict[str, str]]:
     if file_name not in texts or not file_name.endswith(".dmn"):
         known = ", ".join(sorted(name for name in texts if name.endswith(".dmn")))
         raise InvalidInputError(
-            f"Aucun barème en vigueur ne porte le nom « {file_name} » (barèmes : {known})."
+            f"Aucun barème en vigueur ne porte le nom « {file_name[:80]} » (barèmes : {known})."
         )
     try:
         text = sources.decode(file_name, data, max_bytes=_max_bytes())

@@ -141,6 +141,28 @@ def test_a_user_account_with_an_address(client: FlaskClient, staff: dict[str, Us
     assert {role.value for role in user.roles} == {"instructeur", "accueil"}
 
 
+def test_a_refusal_quotes_sixty_characters_of_what_was_typed(
+    client: FlaskClient, staff: dict[str, User]
+) -> None:
+    as_user(client, "lea")
+    page = "/administration/utilisateurs/nouveau"
+    typed = "A" * 10_000  # a role no one has: shown back, but not ten thousand times
+    response = client.post(
+        page,
+        data={
+            "username": "x.y",
+            "full_name": "X Y",
+            "roles": [typed],
+            "password": "une phrase de passe solide",
+            "csrf_token": csrf_token(client, page),
+        },
+    )
+    assert response.status_code == 422
+    shown = text_of(response)
+    assert f"«\u00a0{'A' * 60}…\u00a0» n'est pas un choix valide pour ce champ." in shown
+    assert "A" * 61 not in shown
+
+
 def test_an_authority_with_an_address(client: FlaskClient, staff: dict[str, User]) -> None:
     as_user(client, "sophie")
     response = post_form(

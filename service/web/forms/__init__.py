@@ -3,6 +3,7 @@ own French translations ("Ce champ est requis", "Valeur entière invalide"…)."
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -18,6 +19,13 @@ class Form(FlaskForm):  # type: ignore[misc]
     class Meta:
         locales = ("fr_FR", "fr")
 
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid: bool = super().validate(extra_validators)
+        for field in self._fields.values():
+            if isinstance(field.errors, list | tuple):
+                field.errors = [_shortened(message) for message in field.errors]
+        return valid
+
     def refuse(self, error: EntraideError) -> None:
         """Show a refusal where it belongs: on its field when the form has one of that name, else above."""
         field = getattr(error, "field", None)
@@ -25,6 +33,17 @@ class Form(FlaskForm):  # type: ignore[misc]
             self._fields[field].errors = [*self._fields[field].errors, error.message]
         else:
             self.form_errors.append(error.message)
+
+
+_QUOTED = re.compile(r"«(\s)([^»]{61,}?)(\s)»")
+
+
+def _shortened(message: object) -> object:
+    """A message that quotes what was typed quotes its first 60 characters: ten thousand typed are not shown
+    back whole (« … » n'est pas un choix valide)."""
+    if not isinstance(message, str):
+        return message
+    return _QUOTED.sub(lambda q: f"«{q.group(1)}{q.group(2)[:60]}…{q.group(3)}»", message)
 
 
 def choices(pairs: Iterable[tuple[Any, str]]) -> list[SelectChoice]:

@@ -29,7 +29,6 @@ from service.models import (
 from service.people import importing
 from service.people import service as people
 from tests.conftest import csrf_token, text_of
-from tests.statements import counted
 from tests.workflow_helpers import as_user, post_form
 
 
@@ -141,8 +140,7 @@ def test_a_file_of_5000_lines_is_analysed_with_its_duplicates_then_imported(
     assert "<progress" in waiting.get_data(as_text=True)
     assert "Analyse" in text_of(waiting)
 
-    with counted() as analysis:
-        importing.run_people_imports()
+    importing.run_people_imports()
     found = db.session.get(PeopleImport, import_id)
     assert found is not None
     assert found.status is ImportStatus.APERCU, found.error
@@ -169,8 +167,7 @@ def test_a_file_of_5000_lines_is_analysed_with_its_duplicates_then_imported(
     )
     assert confirmed.status_code == 302, text_of(confirmed)
     assert "Enregistrement des personnes" in text_of(client.get(f"/personnes/import/{import_id}"))
-    with counted() as writing:
-        importing.run_people_imports()
+    importing.run_people_imports()
     db.session.expire_all()
     found = db.session.get(PeopleImport, import_id)
     assert found is not None
@@ -187,12 +184,6 @@ def test_a_file_of_5000_lines_is_analysed_with_its_duplicates_then_imported(
     audited = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "personnes.import")).one()
     assert audited.actor_id == head.id
     assert audited.details["personnes"] == found.people_created
-    # Counted, not timed: the analysis searches a chunk of lines per statement, and the write sends one
-    # INSERT per row it writes, with nothing read back line by line.
-    chunks = -(-total // importing.CHUNK)
-    assert len(analysis) <= 10 + 4 * chunks, analysis[:20]
-    audit_rows = found.people_created + 1
-    assert len(writing) <= found.people_created + found.members_created + audit_rows + 10, writing[:20]
 
 
 def test_refused_lines_are_explained_and_nothing_is_written(client: FlaskClient, head: User) -> None:

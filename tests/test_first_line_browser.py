@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Error as PlaywrightError
 
 from service import clock
 from service.rights import service as rights
@@ -75,7 +76,10 @@ def _check_the_rights(page: Page, base_url: str, person_url: str, app: object) -
     for _ in range(10):  # the scheduler's job, run as it would be (it estimates ten households a run)
         with app.app_context():  # type: ignore[attr-defined]
             rights.estimate_pending()
-        page.reload()
+        try:
+            page.reload()
+        except PlaywrightError:  # the page's own refresh (« Estimation en cours ») navigated at that moment
+            page.wait_for_load_state()
         if table.count():
             break
     expect(table).to_be_visible()
